@@ -1,0 +1,73 @@
+# Cadence: build, run, test, bench, lint, sanitize.
+CC       ?= cc
+BUILD    ?= build
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -fstack-protector-strong -Iinclude -I/usr/include/postgresql
+LDLIBS   += -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread
+
+SERVICE_SRC := $(filter-out service/main.c,$(wildcard service/*.c)) $(wildcard api/*.c)
+SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
+               $(BUILD)/gen/openapi_data.o
+MIGRATIONS  := $(sort $(wildcard service/migrations/*.sql))
+UNIT_SRC    := $(wildcard tests/unit/*.c)
+
+.PHONY: all run test unit sanitize bench lint format clean deps docker-test
+all: $(BUILD)/cadence $(BUILD)/unit_tests
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Migrations are compiled into the binary so a deployment cannot run with a
+# schema that does not match its code.
+$(BUILD)/gen/migrations_data.c: $(MIGRATIONS) scripts/embed-migrations.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-migrations.sh $(MIGRATIONS) > $@
+
+$(BUILD)/gen/openapi_data.c: openapi.yaml scripts/embed-text.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-text.sh OPENAPI_YAML openapi.yaml > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+
+$(BUILD)/cadence: $(SERVICE_OBJ) $(BUILD)/service/main.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/unit_tests: $(SERVICE_OBJ) $(UNIT_SRC)
+	$(CC) $(CFLAGS) $(SERVICE_OBJ) $(UNIT_SRC) -o $@ $(LDFLAGS) $(LDLIBS)
+
+# First command of the README: install, build, start on an embedded default.
+run: deps all
+	sh scripts/run-dev.sh
+
+# Second command of the README: every test, ending with "N passed, N failed".
+test: deps
+	sh tests/run.sh
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+sanitize:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	        LDFLAGS="-fsanitize=address,undefined" all
+
+bench: deps all
+	sh tests/bench/run.sh
+
+deps:
+	@sh scripts/deps.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude --suppress=missingIncludeSystem service api
+	npx --prefix tests redocly lint openapi.yaml
+
+format:
+	clang-format -i include/*.h service/*.c api/*.c tests/unit/*.c
+
+docker-test: deps all
+	sh docker/test.sh
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,24 @@
+/* ops.c: GET /healthz, /readyz, /metrics, /openapi.yaml (no key needed). */
+#include <stdlib.h>
+
+#include "api.h"
+#include "app.h"
+#include "migrate.h"
+
+void ops_healthz(http_req *r) { http_reply_json(r, 200, json_pack("{s:s}", "status", "ok")); }
+
+void ops_readyz(http_req *r) {
+  cad_error err;
+  db_conn *db = http_db(r, &err);
+  if (!api_check(r, db && migrate_current(db, &err), &err))
+    return;
+  http_reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+}
+
+void ops_metrics(http_req *r) {
+  char *text = metrics_render(r->app->metrics, r->app->pool);
+  http_reply_text(r, 200, "text/plain; version=0.0.4", text);
+  free(text);
+}
+
+void ops_openapi(http_req *r) { http_reply_text(r, 200, "application/yaml", OPENAPI_YAML); }

@@ -1,0 +1,44 @@
+/* routes.c: the one routing table. Finding the code for a URL takes no search. */
+#include "api.h"
+
+#include <stdlib.h>
+
+const http_route API_ROUTES[] = {
+    {"GET", "/healthz", ops_healthz, 0, BODY_NONE},
+    {"GET", "/readyz", ops_readyz, 0, BODY_NONE},
+    {"GET", "/metrics", ops_metrics, 0, BODY_NONE},
+    {"GET", "/openapi.yaml", ops_openapi, 0, BODY_NONE},
+    {"POST", "/v1/practices", practices_post, ROLE_ADMIN, BODY_JSON},
+    {"GET", "/v1/practices/{id}", practices_get_one, ROLES_ALL, BODY_NONE},
+    {"PATCH", "/v1/practices/{id}", practices_patch_one, ROLE_ADMIN, BODY_JSON},
+    {"POST", "/v1/practices/{id}/api-keys", api_keys_post, ROLE_ADMIN, BODY_JSON},
+    {"DELETE", "/v1/practices/{id}/api-keys/{key_id}", api_keys_delete, ROLE_ADMIN, BODY_NONE},
+    {"POST", "/v1/clients", clients_post, ROLES_PRACTICE, BODY_JSON},
+    {"GET", "/v1/clients", clients_get_list, ROLES_PRACTICE, BODY_NONE},
+    {"GET", "/v1/clients/{id}", clients_get_one, ROLES_PRACTICE, BODY_NONE},
+    {"PATCH", "/v1/clients/{id}", clients_patch_one, ROLES_PRACTICE, BODY_JSON},
+};
+const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
+
+bool api_limit(http_req *r, int *limit) {
+  const char *v = http_query(r, "limit");
+  *limit = 50;
+  if (!v)
+    return true;
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (!*v || *end || n < 1 || n > 100) {
+    cad_error err;
+    cad_fail(&err, 400, "invalid_query", "limit", "'limit' must be an integer from 1 to 100");
+    http_reply_error(r, &err);
+    return false;
+  }
+  *limit = (int)n;
+  return true;
+}
+
+bool api_check(http_req *r, bool ok, const cad_error *err) {
+  if (!ok)
+    http_reply_error(r, err);
+  return ok;
+}

@@ -1,0 +1,37 @@
+/* api.h: the REST surface. The route table and one handler per endpoint;
+ * a handler parses and validates, calls the service, renders JSON. */
+#ifndef CADENCE_API_H
+#define CADENCE_API_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+extern const http_route API_ROUTES[];
+extern const size_t API_ROUTE_COUNT;
+
+/* The OpenAPI document, compiled in from openapi.yaml. */
+extern const char OPENAPI_YAML[];
+
+/* Reads ?limit= (default 50, 1..100) into *limit; replies 400 and returns false when bad. */
+bool api_limit(http_req *r, int *limit);
+
+/* Replies with err when ok is false; returns ok. Keeps handlers to one line per step. */
+bool api_check(http_req *r, bool ok, const cad_error *err);
+
+/* Handlers, named <resource>_<method>. */
+void ops_healthz(http_req *r);
+void ops_readyz(http_req *r);
+void ops_metrics(http_req *r);
+void ops_openapi(http_req *r);
+void practices_post(http_req *r);
+void practices_get_one(http_req *r);
+void practices_patch_one(http_req *r);
+void api_keys_post(http_req *r);
+void api_keys_delete(http_req *r);
+void clients_post(http_req *r);
+void clients_get_list(http_req *r);
+void clients_get_one(http_req *r);
+void clients_patch_one(http_req *r);
+
+#endif

@@ -1,0 +1,31 @@
+/* config.h: settings read once from the environment (12-factor).
+ * Every variable is documented in README.md; a bad value stops start-up. */
+#ifndef CADENCE_CONFIG_H
+#define CADENCE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct cad_config {
+  const char *database_url;     /* DATABASE_URL (required) */
+  const char *bind_address;     /* BIND_ADDRESS, default 127.0.0.1 */
+  int port;                     /* PORT, default 8080 */
+  int http_threads;             /* HTTP_THREADS, default 4 */
+  int http_max_connections;     /* HTTP_MAX_CONNECTIONS, default 1000 */
+  int http_timeout_s;           /* HTTP_CONNECTION_TIMEOUT_S, default 30 */
+  size_t max_body_bytes;        /* HTTP_MAX_BODY_BYTES, default 1 MiB */
+  int db_pool_size;             /* DB_POOL_SIZE, default 8 */
+  int db_acquire_timeout_ms;    /* DB_ACQUIRE_TIMEOUT_MS, default 2000 */
+  int db_statement_timeout_ms;  /* DB_STATEMENT_TIMEOUT_MS, default 10000 */
+  const char *cors_origins;     /* CORS_ORIGINS, comma-separated, default none */
+  const char *admin_key;        /* CADENCE_ADMIN_KEY, optional bootstrap key */
+  int shutdown_grace_s;         /* SHUTDOWN_GRACE_S, default 20 */
+} cad_config;
+
+/* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */
+bool config_load(cad_config *cfg, char *msg, size_t msg_len);
+
+/* True when origin is one of the comma-separated CORS_ORIGINS (or the list is "*"). */
+bool config_origin_allowed(const cad_config *cfg, const char *origin);
+
+#endif

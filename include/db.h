@@ -1,0 +1,61 @@
+/* db.h: a bounded pool of libpq connections, prepared statements and a
+ * transaction runner. The only place that talks to libpq directly. */
+#ifndef CADENCE_DB_H
+#define CADENCE_DB_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+typedef struct db_pool db_pool;
+typedef struct db_conn db_conn;
+
+/* A statement is declared once (static) and prepared lazily on each connection. */
+typedef struct db_stmt {
+  const char *name; /* unique statement name */
+  const char *sql;  /* parameterised SQL ($1, $2, ...) */
+} db_stmt;
+
+/* Point-in-time pool figures for /metrics. */
+typedef struct db_stats {
+  int size, in_use;
+  unsigned long acquired, timeouts, reconnects;
+} db_stats;
+
+/* Opens size connections lazily against url; acquire waits at most timeout_ms. */
+db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms);
+void db_pool_destroy(db_pool *pool);
+void db_pool_stats(db_pool *pool, db_stats *out);
+
+/* Borrows a healthy connection (reconnecting a lost one); NULL with a 503 error when none. */
+db_conn *db_acquire(db_pool *pool, cad_error *err);
+void db_release(db_pool *pool, db_conn *conn);
+
+/* Runs stmt with text params (NULL = SQL NULL). Returns the result or NULL with err set:
+ * 503 when the database is unreachable, 500 otherwise (see db_sqlstate for the cause). */
+PGresult *db_exec(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params,
+                  cad_error *err);
+
+/* Runs a plain SQL string with no parameters (migrations, BEGIN/COMMIT). */
+bool db_exec_simple(db_conn *conn, const char *sql, cad_error *err);
+
+/* SQLSTATE and constraint name of the last failed statement on conn ("" when none). */
+const char *db_sqlstate(const db_conn *conn);
+const char *db_constraint(const db_conn *conn);
+
+/* Runs fn inside BEGIN/COMMIT, retrying on serialization failure or deadlock. */
+typedef bool (*db_tx_fn)(db_conn *conn, void *ctx, cad_error *err);
+bool db_tx(db_conn *conn, db_tx_fn fn, void *ctx, cad_error *err);
+
+/* Value of row/col as a string, or NULL when SQL NULL. */
+const char *db_value(const PGresult *res, int row, int col);
+
+/* Parses row/col (json or jsonb text) into a new jansson value; NULL when SQL NULL. */
+json_t *db_json(const PGresult *res, int row, int col);
+
+/* The underlying libpq connection, for LISTEN and COPY. */
+PGconn *db_pg(db_conn *conn);
+
+#endif

@@ -1,0 +1,72 @@
+/* http.h: the HTTP server glue around libmicrohttpd: the route table type,
+ * the request handed to handlers, and the reply helpers every handler uses. */
+#ifndef CADENCE_HTTP_H
+#define CADENCE_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth.h"
+#include "db.h"
+#include "error.h"
+#include "router.h"
+
+typedef struct cad_app cad_app;
+typedef struct http_req http_req;
+typedef void (*http_handler)(http_req *r);
+
+/* Kinds of request body a route takes. */
+typedef enum { BODY_NONE, BODY_JSON } body_kind;
+
+/* One row of the routing table. roles == 0 means public (no key needed). */
+typedef struct http_route {
+  const char *method;
+  const char *pattern;
+  http_handler handler;
+  unsigned roles;
+  body_kind body;
+} http_route;
+
+/* The request as a handler sees it. */
+struct http_req {
+  cad_app *app;
+  const http_route *route;
+  const char *method;
+  const char *params[ROUTER_MAX_PARAMS]; /* path placeholders in order */
+  json_t *json;                          /* parsed body for BODY_JSON routes */
+  const char *body;                      /* raw body (NUL-terminated) */
+  size_t body_len;
+  principal who;                         /* authenticated caller (roles != 0) */
+  char request_id[65];
+  /* internal */
+  void *mhd;
+  db_conn *db;
+  int status;
+  char *resp;
+  const char *resp_type;
+  bool replayed;
+};
+
+/* Starts serving; returns NULL with a message on failure. */
+void *http_start(cad_app *app, char *msg, size_t msg_len);
+/* Stops accepting, waits for in-flight requests (up to grace_s), then stops. */
+void http_stop(void *daemon, cad_app *app, int grace_s);
+
+/* The request's database connection, borrowed on first use; NULL with err (503) when none. */
+db_conn *http_db(http_req *r, cad_error *err);
+/* A query-string argument, or NULL. */
+const char *http_query(http_req *r, const char *name);
+/* A request header, or NULL. */
+const char *http_header(http_req *r, const char *name);
+
+/* Replies with body (reference stolen) as JSON. */
+void http_reply_json(http_req *r, int status, json_t *body);
+/* Replies {"error":{"code","message","details"}} from err. */
+void http_reply_error(http_req *r, const cad_error *err);
+/* Replies with a status and no body. */
+void http_reply_empty(http_req *r, int status);
+/* Replies with text of the given content type (copied). */
+void http_reply_text(http_req *r, int status, const char *content_type, const char *text);
+
+#endif

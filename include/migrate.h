@@ -1,0 +1,24 @@
+/* migrate.h: applies the numbered SQL migrations compiled into the binary,
+ * in order, once, under an advisory lock so concurrent starts are safe. */
+#ifndef CADENCE_MIGRATE_H
+#define CADENCE_MIGRATE_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+typedef struct migration_file {
+  const char *name; /* file name without .sql, e.g. "0001_foundation" */
+  const char *sql;
+} migration_file;
+
+extern const migration_file MIGRATIONS[];
+extern const int MIGRATION_COUNT;
+
+/* Applies every pending migration; returns false with err on the first failure. */
+bool migrate_apply(db_conn *conn, cad_error *err);
+
+/* True when every compiled-in migration is recorded as applied (for /readyz). */
+bool migrate_current(db_conn *conn, cad_error *err);
+
+#endif

@@ -1,0 +1,26 @@
+/* validate.h: pure syntax checks for values clients send (phones, emails,
+ * dates, clock times, ids). No I/O; unit-tested. */
+#ifndef CADENCE_VALIDATE_H
+#define CADENCE_VALIDATE_H
+
+#include <stdbool.h>
+
+/* E.164: '+', a non-zero digit, 7 to 15 digits in all. */
+bool valid_e164(const char *s);
+
+/* A pragmatic RFC 5321 shape: local@domain, domain with a dot, no spaces, <= 254 bytes. */
+bool valid_email(const char *s);
+
+/* A calendar date YYYY-MM-DD that exists (leap years included). */
+bool valid_date(const char *s);
+
+/* A clock time HH:MM (00:00-23:59); writes minutes since midnight to minutes when not NULL. */
+bool valid_hhmm(const char *s, int *minutes);
+
+/* A UUID in canonical 8-4-4-4-12 hex form. */
+bool valid_uuid(const char *s);
+
+/* An identifier for external systems and codes: 1..max bytes of [A-Za-z0-9._:-]. */
+bool valid_token(const char *s, int max);
+
+#endif

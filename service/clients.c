@@ -1,0 +1,281 @@
+/* clients.c: client rows and their external ids, written in one transaction
+ * so a refused external id leaves nothing behind. */
+#include "clients.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonspec.h"
+#include "validate.h"
+
+enum { MAX_EXTERNAL_IDS = 20, MAX_AWAY_PERIODS = 50 };
+
+static const db_stmt INSERT = {
+    "client_insert",
+    "INSERT INTO clients(practice_id, first_name, last_name, phone, email, time_zone, "
+    "  channel_preference, consent_sms, consent_email, consent_photo, away_periods) "
+    "SELECT $1, j->>'first_name', coalesce(j->>'last_name', ''), j->>'phone', j->>'email', "
+    "  j->>'time_zone', coalesce(j->>'channel_preference', 'any'), "
+    "  coalesce((j->'consents'->>'sms')::boolean, false), "
+    "  coalesce((j->'consents'->>'email')::boolean, false), "
+    "  coalesce((j->'consents'->>'photo')::boolean, false), coalesce(j->'away_periods', '[]') "
+    "FROM (SELECT $2::jsonb AS j) s RETURNING id"};
+
+#define PATCH_COL(col) col " = CASE WHEN j ? '" col "' THEN j->>'" col "' ELSE c." col " END, "
+#define PATCH_CONSENT(k) "consent_" k " = coalesce((j->'consents'->>'" k "')::boolean, c.consent_" k "), "
+static const db_stmt PATCH = {
+    "client_patch",
+    "UPDATE clients c SET " PATCH_COL("first_name") PATCH_COL("phone") PATCH_COL("email")
+    PATCH_COL("time_zone")
+    "  last_name = CASE WHEN j ? 'last_name' THEN coalesce(j->>'last_name', '') ELSE c.last_name END, "
+    "  channel_preference = coalesce(j->>'channel_preference', c.channel_preference), "
+    PATCH_CONSENT("sms") PATCH_CONSENT("email") PATCH_CONSENT("photo")
+    "  away_periods = coalesce(j->'away_periods', c.away_periods), updated_at = clock_timestamp() "
+    "FROM (SELECT $3::jsonb AS j) s WHERE c.practice_id = $1 AND c.id = $2 RETURNING c.id"};
+
+static const db_stmt GET = {
+    "client_get", "SELECT client_json(c) FROM clients c WHERE c.practice_id = $1 AND c.id = $2"};
+static const db_stmt CLEAR_EXTERNAL = {
+    "client_clear_external", "DELETE FROM client_external_ids WHERE practice_id = $1 AND client_id = $2"};
+static const db_stmt ADD_EXTERNAL = {
+    "client_add_external",
+    "INSERT INTO client_external_ids(practice_id, client_id, system, external_id) VALUES ($1, $2, $3, $4)"};
+static const db_stmt CURSOR_OK = {
+    "client_cursor_ok",
+    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 "
+    "  AND created_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
+static const db_stmt LIST = {
+    "client_list",
+    "SELECT client_json(c), "
+    "  (extract(epoch FROM c.created_at) * 1000000)::bigint || '.' || c.id "
+    "FROM clients c WHERE c.practice_id = $1 "
+    "  AND ($2::text IS NULL OR c.phone = $2) "
+    "  AND ($3::text IS NULL OR lower(c.email) = lower($3)) "
+    "  AND ($4::text IS NULL OR strpos(lower(c.first_name || ' ' || c.last_name), lower($4)) > 0) "
+    "  AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM client_external_ids e "
+    "       WHERE e.practice_id = c.practice_id AND e.client_id = c.id AND e.external_id = $5 "
+    "         AND ($6::text IS NULL OR e.system = $6))) "
+    "  AND ($7::bigint IS NULL OR (c.created_at, c.id) > "
+    "       ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid)) "
+    "ORDER BY c.created_at, c.id LIMIT $9"};
+
+static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+static bool validate_external_ids(json_t *list, cad_error *err) {
+  if (json_array_size(list) > MAX_EXTERNAL_IDS)
+    return FAIL_VALUE(err, "external_ids", "at most %d external ids", MAX_EXTERNAL_IDS);
+  size_t i;
+  json_t *item;
+  json_array_foreach(list, i, item) {
+    char prefix[40], field[64];
+    snprintf(prefix, sizeof prefix, "external_ids[%zu].", i);
+    const char *system = NULL, *id = NULL;
+    json_field spec[] = {{"system", JS_STRING, JS_REQUIRED, 40, &system, NULL},
+                         {"id", JS_STRING, JS_REQUIRED, 100, &id, NULL},
+                         {NULL, 0, 0, 0, NULL, NULL}};
+    if (!jsonspec_parse(item, spec, prefix, err))
+      return false;
+    snprintf(field, sizeof field, "%ssystem", prefix);
+    if (!valid_token(system, 40))
+      return FAIL_VALUE(err, field, "'%s' must be letters, digits or ._:-", field);
+    snprintf(field, sizeof field, "%sid", prefix);
+    if (!*id)
+      return FAIL_VALUE(err, field, "'%s' must not be empty", field);
+    for (size_t k = 0; k < i; k++) {
+      json_t *prev = json_array_get(list, k);
+      if (strcmp(str(prev, "system"), system) == 0 && strcmp(str(prev, "id"), id) == 0)
+        return FAIL_VALUE(err, field, "'%s' repeats an earlier external id", field);
+    }
+  }
+  return true;
+}
+
+static bool validate_away(json_t *list, cad_error *err) {
+  if (json_array_size(list) > MAX_AWAY_PERIODS)
+    return FAIL_VALUE(err, "away_periods", "at most %d away periods", MAX_AWAY_PERIODS);
+  size_t i;
+  json_t *item;
+  json_array_foreach(list, i, item) {
+    char prefix[40], field[64];
+    snprintf(prefix, sizeof prefix, "away_periods[%zu].", i);
+    const char *from = NULL, *to = NULL;
+    json_field spec[] = {{"from", JS_STRING, JS_REQUIRED, 10, &from, NULL},
+                         {"to", JS_STRING, JS_REQUIRED, 10, &to, NULL},
+                         {NULL, 0, 0, 0, NULL, NULL}};
+    if (!jsonspec_parse(item, spec, prefix, err))
+      return false;
+    snprintf(field, sizeof field, "%sfrom", prefix);
+    if (!valid_date(from))
+      return FAIL_VALUE(err, field, "'%s' must be a date YYYY-MM-DD", field);
+    snprintf(field, sizeof field, "%sto", prefix);
+    if (!valid_date(to))
+      return FAIL_VALUE(err, field, "'%s' must be a date YYYY-MM-DD", field);
+    if (strcmp(from, to) > 0)
+      return FAIL_VALUE(err, field, "'%s' must not be before '%sfrom'", field, prefix);
+  }
+  return true;
+}
+
+bool clients_validate(const tz_set *zones, json_t *body, bool creating, cad_error *err) {
+  (void)creating;
+  const char *v;
+  if ((v = str(body, "first_name")) && !*v)
+    return FAIL_VALUE(err, "first_name", "'first_name' must not be empty");
+  if ((v = str(body, "phone")) && !valid_e164(v))
+    return FAIL_VALUE(err, "phone", "'phone' must be in E.164 form, e.g. +15551234567");
+  if ((v = str(body, "email")) && !valid_email(v))
+    return FAIL_VALUE(err, "email", "'email' is not a valid email address");
+  if ((v = str(body, "time_zone")) && !timezones_valid(zones, v))
+    return FAIL_VALUE(err, "time_zone", "'time_zone' must be an IANA time zone such as America/New_York");
+  if ((v = str(body, "channel_preference")) && strcmp(v, "any") != 0 && strcmp(v, "sms") != 0 &&
+      strcmp(v, "email") != 0)
+    return FAIL_VALUE(err, "channel_preference", "'channel_preference' must be 'any', 'sms' or 'email'");
+  json_t *list;
+  if ((list = json_object_get(body, "external_ids")) && !validate_external_ids(list, err))
+    return false;
+  if ((list = json_object_get(body, "away_periods")) && !validate_away(list, err))
+    return false;
+  return true;
+}
+
+/* Replaces the client's external ids; a taken one is a 409 naming its index. */
+static bool write_external_ids(db_conn *c, const char *practice_id, const char *client_id, json_t *list,
+                               bool clear, cad_error *err) {
+  const char *p[] = {practice_id, client_id, NULL, NULL};
+  if (clear) {
+    PGresult *r = db_exec(c, &CLEAR_EXTERNAL, 2, p, err);
+    if (!r)
+      return false;
+    PQclear(r);
+  }
+  size_t i;
+  json_t *item;
+  json_array_foreach(list, i, item) {
+    p[2] = str(item, "system");
+    p[3] = str(item, "id");
+    PGresult *r = db_exec(c, &ADD_EXTERNAL, 4, p, err);
+    if (!r) {
+      if (strcmp(db_sqlstate(c), "23505") == 0) {
+        char field[40];
+        snprintf(field, sizeof field, "external_ids[%zu]", i);
+        return cad_fail(err, 409, "conflict", field,
+                        "external id %zu is already used by another client of this practice", i);
+      }
+      return false;
+    }
+    PQclear(r);
+  }
+  return true;
+}
+
+static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  const char *p[] = {practice_id, id};
+  PGresult *r = db_exec(c, &GET, 2, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  *out = found ? db_json(r, 0, 0) : NULL;
+  PQclear(r);
+  return found ? true : FAIL_NOT_FOUND(err, "client");
+}
+
+typedef struct write_ctx {
+  const char *practice_id, *id;
+  json_t *body, **out;
+} write_ctx;
+
+static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
+  write_ctx *x = vctx;
+  char *text = json_dumps(x->body, JSON_COMPACT);
+  const char *p[] = {x->practice_id, text};
+  PGresult *r = db_exec(c, &INSERT, 2, p, err);
+  free(text);
+  if (!r)
+    return false;
+  char id[37];
+  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  json_t *ext = json_object_get(x->body, "external_ids");
+  return (!ext || write_external_ids(c, x->practice_id, id, ext, false, err)) &&
+         fetch(c, x->practice_id, id, x->out, err);
+}
+
+bool clients_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
+  write_ctx x = {practice_id, NULL, body, out};
+  return db_tx(c, create_tx, &x, err);
+}
+
+bool clients_get(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "client");
+  return fetch(c, practice_id, id, out, err);
+}
+
+static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
+  write_ctx *x = vctx;
+  char *text = json_dumps(x->body, JSON_COMPACT);
+  const char *p[] = {x->practice_id, x->id, text};
+  PGresult *r = db_exec(c, &PATCH, 3, p, err);
+  free(text);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  PQclear(r);
+  if (!found)
+    return FAIL_NOT_FOUND(err, "client");
+  json_t *ext = json_object_get(x->body, "external_ids");
+  return (!ext || write_external_ids(c, x->practice_id, x->id, ext, true, err)) &&
+         fetch(c, x->practice_id, x->id, x->out, err);
+}
+
+bool clients_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,
+                   cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "client");
+  write_ctx x = {practice_id, id, body, out};
+  return db_tx(c, patch_tx, &x, err);
+}
+
+/* A cursor reads "<created_at in epoch microseconds>.<uuid>". */
+static bool parse_cursor(db_conn *c, const char *practice_id, const char *cursor, char micros[24],
+                         char uuid[37], cad_error *err) {
+  const char *dot = strchr(cursor, '.');
+  size_t n = dot ? (size_t)(dot - cursor) : 0;
+  bool shape = dot && n > 0 && n < 20 && valid_uuid(dot + 1);
+  for (size_t i = 0; shape && i < n; i++)
+    shape = cursor[i] >= '0' && cursor[i] <= '9';
+  if (!shape)
+    return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
+  memcpy(micros, cursor, n);
+  micros[n] = 0;
+  snprintf(uuid, 37, "%s", dot + 1);
+  const char *p[] = {practice_id, uuid, micros};
+  PGresult *r = db_exec(c, &CURSOR_OK, 3, p, err);
+  if (!r)
+    return false;
+  bool ok = PQntuples(r) == 1;
+  PQclear(r);
+  return ok ? true : cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
+}
+
+bool clients_list(db_conn *c, const char *practice_id, const client_query *q, json_t **out,
+                  cad_error *err) {
+  char micros[24], uuid[37], limit[12];
+  if (q->cursor && !parse_cursor(c, practice_id, q->cursor, micros, uuid, err))
+    return false;
+  snprintf(limit, sizeof limit, "%d", q->limit + 1); /* one more tells whether a next page exists */
+  const char *p[] = {practice_id, q->phone, q->email, q->name, q->external_id, q->external_system,
+                     q->cursor ? micros : NULL, q->cursor ? uuid : NULL, limit};
+  PGresult *r = db_exec(c, &LIST, 9, p, err);
+  if (!r)
+    return false;
+  int rows = PQntuples(r), shown = rows > q->limit ? q->limit : rows;
+  json_t *data = json_array();
+  for (int i = 0; i < shown; i++)
+    json_array_append_new(data, db_json(r, i, 0));
+  json_t *next = rows > q->limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
+  PQclear(r);
+  *out = json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
+  return true;
+}

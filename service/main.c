@@ -1,0 +1,105 @@
+/* main.c: start-up (config, database, migrations, bootstrap key), serve,
+ * and a graceful stop on SIGTERM or SIGINT. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "log.h"
+#include "migrate.h"
+
+enum { STARTUP_DB_WAIT_S = 30 };
+
+/* Waits for the database at start-up (a container may start before it is ready). */
+static db_conn *wait_for_db(db_pool *pool) {
+  cad_error err;
+  for (int i = 0; i < STARTUP_DB_WAIT_S; i++) {
+    db_conn *c = db_acquire(pool, &err);
+    if (c)
+      return c;
+    sleep(1);
+  }
+  return NULL;
+}
+
+static bool prepare_database(cad_app *app) {
+  db_conn *c = wait_for_db(app->pool);
+  if (!c) {
+    log_msg("fatal", "database unreachable after %d s (check DATABASE_URL)", STARTUP_DB_WAIT_S);
+    return false;
+  }
+  cad_error err;
+  char *key = NULL;
+  bool ok = migrate_apply(c, &err) && (app->zones = timezones_load(c, &err)) &&
+            auth_bootstrap_admin(c, app->cfg.admin_key != NULL, &key, &err);
+  db_release(app->pool, c);
+  if (!ok) {
+    log_json("fatal", "database preparation failed", json_pack("{s:s}", "error", err.message));
+    return false;
+  }
+  if (key) {
+    /* Printed once, on stdout rather than in the logs: it is a credential. */
+    printf("\nBootstrap admin key (shown once, store it now):\n  %s\n\n", key);
+    fflush(stdout);
+    free(key);
+  }
+  return true;
+}
+
+int main(void) {
+  cad_app app = {0};
+  char msg[256];
+  if (!config_load(&app.cfg, msg, sizeof msg)) {
+    log_json("fatal", "bad configuration", json_pack("{s:s}", "error", msg));
+    return 2;
+  }
+  /* Signals are taken synchronously by this thread; server threads inherit the mask. */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  app.pool = db_pool_create(app.cfg.database_url, app.cfg.db_pool_size, app.cfg.db_acquire_timeout_ms,
+                            app.cfg.db_statement_timeout_ms);
+  if (!prepare_database(&app))
+    return 1;
+
+  app.routes = API_ROUTES;
+  app.nroutes = API_ROUTE_COUNT;
+  app.route_methods = calloc(app.nroutes, sizeof *app.route_methods);
+  app.route_patterns = calloc(app.nroutes, sizeof *app.route_patterns);
+  for (size_t i = 0; i < app.nroutes; i++) {
+    app.route_methods[i] = API_ROUTES[i].method;
+    app.route_patterns[i] = API_ROUTES[i].pattern;
+  }
+  app.metrics = metrics_create(app.route_patterns, app.nroutes);
+
+  void *server = http_start(&app, msg, sizeof msg);
+  if (!server) {
+    log_json("fatal", "cannot start HTTP server", json_pack("{s:s}", "error", msg));
+    return 1;
+  }
+  log_json("info", "listening",
+           json_pack("{s:s,s:i,s:i}", "address", app.cfg.bind_address, "port", app.cfg.port, "threads",
+                     app.cfg.http_threads));
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_json("info", "stopping", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+  http_stop(server, &app, app.cfg.shutdown_grace_s);
+
+  metrics_destroy(app.metrics);
+  free(app.route_methods);
+  free(app.route_patterns);
+  timezones_free(app.zones);
+  db_pool_destroy(app.pool);
+  log_json("info", "stopped", NULL);
+  return 0;
+}

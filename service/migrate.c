@@ -1,0 +1,79 @@
+/* migrate.c: schema_migrations records what ran; pg_advisory_lock serialises
+ * start-ups of several replicas so exactly one applies each migration. */
+#include "migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* An arbitrary constant identifying Cadence's migration lock. */
+#define MIGRATION_LOCK_ID "7311051400"
+
+static const db_stmt CREATE_TABLE = {
+    "migrate_create",
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"};
+static const db_stmt IS_APPLIED = {"migrate_is_applied",
+                                   "SELECT 1 FROM schema_migrations WHERE name = $1"};
+static const db_stmt RECORD = {"migrate_record", "INSERT INTO schema_migrations(name) VALUES ($1)"};
+static const db_stmt COUNT_APPLIED = {
+    "migrate_count", "SELECT count(*) FROM schema_migrations WHERE name = ANY($1::text[])"};
+
+static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
+  const char *params[] = {m->name};
+  PGresult *r = db_exec(c, &IS_APPLIED, 1, params, err);
+  if (!r)
+    return false;
+  bool applied = PQntuples(r) > 0;
+  PQclear(r);
+  if (applied)
+    return true;
+  if (!db_exec_simple(c, "BEGIN", err))
+    return false;
+  if (!db_exec_simple(c, m->sql, err) || !(r = db_exec(c, &RECORD, 1, params, err))) {
+    cad_error ignored;
+    db_exec_simple(c, "ROLLBACK", &ignored);
+    log_json("error", "migration failed", json_pack("{s:s,s:s}", "migration", m->name,
+                                                    "sqlstate", db_sqlstate(c)));
+    return false;
+  }
+  PQclear(r);
+  if (!db_exec_simple(c, "COMMIT", err))
+    return false;
+  log_json("info", "migration applied", json_pack("{s:s}", "migration", m->name));
+  return true;
+}
+
+bool migrate_apply(db_conn *c, cad_error *err) {
+  if (!db_exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_ID ")", err))
+    return false;
+  PGresult *r = db_exec(c, &CREATE_TABLE, 0, NULL, err);
+  bool ok = r != NULL;
+  PQclear(r);
+  for (int i = 0; ok && i < MIGRATION_COUNT; i++)
+    ok = apply_one(c, &MIGRATIONS[i], err);
+  cad_error ignored;
+  db_exec_simple(c, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_ID ")", &ignored);
+  return ok;
+}
+
+bool migrate_current(db_conn *c, cad_error *err) {
+  /* Builds the text[] literal {"a","b"}; migration names are plain identifiers. */
+  char names[4096] = "{";
+  for (int i = 0; i < MIGRATION_COUNT; i++) {
+    size_t n = strlen(names);
+    snprintf(names + n, sizeof names - n, "%s\"%s\"", i ? "," : "", MIGRATIONS[i].name);
+  }
+  strncat(names, "}", sizeof names - strlen(names) - 1);
+  const char *params[] = {names};
+  PGresult *r = db_exec(c, &COUNT_APPLIED, 1, params, err);
+  if (!r)
+    return false;
+  bool current = atoi(PQgetvalue(r, 0, 0)) == MIGRATION_COUNT;
+  PQclear(r);
+  if (!current)
+    cad_fail(err, 503, "migrations_pending", NULL, "database schema is not current");
+  return current;
+}

@@ -1,0 +1,151 @@
+/* practices.c: practice rows. SQL reads the validated JSON body directly
+ * (jsonb parameter), so a field is named once in the statement. */
+#include "practices.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "validate.h"
+
+static const db_stmt INSERT = {
+    "practice_insert",
+    "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
+    "  booking_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
+    "  webhook_secret, paused) "
+    "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
+    "  j->>'contact_text', j->>'booking_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
+    "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
+    "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
+    "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false) "
+    "FROM (SELECT $1::jsonb AS j) s RETURNING practice_json(practices)"};
+
+static const db_stmt GET = {"practice_get",
+                            "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
+
+/* "CASE WHEN j ? 'f'" keeps a column unless the patch names it (null clears it). */
+#define PATCH_COL(col) col " = CASE WHEN j ? '" col "' THEN j->>'" col "' ELSE p." col " END, "
+static const db_stmt PATCH = {
+    "practice_patch",
+    "UPDATE practices p SET " PATCH_COL("name") PATCH_COL("time_zone") PATCH_COL("address")
+    PATCH_COL("parking_text") PATCH_COL("check_in_text") PATCH_COL("contact_text")
+    PATCH_COL("booking_url") PATCH_COL("sms_from") PATCH_COL("email_from")
+    PATCH_COL("report_email") PATCH_COL("sender_mode") PATCH_COL("webhook_secret")
+    "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
+    "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
+    "  paused = coalesce((j->>'paused')::boolean, p.paused), updated_at = now() "
+    "FROM (SELECT $2::jsonb AS j) s WHERE p.id = $1 RETURNING practice_json(p)"};
+
+static bool valid_url(const char *s) {
+  if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+    return false;
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p <= ' ')
+      return false;
+  return strlen(s) > 8;
+}
+
+/* A Twilio sender: a phone number or a Messaging Service SID (MG + 32 hex). */
+static bool valid_sms_sender(const char *s) {
+  if (valid_e164(s))
+    return true;
+  if (strlen(s) != 34 || strncmp(s, "MG", 2) != 0)
+    return false;
+  for (int i = 2; i < 34; i++)
+    if (!strchr("0123456789abcdefABCDEF", s[i]))
+      return false;
+  return true;
+}
+
+static const char *str(json_t *body, const char *key) {
+  return json_string_value(json_object_get(body, key));
+}
+
+bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_error *err) {
+  const char *v;
+  if ((v = str(body, "name")) && !*v)
+    return FAIL_VALUE(err, "name", "'name' must not be empty");
+  if ((v = str(body, "time_zone")) && !timezones_valid(zones, v))
+    return FAIL_VALUE(err, "time_zone", "'time_zone' must be an IANA time zone such as America/New_York");
+  if ((v = str(body, "booking_url")) && !valid_url(v))
+    return FAIL_VALUE(err, "booking_url", "'booking_url' must be an http(s) URL");
+  if ((v = str(body, "sms_from")) && !valid_sms_sender(v))
+    return FAIL_VALUE(err, "sms_from", "'sms_from' must be an E.164 number or a Messaging Service SID");
+  if ((v = str(body, "email_from")) && !valid_email(v))
+    return FAIL_VALUE(err, "email_from", "'email_from' must be an email address");
+  if ((v = str(body, "report_email")) && !valid_email(v))
+    return FAIL_VALUE(err, "report_email", "'report_email' must be an email address");
+  if ((v = str(body, "sender_mode")) && strcmp(v, "practice") != 0 && strcmp(v, "injector") != 0)
+    return FAIL_VALUE(err, "sender_mode", "'sender_mode' must be 'practice' or 'injector'");
+  if ((v = str(body, "webhook_secret")) && (strlen(v) < 16 || strlen(v) > 256))
+    return FAIL_VALUE(err, "webhook_secret", "'webhook_secret' must be 16 to 256 characters");
+  json_t *q = json_object_get(body, "quiet_hours");
+  if (q) {
+    int start = 9 * 60, end = 20 * 60;
+    const char *s = str(q, "start"), *e = str(q, "end");
+    if (s && !valid_hhmm(s, &start))
+      return FAIL_VALUE(err, "quiet_hours.start", "'quiet_hours.start' must be HH:MM");
+    if (e && !valid_hhmm(e, &end))
+      return FAIL_VALUE(err, "quiet_hours.end", "'quiet_hours.end' must be HH:MM");
+    if (start < 8 * 60 || end > 21 * 60)
+      return FAIL_VALUE(err, "quiet_hours", "messages may only go out within 08:00-21:00");
+    if (creating && start >= end)
+      return FAIL_VALUE(err, "quiet_hours", "'quiet_hours.start' must be before 'quiet_hours.end'");
+  }
+  return true;
+}
+
+/* Maps the row CHECK on quiet hours (a patch of one end) to a 422. */
+static bool translate(db_conn *c, cad_error *err) {
+  if (strcmp(db_sqlstate(c), "23514") == 0)
+    return FAIL_VALUE(err, "quiet_hours", "quiet hours must lie within 08:00-21:00 with start before end");
+  return false;
+}
+
+static bool one_json(PGresult *r, json_t **out, cad_error *err) {
+  bool found = PQntuples(r) == 1;
+  *out = found ? db_json(r, 0, 0) : NULL;
+  PQclear(r);
+  return found ? true : FAIL_NOT_FOUND(err, "practice");
+}
+
+bool practices_create(db_conn *c, json_t *body, json_t **out, cad_error *err) {
+  char generated[65];
+  const char *secret = str(body, "webhook_secret");
+  if (!secret) {
+    if (!crypto_random_hex(generated, 32))
+      return FAIL_INTERNAL(err, "random generator failed");
+    secret = generated;
+  }
+  char *text = json_dumps(body, JSON_COMPACT);
+  const char *p[] = {text, secret};
+  PGresult *r = db_exec(c, &INSERT, 2, p, err);
+  free(text);
+  if (!r)
+    return translate(c, err);
+  if (!one_json(r, out, err))
+    return false;
+  /* Shown once, at creation: PMS webhooks sign with it. */
+  json_object_set_new(*out, "webhook_secret", json_string(secret));
+  return true;
+}
+
+bool practices_get(db_conn *c, const char *id, json_t **out, cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "practice");
+  const char *p[] = {id};
+  PGresult *r = db_exec(c, &GET, 1, p, err);
+  return r ? one_json(r, out, err) : false;
+}
+
+bool practices_patch(db_conn *c, const char *id, json_t *body, json_t **out, cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "practice");
+  char *text = json_dumps(body, JSON_COMPACT);
+  const char *p[] = {id, text};
+  PGresult *r = db_exec(c, &PATCH, 2, p, err);
+  free(text);
+  if (!r)
+    return translate(c, err);
+  return one_json(r, out, err);
+}

@@ -1,0 +1,14 @@
+/* main.c: runs every unit suite (pure logic, no server, no database). */
+#include "check.h"
+
+int check_passed, check_failed;
+
+int main(void) {
+  test_validate();
+  test_router();
+  test_crypto();
+  test_jsonspec();
+  test_config();
+  printf("unit: %d passed, %d failed\n", check_passed, check_failed);
+  return check_failed ? 1 : 0;
+}
