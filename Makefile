@@ -1,10 +1,12 @@
 # Cadence: build, run, test, bench, lint, sanitize.
 CC       ?= cc
 BUILD    ?= build
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS   := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -fstack-protector-strong -Iinclude -I/usr/include/postgresql
-LDLIBS   += -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread
+LDFLAGS  := $(SAN)
+LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread
 
 SERVICE_SRC := $(filter-out service/main.c,$(wildcard service/*.c)) $(wildcard api/*.c)
 SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
@@ -50,8 +52,8 @@ unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 sanitize:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	        LDFLAGS="-fsanitize=address,undefined" all
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
 
 bench: deps all
 	sh tests/bench/run.sh

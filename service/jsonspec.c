@@ -41,9 +41,12 @@ static void store(const json_field *f, json_t *v) {
 
 bool jsonspec_parse(json_t *obj, const json_field *spec, const char *prefix, cad_error *err) {
   char name[96];
-  if (!json_is_object(obj))
-    return cad_fail(err, 400, "invalid_body", prefix && *prefix ? prefix : NULL,
-                    "the request body must be a JSON object");
+  if (!json_is_object(obj)) {
+    if (!prefix || !*prefix)
+      return cad_fail(err, 400, "invalid_body", NULL, "the request body must be a JSON object");
+    snprintf(name, sizeof name, "%.*s", (int)strlen(prefix) - 1, prefix); /* drop the '.' */
+    return cad_fail(err, 422, "wrong_type", name, "'%s' must be an object", name);
+  }
   const char *key;
   json_t *v;
   json_object_foreach(obj, key, v) {

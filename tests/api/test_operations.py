@@ -1,0 +1,139 @@
+"""Health, readiness, metrics, the served contract, routing, limits, CORS, request ids."""
+import json
+
+from harness import ADMIN_KEY, Practice, check, eq, shared, test
+
+
+@test
+def health_and_readiness():
+    s = shared()
+    eq(s.request("GET", "/healthz").json, {"status": "ok"})
+    eq(s.request("GET", "/readyz").json, {"status": "ready"})
+
+
+@test
+def serves_its_own_contract():
+    s = shared()
+    r = s.request("GET", "/openapi.yaml")
+    eq(r.status, 200)
+    with open("openapi.yaml") as f:
+        eq(r.text, f.read(), "served openapi.yaml")
+
+
+@test
+def unknown_path_is_404_and_wrong_method_is_405():
+    s = shared()
+    r = s.request("GET", "/v1/nothing-here")
+    eq(r.status, 404)
+    eq(r.error["code"], "not_found")
+    r = s.request("DELETE", "/v1/clients", key=ADMIN_KEY)
+    eq(r.status, 405)
+    check("GET" in r.headers.get("allow", ""), "405 carries Allow")
+
+
+@test
+def request_id_is_echoed_or_generated():
+    s = shared()
+    r = s.request("GET", "/healthz", headers={"X-Request-Id": "abc-123.x"})
+    eq(r.headers["x-request-id"], "abc-123.x")
+    r = s.request("GET", "/healthz", headers={"X-Request-Id": "bad id with spaces"})
+    check(r.headers["x-request-id"] != "bad id with spaces", "unsafe request id replaced")
+    eq(len(r.headers["x-request-id"]), 32)
+    line = [l for l in s.log().splitlines() if r.headers["x-request-id"] in l]
+    eq(len(line), 1, "one access-log line carries the request id")
+    entry = json.loads(line[0])
+    eq((entry["route"], entry["status"], entry["method"]), ("/healthz", 200, "GET"))
+
+
+@test
+def oversized_body_is_413_and_changes_nothing():
+    s = shared()
+    p = Practice(s)
+    big = {"first_name": "A" * 10, "last_name": "x" * (1024 * 1024 + 10)}
+    r = s.request("POST", "/v1/clients", big, key=p.staff)
+    eq(r.status, 413)
+    eq(r.error["code"], "payload_too_large")
+    eq(s.request("GET", "/v1/clients", key=p.staff).json["data"], [], "no client written")
+
+
+@test
+def chunked_oversized_body_is_413():
+    import http.client
+    s = shared()
+    p = Practice(s)
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+    chunk = b"x" * 65536
+
+    def gen():
+        yield b'{"first_name":"'
+        for _ in range(20):  # 1.25 MiB without a Content-Length
+            yield chunk
+        yield b'"}'
+    conn.request("POST", "/v1/clients", body=gen(), encode_chunked=True,
+                 headers={"Authorization": f"Bearer {p.staff}", "Content-Type": "application/json",
+                          "Transfer-Encoding": "chunked"})
+    r = conn.getresponse()
+    eq(r.status, 413)
+    r.read()
+    conn.close()
+
+
+@test
+def wrong_media_type_is_415():
+    s = shared()
+    p = Practice(s)
+    r = s.request("POST", "/v1/clients", raw=b"first_name=Ana", key=p.staff,
+                  content_type="application/x-www-form-urlencoded")
+    eq(r.status, 415)
+    eq(r.error["code"], "unsupported_media_type")
+    r = s.request("POST", "/v1/clients", raw=b'{"first_name":"Ana"}', key=p.staff, content_type=None)
+    eq(r.status, 415, "a body without Content-Type")
+
+
+@test
+def malformed_json_is_400():
+    s = shared()
+    p = Practice(s)
+    for raw in [b'{"first_name": "Ana"', b"", b"nonsense", b'{"first_name":"a\\u0000b"}',
+                b'{"first_name":"A","first_name":"B"}', b"\xff\xfe"]:
+        r = s.request("POST", "/v1/clients", raw=raw, key=p.staff)
+        eq(r.status, 400, f"body {raw!r}")
+        eq(r.error["code"], "malformed_json", f"body {raw!r}")
+    r = s.request("POST", "/v1/clients", raw=b"[1,2]", key=p.staff)
+    eq((r.status, r.error["code"]), (400, "invalid_body"))
+    eq(s.request("GET", "/v1/clients", key=p.staff).json["data"], [], "nothing written")
+
+
+@test
+def cors_preflight_and_simple_requests():
+    s = shared()
+    p = Practice(s)
+    ok = {"Origin": "https://desk.example.com", "Access-Control-Request-Method": "POST",
+          "Access-Control-Request-Headers": "authorization, content-type"}
+    r = s.request("OPTIONS", "/v1/clients", headers=ok)
+    eq(r.status, 204)
+    eq(r.headers["access-control-allow-origin"], "https://desk.example.com")
+    check("POST" in r.headers["access-control-allow-methods"])
+    check("Authorization" in r.headers["access-control-allow-headers"])
+    check("Idempotency-Key" in r.headers["access-control-allow-headers"])
+    r = s.request("OPTIONS", "/v1/clients", headers={**ok, "Origin": "https://evil.example.com"})
+    eq(r.status, 403)
+    check("access-control-allow-origin" not in r.headers)
+    r = s.request("GET", "/v1/clients", key=p.staff, headers={"Origin": "https://desk.example.com"})
+    eq(r.status, 200)
+    eq(r.headers["access-control-allow-origin"], "https://desk.example.com")
+    check("X-Request-Id" in r.headers["access-control-expose-headers"])
+    r = s.request("GET", "/v1/clients", key=p.staff, headers={"Origin": "https://evil.example.com"})
+    check("access-control-allow-origin" not in r.headers, "no CORS grant to other origins")
+
+
+@test
+def metrics_count_routes_statuses_and_pool():
+    s = shared()
+    p = Practice(s)
+    s.request("GET", "/v1/clients/00000000-0000-0000-0000-000000000001", key=p.staff)
+    text = s.request("GET", "/metrics").text
+    check('cadence_http_requests_total{route="/v1/clients/{id}",status="404"}' in text, "404 counted by route")
+    check('cadence_http_request_duration_seconds_bucket{route="/v1/practices",le="+Inf"}' in text)
+    check("cadence_db_pool_size 4" in text)
+    check("cadence_db_pool_in_use " in text)

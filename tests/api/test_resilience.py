@@ -1,0 +1,127 @@
+"""Runtime behaviour: database restart, pool exhaustion, graceful stop, concurrent migrations."""
+import os
+import signal
+import subprocess
+import threading
+import time
+
+from harness import ADMIN_KEY, Practice, Server, check, eq, fresh_database, pg_ctl, psql, test
+
+
+def hold_row_lock(db, table, row_id, seconds):
+    """Holds a row lock from another session so a request touching the row waits."""
+    sql = f"BEGIN; SELECT 1 FROM {table} WHERE id = '{row_id}' FOR UPDATE; SELECT pg_sleep({seconds}); COMMIT;"
+    proc = subprocess.Popen(["psql", "-h", "127.0.0.1", "-p", os.environ["PGPORT"], "-U", "cadence", "-d", db,
+                             "-X", "-q", "-c", sql], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 5
+    while time.time() < deadline:  # wait until the lock is really held
+        held = psql(f"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    f"WHERE c.relname = '{table}' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()", db=db)
+        if int(held) > 0:
+            return proc
+        time.sleep(0.02)
+    raise AssertionError("lock not taken")
+
+
+@test
+def survives_a_database_restart():
+    s = Server()
+    try:
+        p = Practice(s)
+        c = s.request("POST", "/v1/clients", {"first_name": "Ana"}, key=p.staff).json
+        path = f"/v1/clients/{c['id']}"
+        pg_ctl("stop")
+        try:
+            r = s.request("GET", path, key=p.staff)
+            eq((r.status, r.error["code"]), (503, "database_unavailable"))
+            eq(s.request("GET", "/readyz").status, 503)
+            eq(s.request("GET", "/healthz").status, 200, "alive while the database is away")
+        finally:
+            pg_ctl("start")
+        deadline, status = time.time() + 15, None
+        while time.time() < deadline and status != 200:
+            status = s.request("GET", path, key=p.staff).status
+            time.sleep(0.1)
+        eq(status, 200, "recovered without a restart")
+        eq(s.request("GET", "/readyz").status, 200)
+        check("cadence_db_reconnects_total 0" not in s.request("GET", "/metrics").text, "reconnect counted")
+        eq(s.stop(), 0)
+    finally:
+        s.stop()
+
+
+@test
+def an_exhausted_pool_answers_503_busy():
+    s = Server(env={"DB_POOL_SIZE": "1", "DB_ACQUIRE_TIMEOUT_MS": "300"})
+    try:
+        p = Practice(s)
+        lock = hold_row_lock(s.db, "practices", p.id, 2)
+        result = {}
+        t = threading.Thread(target=lambda: result.update(
+            r=s.request("PATCH", f"/v1/practices/{p.id}", {"name": "Slow"}, key=ADMIN_KEY)))
+        t.start()
+        time.sleep(0.5)  # the PATCH now holds the only connection, waiting for the lock
+        r = s.request("GET", "/v1/clients", key=p.staff)
+        eq((r.status, r.error["code"]), (503, "busy"))
+        t.join()
+        lock.wait()
+        eq(result["r"].status, 200, "the waiting request completed")
+        eq(s.request("GET", "/v1/clients", key=p.staff).status, 200, "served again once free")
+        check("cadence_db_pool_timeouts_total 1" in s.request("GET", "/metrics").text)
+    finally:
+        s.stop()
+
+
+@test
+def sigterm_finishes_in_flight_requests_then_exits_0():
+    s = Server()
+    p = Practice(s)
+    lock = hold_row_lock(s.db, "practices", p.id, 1.5)
+    result = {}
+    t = threading.Thread(target=lambda: result.update(
+        r=s.request("PATCH", f"/v1/practices/{p.id}", {"name": "Renamed"}, key=ADMIN_KEY)))
+    t.start()
+    time.sleep(0.4)
+    t0 = time.time()
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    try:  # no new connections once stopping
+        s.request("GET", "/healthz", timeout=2)
+        refused = False
+    except OSError:
+        refused = True
+    check(refused, "new connections are refused while draining")
+    eq(s.proc.wait(15), 0, "exit code")
+    t.join()
+    lock.wait()
+    eq(result["r"].status, 200, "the in-flight request got its answer")
+    check(time.time() - t0 < 10, "stopped promptly")
+    eq(psql(f"SELECT name FROM practices WHERE id = '{p.id}'", db=s.db), "Renamed", "and it was committed")
+
+
+@test
+def concurrent_starts_migrate_once():
+    db = fresh_database()
+    servers = [Server(db=db, wait=False) for _ in range(3)]
+    try:
+        for s in servers:
+            s.wait_ready()
+        eq(psql("SELECT count(*) FROM schema_migrations", db=db),
+           str(len([f for f in os.listdir("service/migrations") if f.endswith(".sql")])))
+        logs = "".join(s.log() for s in servers)
+        eq(logs.count('"migration applied"'), len([f for f in os.listdir("service/migrations")
+                                                   if f.endswith(".sql")]), "each migration applied by one process")
+    finally:
+        for s in servers:
+            s.stop()
+
+
+@test
+def bad_configuration_stops_startup_with_a_message():
+    s = Server(env={"PORT": "99999"}, wait=False)
+    code = s.proc.wait(10)
+    eq(code, 2)
+    check("PORT must be an integer" in s.log())
+    s = Server(env={"DATABASE_URL": None}, wait=False)
+    eq(s.proc.wait(10), 2)
+    check("DATABASE_URL is required" in s.log())

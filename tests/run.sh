@@ -1,0 +1,61 @@
+#!/bin/sh
+# The test command (make test): installs what the tests use, starts a
+# throwaway PostgreSQL, builds, and runs unit tests, the OpenAPI lint, and the
+# API tests against the server, then again against an ASan+UBSan build.
+# Ends with one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+root=$(pwd)
+sh scripts/deps.sh test || exit 1
+if [ ! -x tests/node_modules/.bin/redocly ]; then
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+fi
+
+rm -rf tests/.tmp
+make -s all || exit 1
+make -s sanitize >/dev/null || exit 1
+
+tmp=$(mktemp -d /tmp/cadence-test.XXXXXX)
+chmod 755 "$tmp"
+export PGDATA_DIR="$tmp/pg" PGPORT=$(sh scripts/free-port.sh)
+sh scripts/pg-local.sh init "$PGDATA_DIR" || exit 1
+sh scripts/pg-local.sh start "$PGDATA_DIR" "$PGPORT" || exit 1
+trap 'sh scripts/pg-local.sh stop "$PGDATA_DIR"; rm -rf "$tmp"' EXIT
+
+passed=0 failed=0
+count() { # adds the "N passed, N failed" of the last line of file $1
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+  p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  [ -n "$line" ] || { p=0; f=1; }
+  [ "$2" -eq 0 ] || [ "$f" -gt 0 ] || f=1  # a crash without a count is a failure
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+echo "== unit tests"
+build/unit_tests > "$tmp/unit.out" 2>&1; rc=$?
+cat "$tmp/unit.out"; count "$tmp/unit.out" $rc
+build-asan/unit_tests > "$tmp/unit-asan.out" 2>&1; rc=$?
+sed 's/^unit:/unit (asan+ubsan):/' "$tmp/unit-asan.out"; count "$tmp/unit-asan.out" $rc
+
+echo "== openapi lint"
+if tests/node_modules/.bin/redocly lint --format=stylish openapi.yaml > "$tmp/lint.out" 2>&1; then
+  echo "lint: 1 passed, 0 failed" | tee -a "$tmp/lint.out" >/dev/null; passed=$((passed + 1)); echo "openapi.yaml: valid"
+else
+  cat "$tmp/lint.out"; failed=$((failed + 1))
+fi
+
+echo "== API tests"
+CADENCE_BIN="$root/build/cadence" /usr/bin/python3 tests/api/run.py > "$tmp/api.out" 2>&1; rc=$?
+cat "$tmp/api.out"; count "$tmp/api.out" $rc
+
+echo "== API tests against the ASan+UBSan build"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  CADENCE_BIN="$root/build-asan/cadence" /usr/bin/python3 tests/api/run.py > "$tmp/api-asan.out" 2>&1; rc=$?
+cat "$tmp/api-asan.out"; count "$tmp/api-asan.out" $rc
+if grep -l "ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer" tests/.tmp/*.log 2>/dev/null; then
+  echo "sanitizer reports found in the server logs above"; failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
