@@ -25,5 +25,7 @@ void test_router(void);
 void test_crypto(void);
 void test_jsonspec(void);
 void test_config(void);
+void test_cadence(void);
+void test_render(void);
 
 #endif

@@ -9,6 +9,8 @@ int main(void) {
   test_crypto();
   test_jsonspec();
   test_config();
+  test_cadence();
+  test_render();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }
