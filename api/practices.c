@@ -27,6 +27,8 @@ static const json_field QUIET_HOURS[] = {
   {"sender_mode", JS_STRING, 0, 20, NULL, NULL},                                            \
   {"webhook_secret", JS_STRING, 0, 256, NULL, NULL},                                        \
   {"paused", JS_BOOL, 0, 0, NULL, NULL},                                                    \
+  {"send_time", JS_STRING, 0, 5, NULL, NULL},                                               \
+  {"appearance_phrases", JS_ARRAY, 0, 0, NULL, NULL},                                       \
   {NULL, 0, 0, 0, NULL, NULL}
 
 static bool parse_practice(http_req *r, bool creating, cad_error *err) {

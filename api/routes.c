@@ -17,6 +17,20 @@ const http_route API_ROUTES[] = {
     {"GET", "/v1/clients", clients_get_list, ROLES_PRACTICE, BODY_NONE},
     {"GET", "/v1/clients/{id}", clients_get_one, ROLES_PRACTICE, BODY_NONE},
     {"PATCH", "/v1/clients/{id}", clients_patch_one, ROLES_PRACTICE, BODY_JSON},
+    {"GET", "/v1/clients/{id}/reminders", reminders_get, ROLE_STAFF, BODY_NONE},
+    {"POST", "/v1/clients/{id}/flags", flags_post, ROLE_STAFF, BODY_JSON},
+    {"DELETE", "/v1/clients/{id}/flags/{flag_id}", flags_delete, ROLE_STAFF, BODY_NONE},
+    {"GET", "/v1/outreach", outreach_get, ROLE_STAFF, BODY_NONE},
+    {"GET", "/v1/injectors", injectors_get_list, ROLES_PRACTICE, BODY_NONE},
+    {"POST", "/v1/injectors", injectors_post, ROLE_STAFF, BODY_JSON},
+    {"PATCH", "/v1/injectors/{id}", injectors_patch_one, ROLE_STAFF, BODY_JSON},
+    {"GET", "/v1/treatment-types", treatment_types_get_list, ROLES_PRACTICE, BODY_NONE},
+    {"PUT", "/v1/treatment-types/{code}", treatment_types_put_one, ROLE_STAFF, BODY_JSON},
+    {"GET", "/v1/templates", templates_get_list, ROLE_STAFF, BODY_NONE},
+    {"PUT", "/v1/templates/{treatment_type}/{step}/{channel}", templates_put_one, ROLE_STAFF, BODY_JSON},
+    {"POST", "/v1/treatments", treatments_post, ROLES_PRACTICE, BODY_JSON},
+    {"GET", "/v1/treatments", treatments_get_list, ROLES_PRACTICE, BODY_NONE},
+    {"GET", "/v1/treatments/{id}", treatments_get_one, ROLES_PRACTICE, BODY_NONE},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
 

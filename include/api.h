@@ -33,5 +33,19 @@ void clients_post(http_req *r);
 void clients_get_list(http_req *r);
 void clients_get_one(http_req *r);
 void clients_patch_one(http_req *r);
+void injectors_get_list(http_req *r);
+void injectors_post(http_req *r);
+void injectors_patch_one(http_req *r);
+void treatment_types_get_list(http_req *r);
+void treatment_types_put_one(http_req *r);
+void templates_get_list(http_req *r);
+void templates_put_one(http_req *r);
+void treatments_post(http_req *r);
+void treatments_get_list(http_req *r);
+void treatments_get_one(http_req *r);
+void flags_post(http_req *r);
+void flags_delete(http_req *r);
+void outreach_get(http_req *r);
+void reminders_get(http_req *r);
 
 #endif

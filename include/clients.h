@@ -22,6 +22,13 @@ bool clients_validate(const tz_set *zones, json_t *body, bool creating, cad_erro
 /* Creates a client of practice_id; 409 naming the external id already taken. */
 bool clients_create(db_conn *conn, const char *practice_id, json_t *body, json_t **out, cad_error *err);
 
+/* Inserts a client inside the caller's transaction (body already validated); id gets its id. */
+bool clients_insert(db_conn *conn, const char *practice_id, json_t *body, char id[37], cad_error *err);
+
+/* Finds the client holding (system, external_id); *found tells whether one does. */
+bool clients_find_external(db_conn *conn, const char *practice_id, const char *system, const char *external_id,
+                           char id[37], bool *found, cad_error *err);
+
 /* Reads one client of practice_id; 404 when not there. */
 bool clients_get(db_conn *conn, const char *practice_id, const char *id, json_t **out, cad_error *err);
 

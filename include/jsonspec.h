@@ -10,7 +10,7 @@
 
 #include "error.h"
 
-typedef enum { JS_STRING, JS_INT, JS_BOOL, JS_OBJECT, JS_ARRAY } json_kind;
+typedef enum { JS_STRING, JS_INT, JS_NUMBER, JS_BOOL, JS_OBJECT, JS_ARRAY } json_kind;
 
 enum {
   JS_REQUIRED = 1, /* absent -> 422 missing_field */
@@ -22,7 +22,7 @@ typedef struct json_field {
   json_kind kind;
   unsigned flags;
   size_t max_len;  /* strings: maximum bytes (0 = 1000) */
-  void *out;       /* const char ** | long long * | bool * | json_t ** (borrowed) */
+  void *out;       /* const char ** | long long * | double * | bool * | json_t ** (borrowed) */
   bool *present;   /* optional: set true when the key exists (null included) */
 } json_field;
 

@@ -14,6 +14,9 @@ bool valid_email(const char *s);
 /* A calendar date YYYY-MM-DD that exists (leap years included). */
 bool valid_date(const char *s);
 
+/* An RFC 3339 timestamp with an offset: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+bool valid_timestamp(const char *s);
+
 /* A clock time HH:MM (00:00-23:59); writes minutes since midnight to minutes when not NULL. */
 bool valid_hhmm(const char *s, int *minutes);
 

@@ -41,6 +41,9 @@ static const db_stmt CLEAR_EXTERNAL = {
 static const db_stmt ADD_EXTERNAL = {
     "client_add_external",
     "INSERT INTO client_external_ids(practice_id, client_id, system, external_id) VALUES ($1, $2, $3, $4)"};
+static const db_stmt FIND_EXTERNAL = {
+    "client_find_external",
+    "SELECT client_id FROM client_external_ids WHERE practice_id = $1 AND system = $2 AND external_id = $3"};
 static const db_stmt CURSOR_OK = {
     "client_cursor_ok",
     "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 "
@@ -185,20 +188,36 @@ typedef struct write_ctx {
   json_t *body, **out;
 } write_ctx;
 
-static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
-  write_ctx *x = vctx;
-  char *text = json_dumps(x->body, JSON_COMPACT);
-  const char *p[] = {x->practice_id, text};
+bool clients_insert(db_conn *c, const char *practice_id, json_t *body, char id[37], cad_error *err) {
+  char *text = json_dumps(body, JSON_COMPACT);
+  const char *p[] = {practice_id, text};
   PGresult *r = db_exec(c, &INSERT, 2, p, err);
   free(text);
   if (!r)
     return false;
-  char id[37];
-  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
   PQclear(r);
-  json_t *ext = json_object_get(x->body, "external_ids");
-  return (!ext || write_external_ids(c, x->practice_id, id, ext, false, err)) &&
-         fetch(c, x->practice_id, id, x->out, err);
+  json_t *ext = json_object_get(body, "external_ids");
+  return !ext || write_external_ids(c, practice_id, id, ext, false, err);
+}
+
+bool clients_find_external(db_conn *c, const char *practice_id, const char *system, const char *external_id,
+                           char id[37], bool *found, cad_error *err) {
+  const char *p[] = {practice_id, system, external_id};
+  PGresult *r = db_exec(c, &FIND_EXTERNAL, 3, p, err);
+  if (!r)
+    return false;
+  *found = PQntuples(r) == 1;
+  if (*found)
+    snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return true;
+}
+
+static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
+  write_ctx *x = vctx;
+  char id[37];
+  return clients_insert(c, x->practice_id, x->body, id, err) && fetch(c, x->practice_id, id, x->out, err);
 }
 
 bool clients_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {

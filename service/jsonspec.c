@@ -9,6 +9,7 @@ static const char *kind_name(json_kind k) {
   switch (k) {
   case JS_STRING: return "a string";
   case JS_INT: return "an integer";
+  case JS_NUMBER: return "a number";
   case JS_BOOL: return "a boolean";
   case JS_OBJECT: return "an object";
   case JS_ARRAY: return "an array";
@@ -20,6 +21,7 @@ static bool kind_matches(json_kind k, const json_t *v) {
   switch (k) {
   case JS_STRING: return json_is_string(v);
   case JS_INT: return json_is_integer(v);
+  case JS_NUMBER: return json_is_number(v);
   case JS_BOOL: return json_is_boolean(v);
   case JS_OBJECT: return json_is_object(v);
   case JS_ARRAY: return json_is_array(v);
@@ -33,6 +35,7 @@ static void store(const json_field *f, json_t *v) {
   switch (f->kind) {
   case JS_STRING: *(const char **)f->out = v ? json_string_value(v) : NULL; break;
   case JS_INT: if (v) *(long long *)f->out = json_integer_value(v); break;
+  case JS_NUMBER: if (v) *(double *)f->out = json_number_value(v); break;
   case JS_BOOL: if (v) *(bool *)f->out = json_is_true(v); break;
   case JS_OBJECT:
   case JS_ARRAY: *(json_t **)f->out = v; break;

@@ -12,14 +12,18 @@ static const db_stmt INSERT = {
     "practice_insert",
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
     "  booking_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
-    "  webhook_secret, paused) "
+    "  webhook_secret, paused, send_time, appearance_phrases) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
     "  j->>'contact_text', j->>'booking_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
     "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
-    "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false) "
-    "FROM (SELECT $1::jsonb AS j) s RETURNING practice_json(practices)"};
+    "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
+    "  coalesce((j->>'send_time')::time, '10:00'), "
+    "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
+    "    ELSE default_appearance_phrases() END "
+    "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
+static const db_stmt SEED = {"practice_seed", "SELECT seed_practice_defaults($1)"};
 static const db_stmt GET = {"practice_get",
                             "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
 
@@ -33,7 +37,11 @@ static const db_stmt PATCH = {
     PATCH_COL("report_email") PATCH_COL("sender_mode") PATCH_COL("webhook_secret")
     "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
     "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
-    "  paused = coalesce((j->>'paused')::boolean, p.paused), updated_at = now() "
+    "  paused = coalesce((j->>'paused')::boolean, p.paused), "
+    "  send_time = coalesce((j->>'send_time')::time, p.send_time), "
+    "  appearance_phrases = CASE WHEN j ? 'appearance_phrases' "
+    "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
+    "  updated_at = now() "
     "FROM (SELECT $2::jsonb AS j) s WHERE p.id = $1 RETURNING practice_json(p)"};
 
 static bool valid_url(const char *s) {
@@ -79,6 +87,16 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
     return FAIL_VALUE(err, "sender_mode", "'sender_mode' must be 'practice' or 'injector'");
   if ((v = str(body, "webhook_secret")) && (strlen(v) < 16 || strlen(v) > 256))
     return FAIL_VALUE(err, "webhook_secret", "'webhook_secret' must be 16 to 256 characters");
+  if ((v = str(body, "send_time")) && !valid_hhmm(v, NULL))
+    return FAIL_VALUE(err, "send_time", "'send_time' must be HH:MM");
+  json_t *phrases = json_object_get(body, "appearance_phrases");
+  for (size_t i = 0; i < json_array_size(phrases); i++) {
+    json_t *ph = json_array_get(phrases, i);
+    if (!json_is_string(ph) || json_string_length(ph) < 3 || json_string_length(ph) > 60)
+      return FAIL_VALUE(err, "appearance_phrases", "'appearance_phrases' must be phrases of 3 to 60 bytes");
+  }
+  if (json_array_size(phrases) > 200)
+    return FAIL_VALUE(err, "appearance_phrases", "at most 200 'appearance_phrases'");
   json_t *q = json_object_get(body, "quiet_hours");
   if (q) {
     int start = 9 * 60, end = 20 * 60;
@@ -97,9 +115,11 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
 
 /* Maps the row CHECK on quiet hours (a patch of one end) to a 422. */
 static bool translate(db_conn *c, cad_error *err) {
-  if (strcmp(db_sqlstate(c), "23514") == 0)
-    return FAIL_VALUE(err, "quiet_hours", "quiet hours must lie within 08:00-21:00 with start before end");
-  return false;
+  if (strcmp(db_sqlstate(c), "23514") != 0)
+    return false;
+  if (strcmp(db_constraint(c), "practices_send_time") == 0)
+    return FAIL_VALUE(err, "send_time", "'send_time' must lie within the quiet hours");
+  return FAIL_VALUE(err, "quiet_hours", "quiet hours must lie within 08:00-21:00 with start before end");
 }
 
 static bool one_json(PGresult *r, json_t **out, cad_error *err) {
@@ -109,24 +129,40 @@ static bool one_json(PGresult *r, json_t **out, cad_error *err) {
   return found ? true : FAIL_NOT_FOUND(err, "practice");
 }
 
-bool practices_create(db_conn *c, json_t *body, json_t **out, cad_error *err) {
-  char generated[65];
-  const char *secret = str(body, "webhook_secret");
-  if (!secret) {
-    if (!crypto_random_hex(generated, 32))
-      return FAIL_INTERNAL(err, "random generator failed");
-    secret = generated;
-  }
-  char *text = json_dumps(body, JSON_COMPACT);
-  const char *p[] = {text, secret};
+typedef struct create_ctx {
+  json_t *body, **out;
+  const char *secret;
+} create_ctx;
+
+/* Inserts the practice and seeds its default cadence library and templates. */
+static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
+  create_ctx *x = vctx;
+  char *text = json_dumps(x->body, JSON_COMPACT);
+  const char *p[] = {text, x->secret};
   PGresult *r = db_exec(c, &INSERT, 2, p, err);
   free(text);
   if (!r)
     return translate(c, err);
-  if (!one_json(r, out, err))
+  const char *sp[] = {PQgetvalue(r, 0, 0)};
+  PGresult *seeded = db_exec(c, &SEED, 1, sp, err);
+  PQclear(seeded);
+  *x->out = seeded ? db_json(r, 0, 1) : NULL;
+  PQclear(r);
+  return seeded != NULL;
+}
+
+bool practices_create(db_conn *c, json_t *body, json_t **out, cad_error *err) {
+  char generated[65];
+  create_ctx x = {body, out, str(body, "webhook_secret")};
+  if (!x.secret) {
+    if (!crypto_random_hex(generated, 32))
+      return FAIL_INTERNAL(err, "random generator failed");
+    x.secret = generated;
+  }
+  if (!db_tx(c, create_tx, &x, err))
     return false;
   /* Shown once, at creation: PMS webhooks sign with it. */
-  json_object_set_new(*out, "webhook_secret", json_string(secret));
+  json_object_set_new(*out, "webhook_secret", json_string(x.secret));
   return true;
 }
 

@@ -92,3 +92,29 @@ bool valid_token(const char *s, int max) {
       return false;
   return n > 0;
 }
+
+bool valid_timestamp(const char *s) {
+  if (!s || strlen(s) < 20)
+    return false;
+  char date[11];
+  memcpy(date, s, 10);
+  date[10] = 0;
+  if (!valid_date(date) || (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) || s[13] != ':' ||
+      !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+    return false;
+  int h = (s[11] - '0') * 10 + (s[12] - '0'), m = (s[14] - '0') * 10 + (s[15] - '0');
+  int sec = (s[17] - '0') * 10 + (s[18] - '0');
+  if (h > 23 || m > 59 || sec > 60)
+    return false;
+  const char *p = s + 19;
+  if (*p == '.') {
+    int n = 0;
+    while (isdigit((unsigned char)*++p))
+      n++;
+    if (n == 0 || n > 9)
+      return false;
+  }
+  if ((*p == 'Z' || *p == 'z') && p[1] == 0)
+    return true;
+  return (*p == '+' || *p == '-') && strlen(p) == 6 && valid_hhmm(p + 1, NULL);
+}

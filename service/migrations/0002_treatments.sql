@@ -1,12 +1,16 @@
 -- 0002_treatments: injectors, the cadence library, templates, treatments,
 -- planned reminder sequences and their steps (the outbox), client flags.
 
+-- Phrases that talk about how a client looks; templates using them are refused.
+CREATE FUNCTION default_appearance_phrases() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY['wrinkle', 'lines are back', 'lines coming back', 'fine lines', 'frown lines', 'crow''s feet',
+    'look older', 'looking older', 'look tired', 'looking tired', 'tired-looking', 'tired looking',
+    'sagging', 'droopy', 'aging', 'ageing', 'flaws', 'imperfection', 'fix your face', 'your face']
+$$;
+
 ALTER TABLE practices
   ADD COLUMN send_time time NOT NULL DEFAULT '10:00',
-  ADD COLUMN appearance_phrases text[] NOT NULL DEFAULT ARRAY[
-    'wrinkle', 'lines are back', 'lines coming back', 'fine lines', 'frown lines', 'crow''s feet',
-    'look older', 'looking older', 'look tired', 'looking tired', 'tired-looking', 'tired looking',
-    'sagging', 'droopy', 'aging', 'ageing', 'flaws', 'imperfection', 'fix your face', 'your face'],
+  ADD COLUMN appearance_phrases text[] NOT NULL DEFAULT default_appearance_phrases(),
   ADD CONSTRAINT practices_send_time CHECK (send_time >= quiet_start AND send_time < quiet_end);
 
 CREATE OR REPLACE FUNCTION practice_json(p practices) RETURNS jsonb LANGUAGE sql STABLE AS $$

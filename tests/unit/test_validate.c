@@ -42,6 +42,17 @@ void test_validate(void) {
   CHECK(!valid_hhmm("9:30", NULL));
   CHECK(!valid_hhmm("09:60", NULL));
 
+  CHECK(valid_timestamp("2026-01-05T15:30:00Z"));
+  CHECK(valid_timestamp("2026-01-05T15:30:00.123456-05:00"));
+  CHECK(valid_timestamp("2026-01-05t15:30:00+01:00"));
+  CHECK(!valid_timestamp("2026-01-05T15:30:00"));      /* no offset */
+  CHECK(!valid_timestamp("2026-01-05 15:30:00Z"));     /* no T */
+  CHECK(!valid_timestamp("2026-02-30T15:30:00Z"));     /* no such day */
+  CHECK(!valid_timestamp("2026-01-05T24:00:00Z"));
+  CHECK(!valid_timestamp("2026-01-05T15:30:00.Z"));
+  CHECK(!valid_timestamp("2026-01-05T15:30:00+5:00"));
+  CHECK(!valid_timestamp("2026-01-05"));
+
   CHECK(valid_uuid("123e4567-e89b-12d3-a456-426614174000"));
   CHECK(!valid_uuid("123e4567e89b12d3a456426614174000"));
   CHECK(!valid_uuid("123e4567-e89b-12d3-a456-42661417400g"));

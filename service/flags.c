@@ -1,0 +1,111 @@
+/* flags.c: flags and the pause/resume they cause, in one transaction each. */
+#include "flags.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "plans.h"
+#include "validate.h"
+
+static const db_stmt LOCK_CLIENT = {
+    "flags_lock_client", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
+static const db_stmt INSERT = {
+    "flags_insert",
+    "INSERT INTO client_flags AS f (practice_id, client_id, kind, note) VALUES ($1, $2, $3, $4) "
+    "RETURNING flag_json(f)"};
+static const db_stmt RESOLVE = {
+    "flags_resolve",
+    "UPDATE client_flags f SET resolved_at = coalesce(f.resolved_at, clock_timestamp()) "
+    "WHERE f.practice_id = $1 AND f.client_id = $2 AND f.id = $3 RETURNING flag_json(f)"};
+static const db_stmt OPEN_COUNT = {
+    "flags_open_count",
+    "SELECT count(*) FROM client_flags WHERE practice_id = $1 AND client_id = $2 AND resolved_at IS NULL"};
+static const db_stmt OUTREACH = {
+    "flags_outreach",
+    "SELECT coalesce(jsonb_agg(x.item ORDER BY x.first_flag), '[]') FROM ( "
+    "  SELECT jsonb_build_object('client', jsonb_build_object('id', c.id, 'first_name', c.first_name, "
+    "      'last_name', c.last_name, 'phone', c.phone, 'email', c.email), "
+    "    'flags', jsonb_agg(flag_json(f) ORDER BY f.created_at)) AS item, min(f.created_at) AS first_flag "
+    "  FROM client_flags f JOIN clients c ON c.practice_id = f.practice_id AND c.id = f.client_id "
+    "  WHERE f.practice_id = $1 AND f.resolved_at IS NULL GROUP BY c.practice_id, c.id) x"};
+
+/* Locks the client row so concurrent flag changes on one client serialise. */
+static bool lock_client(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, client_id};
+  PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  PQclear(r);
+  return found ? true : FAIL_NOT_FOUND(err, "client");
+}
+
+typedef struct flag_ctx {
+  const char *practice_id, *client_id, *flag_id;
+  json_t *body, **out;
+} flag_ctx;
+
+static bool open_tx(db_conn *c, void *vctx, cad_error *err) {
+  flag_ctx *x = vctx;
+  if (!lock_client(c, x->practice_id, x->client_id, err))
+    return false;
+  const char *kind = json_string_value(json_object_get(x->body, "kind"));
+  const char *p[] = {x->practice_id, x->client_id, kind, json_string_value(json_object_get(x->body, "note"))};
+  PGresult *r = db_exec(c, &INSERT, 4, p, err);
+  if (!r)
+    return false;
+  *x->out = db_json(r, 0, 0);
+  PQclear(r);
+  char reason[64];
+  snprintf(reason, sizeof reason, "paused: open %s flag", kind);
+  return plans_pause(c, x->practice_id, x->client_id, reason, err);
+}
+
+bool flags_open(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
+                cad_error *err) {
+  const char *kind = json_string_value(json_object_get(body, "kind"));
+  if (!kind || (strcmp(kind, "dissatisfied") != 0 && strcmp(kind, "complication") != 0))
+    return FAIL_VALUE(err, "kind", "'kind' must be dissatisfied or complication");
+  flag_ctx x = {practice_id, client_id, NULL, body, out};
+  return db_tx(c, open_tx, &x, err);
+}
+
+static bool resolve_tx(db_conn *c, void *vctx, cad_error *err) {
+  flag_ctx *x = vctx;
+  if (!lock_client(c, x->practice_id, x->client_id, err))
+    return false;
+  if (!valid_uuid(x->flag_id))
+    return FAIL_NOT_FOUND(err, "flag");
+  const char *p[] = {x->practice_id, x->client_id, x->flag_id};
+  PGresult *r = db_exec(c, &RESOLVE, 3, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  *x->out = found ? db_json(r, 0, 0) : NULL;
+  PQclear(r);
+  if (!found)
+    return FAIL_NOT_FOUND(err, "flag");
+  if (!(r = db_exec(c, &OPEN_COUNT, 2, p, err)))
+    return false;
+  bool none_open = strcmp(PQgetvalue(r, 0, 0), "0") == 0;
+  PQclear(r);
+  return !none_open || plans_resume(c, x->practice_id, x->client_id, err);
+}
+
+bool flags_resolve(db_conn *c, const char *practice_id, const char *client_id, const char *flag_id, json_t **out,
+                   cad_error *err) {
+  flag_ctx x = {practice_id, client_id, flag_id, NULL, out};
+  return db_tx(c, resolve_tx, &x, err);
+}
+
+bool flags_outreach(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
+  const char *p[] = {practice_id};
+  PGresult *r = db_exec(c, &OUTREACH, 1, p, err);
+  if (!r)
+    return false;
+  *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
+  PQclear(r);
+  return true;
+}

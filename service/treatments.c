@@ -1,0 +1,422 @@
+/* treatments.c: a visit is written with its items, the client is matched or
+ * created by external id, types are resolved by code or PMS alias, and the
+ * reminder plan is made, all in one transaction. */
+#include "treatments.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients.h"
+#include "crypto.h"
+#include "jsonspec.h"
+#include "plans.h"
+#include "validate.h"
+
+enum { MAX_ITEMS = 20, MAX_AREAS = 20 };
+
+static const db_stmt CLIENT_EXISTS = {"treat_client_exists",
+                                      "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
+static const db_stmt INJECTOR_EXISTS = {"treat_injector_exists",
+                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
+static const db_stmt BY_EXTERNAL = {
+    "treat_by_external",
+    "SELECT id, request_hash FROM treatments WHERE practice_id = $1 AND source = $2 AND external_id = $3"};
+static const db_stmt CONTEXT = {
+    "treat_context",
+    "SELECT coalesce(c.time_zone, p.time_zone), ($3::timestamptz AT TIME ZONE coalesce(c.time_zone, p.time_zone))::date, "
+    "  (now() AT TIME ZONE coalesce(c.time_zone, p.time_zone))::date, to_char(p.send_time, 'HH24:MI'), "
+    "  c.away_periods, $3::timestamptz > now() + interval '5 minutes', "
+    "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
+    "          AND f.resolved_at IS NULL) "
+    "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2"};
+static const db_stmt RESOLVE_TYPE = {
+    "treat_resolve_type",
+    "SELECT code, family, series, steps, lapse, aftercare FROM treatment_types "
+    "WHERE practice_id = $1 AND code = coalesce((SELECT code FROM treatment_aliases "
+    "  WHERE practice_id = $1 AND alias_key = lower($2)), $2)"};
+static const db_stmt INSERT = {
+    "treat_insert",
+    "INSERT INTO treatments(practice_id, client_id, injector_id, performed_at, source, external_id, "
+    "  request_hash, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "ON CONFLICT (practice_id, source, external_id) DO NOTHING RETURNING id"};
+static const db_stmt INSERT_ITEM = {
+    "treat_insert_item",
+    "INSERT INTO treatment_items(practice_id, treatment_id, item_no, type_code, family, given_name, areas, units, "
+    "  volume_ml, product, lot_number, dilution, notes, price_cents, points_eligible, series_complete) "
+    "SELECT $1, $2, $3, $4, $5, j->>'type', "
+    "  coalesce(ARRAY(SELECT jsonb_array_elements_text(j->'areas')), '{}'), (j->>'units')::numeric, "
+    "  (j->>'volume_ml')::numeric, j->>'product', j->>'lot_number', j->>'dilution', j->>'notes', "
+    "  coalesce((j->>'price_cents')::bigint, 0), coalesce((j->>'points_eligible')::boolean, true), "
+    "  coalesce((j->>'series_complete')::boolean, false) FROM (SELECT $6::jsonb AS j) s"};
+static const db_stmt GET = {
+    "treat_get", "SELECT treatment_json(t) FROM treatments t WHERE t.practice_id = $1 AND t.id = $2"};
+static const db_stmt CURSOR_OK = {
+    "treat_cursor_ok",
+    "SELECT 1 FROM treatments WHERE practice_id = $1 AND id = $2 "
+    "  AND performed_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
+static const db_stmt LIST = {
+    "treat_list",
+    "WITH bounds AS (SELECT p.time_zone AS tz FROM practices p WHERE p.id = $1) "
+    "SELECT treatment_json(t), (extract(epoch FROM t.performed_at) * 1000000)::bigint || '.' || t.id "
+    "FROM treatments t, bounds WHERE t.practice_id = $1 "
+    "  AND ($2::uuid IS NULL OR t.client_id = $2) AND ($3::uuid IS NULL OR t.injector_id = $3) "
+    "  AND ($4::text IS NULL OR t.performed_at >= CASE WHEN length($4) = 10 "
+    "       THEN local_instant($4::date, '00:00', bounds.tz) ELSE $4::timestamptz END) "
+    "  AND ($5::text IS NULL OR t.performed_at < CASE WHEN length($5) = 10 "
+    "       THEN local_instant($5::date + 1, '00:00', bounds.tz) ELSE $5::timestamptz END) "
+    "  AND ($6::bigint IS NULL OR (t.performed_at, t.id) < "
+    "       ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::uuid)) "
+    "ORDER BY t.performed_at DESC, t.id DESC LIMIT $8"};
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static bool validate_item(json_t *item, size_t i, cad_error *err) {
+  char prefix[40], field[64];
+  snprintf(prefix, sizeof prefix, "items[%zu].", i);
+  const char *type = NULL;
+  json_t *areas = NULL;
+  double units = 1, volume = 1;
+  long long price = 0;
+  bool has_units = false, has_volume = false;
+  json_field spec[] = {{"type", JS_STRING, JS_REQUIRED, 100, &type, NULL},
+                       {"areas", JS_ARRAY, 0, 0, &areas, NULL},
+                       {"units", JS_NUMBER, JS_NULLABLE, 0, &units, &has_units},
+                       {"volume_ml", JS_NUMBER, JS_NULLABLE, 0, &volume, &has_volume},
+                       {"product", JS_STRING, JS_NULLABLE, 200, NULL, NULL},
+                       {"lot_number", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
+                       {"dilution", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
+                       {"notes", JS_STRING, JS_NULLABLE, 2000, NULL, NULL},
+                       {"price_cents", JS_INT, 0, 0, &price, NULL},
+                       {"points_eligible", JS_BOOL, 0, 0, NULL, NULL},
+                       {"series_complete", JS_BOOL, 0, 0, NULL, NULL},
+                       {NULL, 0, 0, 0, NULL, NULL}};
+  if (!jsonspec_parse(item, spec, prefix, err))
+    return false;
+  snprintf(field, sizeof field, "%stype", prefix);
+  if (!*type)
+    return FAIL_VALUE(err, field, "'%s' must not be empty", field);
+  snprintf(field, sizeof field, "%sunits", prefix);
+  if (has_units && json_is_number(json_object_get(item, "units")) && !(units > 0 && units <= 10000))
+    return FAIL_VALUE(err, field, "'%s' must be a positive number", field);
+  snprintf(field, sizeof field, "%svolume_ml", prefix);
+  if (has_volume && json_is_number(json_object_get(item, "volume_ml")) && !(volume > 0 && volume <= 1000))
+    return FAIL_VALUE(err, field, "'%s' must be a positive number", field);
+  snprintf(field, sizeof field, "%sprice_cents", prefix);
+  if (price < 0 || price > 100000000)
+    return FAIL_VALUE(err, field, "'%s' must be a whole number of cents from 0", field);
+  snprintf(field, sizeof field, "%sareas", prefix);
+  if (json_array_size(areas) > MAX_AREAS)
+    return FAIL_VALUE(err, field, "'%s' holds at most %d areas", field, MAX_AREAS);
+  size_t k;
+  json_t *a;
+  json_array_foreach(areas, k, a) {
+    if (!json_is_string(a) || json_string_length(a) == 0 || json_string_length(a) > 60)
+      return FAIL_VALUE(err, field, "'%s' must be non-empty strings of at most 60 bytes", field);
+  }
+  return true;
+}
+
+bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err) {
+  const char *v;
+  json_t *client = json_object_get(body, "client");
+  bool has_id = json_object_get(body, "client_id") != NULL;
+  if (has_id == (client != NULL))
+    return FAIL_VALUE(err, "client_id", "give exactly one of 'client_id' and 'client'");
+  if ((v = str(body, "client_id")) && !valid_uuid(v))
+    return FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+  if (client) {
+    json_t *ext = json_object_get(client, "external_id");
+    const char *sys = str(ext, "system"), *id = str(ext, "id");
+    if (!json_is_object(ext) || !sys || !id || json_object_size(ext) != 2)
+      return FAIL_VALUE(err, "client.external_id", "'client.external_id' must be {\"system\", \"id\"}");
+    if (!valid_token(sys, 40) || !*id || strlen(id) > 100)
+      return FAIL_VALUE(err, "client.external_id", "'client.external_id' has a bad system or id");
+    json_t *copy = json_deep_copy(client);
+    json_object_del(copy, "external_id");
+    if (!json_object_get(copy, "first_name"))
+      json_object_set_new(copy, "first_name", json_string("Client"));
+    bool ok = clients_validate(zones, copy, true, err);
+    json_decref(copy);
+    if (!ok) {
+      char field[sizeof err->field];
+      snprintf(field, sizeof field, "client.%.80s", err->field);
+      memcpy(err->field, field, sizeof field);
+      return false;
+    }
+  }
+  if ((v = str(body, "injector_id")) && !valid_uuid(v))
+    return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  if (!valid_timestamp(str(body, "performed_at")))
+    return FAIL_VALUE(err, "performed_at", "'performed_at' must be an RFC 3339 time with offset");
+  if ((v = str(body, "source")) && !valid_token(v, 40))
+    return FAIL_VALUE(err, "source", "'source' must be letters, digits or ._:-");
+  if ((v = str(body, "external_id")) && !*v)
+    return FAIL_VALUE(err, "external_id", "'external_id' must not be empty");
+  json_t *items = json_object_get(body, "items");
+  if (json_array_size(items) == 0 || json_array_size(items) > MAX_ITEMS)
+    return FAIL_VALUE(err, "items", "'items' must hold 1 to %d items", MAX_ITEMS);
+  size_t i;
+  json_t *item;
+  json_array_foreach(items, i, item) {
+    if (!validate_item(item, i, err))
+      return false;
+  }
+  return true;
+}
+
+/* Finds or creates the client the body names; 422 when client_id is unknown. */
+static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, char id[37], cad_error *err) {
+  const char *given = str(body, "client_id");
+  if (given) {
+    const char *p[] = {practice_id, given};
+    PGresult *r = db_exec(c, &CLIENT_EXISTS, 2, p, err);
+    if (!r)
+      return false;
+    bool found = PQntuples(r) == 1;
+    PQclear(r);
+    snprintf(id, 37, "%s", given);
+    return found ? true : FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+  }
+  json_t *client = json_object_get(body, "client"), *ext = json_object_get(client, "external_id");
+  bool found;
+  if (!clients_find_external(c, practice_id, str(ext, "system"), str(ext, "id"), id, &found, err))
+    return false;
+  if (found)
+    return true;
+  json_t *fields = json_deep_copy(client);
+  json_object_del(fields, "external_id");
+  if (!json_object_get(fields, "first_name"))
+    json_object_set_new(fields, "first_name", json_string("Client"));
+  json_object_set_new(fields, "external_ids", json_pack("[O]", ext));
+  bool ok = clients_insert(c, practice_id, fields, id, err);
+  json_decref(fields);
+  return ok;
+}
+
+static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  const char *p[] = {practice_id, id};
+  PGresult *r = db_exec(c, &GET, 2, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  *out = found ? db_json(r, 0, 0) : NULL;
+  PQclear(r);
+  return found ? true : FAIL_NOT_FOUND(err, "treatment");
+}
+
+/* A repeat of (source, external_id): the same request replays, another conflicts. */
+static bool existing(db_conn *c, const char *practice_id, const char *source, const char *external_id,
+                     const char *hash, json_t **out, bool *replayed, bool *exists, cad_error *err) {
+  const char *p[] = {practice_id, source, external_id};
+  PGresult *r = db_exec(c, &BY_EXTERNAL, 3, p, err);
+  if (!r)
+    return false;
+  *exists = PQntuples(r) == 1;
+  char id[37] = "";
+  bool same = *exists && strcmp(PQgetvalue(r, 0, 1), hash) == 0;
+  if (*exists)
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  if (!*exists)
+    return true;
+  if (!same)
+    return cad_fail(err, 409, "conflict", "external_id",
+                    "a different treatment was already recorded with this source and external_id");
+  *replayed = true;
+  return fetch(c, practice_id, id, out, err);
+}
+
+typedef struct create_ctx {
+  const char *practice_id;
+  json_t *body, **out;
+  bool *replayed;
+  char hash[65];
+} create_ctx;
+
+typedef struct resolved_types {
+  PGresult *rows[MAX_ITEMS];
+  plan_item items[MAX_ITEMS];
+  int n;
+} resolved_types;
+
+static void free_types(resolved_types *t) {
+  for (int i = 0; i < t->n; i++) {
+    json_decref(t->items[i].steps);
+    json_decref(t->items[i].lapse);
+    json_decref(t->items[i].aftercare);
+    PQclear(t->rows[i]);
+  }
+}
+
+static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, resolved_types *t, cad_error *err) {
+  size_t i;
+  json_t *item;
+  json_array_foreach(items, i, item) {
+    const char *p[] = {practice_id, str(item, "type")};
+    PGresult *r = db_exec(c, &RESOLVE_TYPE, 2, p, err);
+    if (!r)
+      return false;
+    if (PQntuples(r) != 1) {
+      PQclear(r);
+      char field[48];
+      snprintf(field, sizeof field, "items[%zu].type", i);
+      return FAIL_VALUE(err, field, "'%s' is neither a treatment type nor an alias of one (%.60s)", field,
+                        str(item, "type"));
+    }
+    plan_item *it = &t->items[t->n];
+    t->rows[t->n++] = r;
+    it->type_code = PQgetvalue(r, 0, 0);
+    it->family = PQgetvalue(r, 0, 1);
+    it->steps = db_json(r, 0, 3);
+    it->lapse = db_json(r, 0, 4);
+    it->aftercare = db_json(r, 0, 5);
+    it->plannable = PQgetvalue(r, 0, 2)[0] != 't' || json_is_true(json_object_get(item, "series_complete"));
+  }
+  return true;
+}
+
+static bool insert_items(db_conn *c, const char *practice_id, const char *treatment_id, json_t *items,
+                         const resolved_types *t, cad_error *err) {
+  size_t i;
+  json_t *item;
+  json_array_foreach(items, i, item) {
+    char no[12];
+    snprintf(no, sizeof no, "%zu", i + 1);
+    char *text = json_dumps(item, JSON_COMPACT);
+    const char *p[] = {practice_id, treatment_id, no, t->items[i].type_code, t->items[i].family, text};
+    PGresult *r = db_exec(c, &INSERT_ITEM, 6, p, err);
+    free(text);
+    if (!r)
+      return false;
+    PQclear(r);
+  }
+  return true;
+}
+
+static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
+  create_ctx *x = vctx;
+  json_t *b = x->body;
+  const char *source = str(b, "source") ? str(b, "source") : "api", *external_id = str(b, "external_id");
+  char client_id[37], treatment_id[37];
+  if (external_id) {
+    bool exists;
+    if (!existing(c, x->practice_id, source, external_id, x->hash, x->out, x->replayed, &exists, err))
+      return false;
+    if (exists)
+      return true;
+  }
+  if (!resolve_client(c, x->practice_id, b, client_id, err))
+    return false;
+  const char *injector = str(b, "injector_id");
+  if (injector) {
+    const char *p[] = {x->practice_id, injector};
+    PGresult *r = db_exec(c, &INJECTOR_EXISTS, 2, p, err);
+    if (!r)
+      return false;
+    bool found = PQntuples(r) == 1;
+    PQclear(r);
+    if (!found)
+      return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  }
+  const char *performed_at = str(b, "performed_at");
+  const char *cp[] = {x->practice_id, client_id, performed_at};
+  PGresult *ctxr = db_exec(c, &CONTEXT, 3, cp, err);
+  if (!ctxr)
+    return false;
+  if (PQgetvalue(ctxr, 0, 5)[0] == 't') {
+    PQclear(ctxr);
+    return FAIL_VALUE(err, "performed_at", "'performed_at' is in the future");
+  }
+  resolved_types types = {.n = 0};
+  bool ok = resolve_types(c, x->practice_id, json_object_get(b, "items"), &types, err);
+  if (ok) {
+    const char *ip[] = {x->practice_id, client_id, injector, performed_at, source, external_id, x->hash,
+                        str(b, "notes")};
+    PGresult *r = db_exec(c, &INSERT, 8, ip, err);
+    ok = r != NULL;
+    bool raced = ok && PQntuples(r) == 0; /* another request recorded the same external id meanwhile */
+    if (ok && !raced)
+      snprintf(treatment_id, sizeof treatment_id, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (raced) {
+      bool exists;
+      ok = existing(c, x->practice_id, source, external_id, x->hash, x->out, x->replayed, &exists, err);
+      free_types(&types);
+      PQclear(ctxr);
+      return ok;
+    }
+  }
+  json_t *away = ok ? db_json(ctxr, 0, 4) : NULL;
+  plan_context pc = {x->practice_id, client_id, ok ? treatment_id : NULL, performed_at, PQgetvalue(ctxr, 0, 1),
+                     PQgetvalue(ctxr, 0, 2), PQgetvalue(ctxr, 0, 0), PQgetvalue(ctxr, 0, 3), away,
+                     PQgetvalue(ctxr, 0, 6)[0] == 't'};
+  ok = ok && insert_items(c, x->practice_id, treatment_id, json_object_get(b, "items"), &types, err) &&
+       plans_for_treatment(c, &pc, types.items, types.n, err) && fetch(c, x->practice_id, treatment_id, x->out, err);
+  json_decref(away);
+  free_types(&types);
+  PQclear(ctxr);
+  return ok;
+}
+
+bool treatments_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, bool *replayed,
+                       cad_error *err) {
+  create_ctx x = {practice_id, body, out, replayed, ""};
+  *replayed = false;
+  char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+  crypto_sha256_hex(canonical, strlen(canonical), x.hash);
+  free(canonical);
+  return db_tx(c, create_tx, &x, err);
+}
+
+bool treatments_get(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "treatment");
+  return fetch(c, practice_id, id, out, err);
+}
+
+static bool valid_bound(const char *s) { return valid_date(s) || valid_timestamp(s); }
+
+bool treatments_list(db_conn *c, const char *practice_id, const treatment_query *q, json_t **out, cad_error *err) {
+  if (q->client_id && !valid_uuid(q->client_id))
+    return cad_fail(err, 400, "invalid_query", "client_id", "'client_id' must be a client id");
+  if (q->injector_id && !valid_uuid(q->injector_id))
+    return cad_fail(err, 400, "invalid_query", "injector_id", "'injector_id' must be an injector id");
+  if (q->from && !valid_bound(q->from))
+    return cad_fail(err, 400, "invalid_query", "from", "'from' must be a date or an RFC 3339 time");
+  if (q->to && !valid_bound(q->to))
+    return cad_fail(err, 400, "invalid_query", "to", "'to' must be a date or an RFC 3339 time");
+  char micros[24] = "", uuid[37] = "", limit[12];
+  if (q->cursor) {
+    const char *dot = strchr(q->cursor, '.');
+    size_t n = dot ? (size_t)(dot - q->cursor) : 0;
+    bool shape = dot && n > 0 && n < 20 && valid_uuid(dot + 1) && strspn(q->cursor, "0123456789") == n;
+    if (shape) {
+      memcpy(micros, q->cursor, n);
+      micros[n] = 0;
+      snprintf(uuid, sizeof uuid, "%s", dot + 1);
+      const char *p[] = {practice_id, uuid, micros};
+      PGresult *r = db_exec(c, &CURSOR_OK, 3, p, err);
+      if (!r)
+        return false;
+      shape = PQntuples(r) == 1;
+      PQclear(r);
+    }
+    if (!shape)
+      return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
+  }
+  snprintf(limit, sizeof limit, "%d", q->limit + 1);
+  const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, q->cursor ? micros : NULL,
+                     q->cursor ? uuid : NULL, limit};
+  PGresult *r = db_exec(c, &LIST, 8, p, err);
+  if (!r)
+    return false;
+  int rows = PQntuples(r), shown = rows > q->limit ? q->limit : rows;
+  json_t *data = json_array();
+  for (int i = 0; i < shown; i++)
+    json_array_append_new(data, db_json(r, i, 0));
+  json_t *next = rows > q->limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
+  PQclear(r);
+  *out = json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
+  return true;
+}
