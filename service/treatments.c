@@ -282,7 +282,7 @@ static bool insert_items(db_conn *c, const char *practice_id, const char *treatm
   json_t *item;
   json_array_foreach(items, i, item) {
     char no[12];
-    snprintf(no, sizeof no, "%zu", i + 1);
+    snprintf(no, sizeof no, "%d", (int)i + 1);
     char *text = json_dumps(item, JSON_COMPACT);
     const char *p[] = {practice_id, treatment_id, no, t->items[i].type_code, t->items[i].family, text};
     PGresult *r = db_exec(c, &INSERT_ITEM, 6, p, err);
