@@ -15,8 +15,9 @@
 
 enum { MAX_ITEMS = 20, MAX_AREAS = 20 };
 
-static const db_stmt CLIENT_EXISTS = {"treat_client_exists",
-                                      "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
+/* Locks the client: two visits of one client recorded at once must plan one after the other. */
+static const db_stmt LOCK_CLIENT = {"treat_lock_client",
+                                    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
 static const db_stmt INJECTOR_EXISTS = {"treat_injector_exists",
                                         "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 static const db_stmt BY_EXTERNAL = {
@@ -170,7 +171,7 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
   const char *given = str(body, "client_id");
   if (given) {
     const char *p[] = {practice_id, given};
-    PGresult *r = db_exec(c, &CLIENT_EXISTS, 2, p, err);
+    PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
     if (!r)
       return false;
     bool found = PQntuples(r) == 1;
@@ -182,8 +183,12 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
   bool found;
   if (!clients_find_external(c, practice_id, str(ext, "system"), str(ext, "id"), id, &found, err))
     return false;
-  if (found)
-    return true;
+  if (found) {
+    const char *p[] = {practice_id, id};
+    PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+    PQclear(r);
+    return r != NULL;
+  }
   json_t *fields = json_deep_copy(client);
   json_object_del(fields, "external_id");
   if (!json_object_get(fields, "first_name"))
