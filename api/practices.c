@@ -28,6 +28,7 @@ static const json_field QUIET_HOURS[] = {
   {"webhook_secret", JS_STRING, 0, 256, NULL, NULL},                                        \
   {"paused", JS_BOOL, 0, 0, NULL, NULL},                                                    \
   {"send_time", JS_STRING, 0, 5, NULL, NULL},                                               \
+  {"incentive_text", JS_STRING, 0, 300, NULL, NULL},                                        \
   {"appearance_phrases", JS_ARRAY, 0, 0, NULL, NULL},                                       \
   {NULL, 0, 0, 0, NULL, NULL}
 

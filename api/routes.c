@@ -31,6 +31,7 @@ const http_route API_ROUTES[] = {
     {"POST", "/v1/treatments", treatments_post, ROLES_PRACTICE, BODY_JSON},
     {"GET", "/v1/treatments", treatments_get_list, ROLES_PRACTICE, BODY_NONE},
     {"GET", "/v1/treatments/{id}", treatments_get_one, ROLES_PRACTICE, BODY_NONE},
+    {"GET", "/v1/messages", messages_get_list, ROLE_STAFF, BODY_NONE},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dispatch.h"
+
 typedef struct cad_config {
   const char *database_url;     /* DATABASE_URL (required) */
   const char *bind_address;     /* BIND_ADDRESS, default 127.0.0.1 */
@@ -20,6 +22,8 @@ typedef struct cad_config {
   const char *cors_origins;     /* CORS_ORIGINS, comma-separated, default none */
   const char *admin_key;        /* CADENCE_ADMIN_KEY, optional bootstrap key */
   int shutdown_grace_s;         /* SHUTDOWN_GRACE_S, default 20 */
+  dispatch_config dispatch;     /* DISPATCH_*, TWILIO_*, SENDGRID_*, PROVIDER_*, PUBLIC_BASE_URL */
+  char public_base_url[256];
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

@@ -29,6 +29,60 @@ static const char *read_str(const char *name, const char *def) {
   return (v && *v) ? v : def;
 }
 
+/* The dispatcher and its providers. Twilio authenticates with an API key SID
+ * and secret when given, else with the account SID and auth token. */
+static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
+  dispatch_config *d = &cfg->dispatch;
+  long workers, batch, lease, attempts, base, cap, rate, connect, timeout;
+  if (!read_int("DISPATCH_WORKERS", 2, 0, 64, &workers, msg, msg_len) ||
+      !read_int("DISPATCH_BATCH", 10, 1, 1000, &batch, msg, msg_len) ||
+      !read_int("DISPATCH_LEASE_S", 60, 1, 3600, &lease, msg, msg_len) ||
+      !read_int("DISPATCH_MAX_ATTEMPTS", 5, 1, 100, &attempts, msg, msg_len) ||
+      !read_int("DISPATCH_RETRY_BASE_MS", 30000, 1, 86400000, &base, msg, msg_len) ||
+      !read_int("DISPATCH_RETRY_CAP_MS", 3600000, 1, 86400000, &cap, msg, msg_len) ||
+      !read_int("DISPATCH_RATE_PER_SENDER", 10, 1, 10000, &rate, msg, msg_len) ||
+      !read_int("PROVIDER_CONNECT_TIMEOUT_MS", 3000, 10, 60000, &connect, msg, msg_len) ||
+      !read_int("PROVIDER_TIMEOUT_MS", 10000, 10, 600000, &timeout, msg, msg_len))
+    return false;
+  if (lease * 1000 <= connect + timeout) {
+    snprintf(msg, msg_len, "DISPATCH_LEASE_S must exceed PROVIDER_CONNECT_TIMEOUT_MS + PROVIDER_TIMEOUT_MS");
+    return false;
+  }
+  d->workers = (int)workers;
+  d->batch = (int)batch;
+  d->lease_s = (int)lease;
+  d->max_attempts = (int)attempts;
+  d->retry_base_ms = base;
+  d->retry_cap_ms = cap;
+  d->rate_per_sender = (double)rate;
+  provider_config *p = &d->providers;
+  p->connect_timeout_ms = connect;
+  p->timeout_ms = timeout;
+  p->twilio_base = read_str("TWILIO_BASE_URL", "https://api.twilio.com");
+  p->twilio_account_sid = read_str("TWILIO_ACCOUNT_SID", NULL);
+  const char *key_sid = read_str("TWILIO_API_KEY_SID", NULL), *key_secret = read_str("TWILIO_API_KEY_SECRET", NULL);
+  const char *token = read_str("TWILIO_AUTH_TOKEN", NULL);
+  p->twilio_user = key_sid ? key_sid : token ? p->twilio_account_sid : NULL;
+  p->twilio_pass = key_sid ? key_secret : token;
+  if ((key_sid || token) && (!p->twilio_account_sid || !p->twilio_pass)) {
+    snprintf(msg, msg_len, "Twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID and "
+                           "TWILIO_API_KEY_SECRET)");
+    return false;
+  }
+  p->sendgrid_base = read_str("SENDGRID_BASE_URL", "https://api.sendgrid.com");
+  p->sendgrid_key = read_str("SENDGRID_API_KEY", NULL);
+  const char *pub = read_str("PUBLIC_BASE_URL", NULL);
+  if (pub)
+    snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);
+  else
+    snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "http://127.0.0.1:%d", cfg->port);
+  size_t n = strlen(cfg->public_base_url);
+  if (n && cfg->public_base_url[n - 1] == '/')
+    cfg->public_base_url[n - 1] = 0; /* links append "/v1/..." */
+  p->public_base_url = cfg->public_base_url;
+  return true;
+}
+
 bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   long port, threads, conns, timeout, body, pool, acquire, stmt, grace;
   if (!read_int("PORT", 8080, 1, 65535, &port, msg, msg_len) ||
@@ -50,10 +104,13 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   cfg->db_acquire_timeout_ms = (int)acquire;
   cfg->db_statement_timeout_ms = (int)stmt;
   cfg->shutdown_grace_s = (int)grace;
+  if (!load_dispatch(cfg, msg, msg_len))
+    return false;
   cfg->bind_address = read_str("BIND_ADDRESS", "127.0.0.1");
   cfg->cors_origins = read_str("CORS_ORIGINS", "");
   cfg->admin_key = read_str("CADENCE_ADMIN_KEY", NULL);
   cfg->database_url = read_str("DATABASE_URL", NULL);
+  cfg->dispatch.database_url = cfg->database_url;
   if (!cfg->database_url) {
     snprintf(msg, msg_len, "DATABASE_URL is required (make run sets up a local database)");
     return false;

@@ -209,7 +209,7 @@ static void run_handler(http_req *r) {
     idem_abandon(r->db, scope, key);
 }
 
-static void dispatch(cad_app *app, conn_state *st, const char *url) {
+static void route_request(cad_app *app, conn_state *st, const char *url) {
   http_req *r = &st->req;
   if (strcmp(r->method, "OPTIONS") == 0) {
     answer_preflight(r);
@@ -339,7 +339,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   st->req.body = st->body;
   st->req.body_len = st->len;
-  dispatch(app, st, url);
+  route_request(app, st, url);
   if (st->req.db) {
     db_release(app->pool, st->req.db);
     st->req.db = NULL;

@@ -1,5 +1,6 @@
 /* main.c: start-up (config, database, migrations, bootstrap key), serve,
  * and a graceful stop on SIGTERM or SIGINT. */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "api.h"
 #include "app.h"
 #include "auth.h"
+#include "dispatch.h"
 #include "log.h"
 #include "migrate.h"
 
@@ -66,6 +68,7 @@ int main(void) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   app.pool = db_pool_create(app.cfg.database_url, app.cfg.db_pool_size, app.cfg.db_acquire_timeout_ms,
                             app.cfg.db_statement_timeout_ms);
   if (!prepare_database(&app))
@@ -86,14 +89,22 @@ int main(void) {
     log_json("fatal", "cannot start HTTP server", json_pack("{s:s}", "error", msg));
     return 1;
   }
+  const provider_config *pc = &app.cfg.dispatch.providers;
+  dispatch *workers = dispatch_start(&app.cfg.dispatch);
+  if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
+    log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
+                     "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",
+                                                 providers_name(pc, "email")));
   log_json("info", "listening",
-           json_pack("{s:s,s:i,s:i}", "address", app.cfg.bind_address, "port", app.cfg.port, "threads",
-                     app.cfg.http_threads));
+           json_pack("{s:s,s:i,s:i,s:i}", "address", app.cfg.bind_address, "port", app.cfg.port, "threads",
+                     app.cfg.http_threads, "dispatch_workers", app.cfg.dispatch.workers));
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log_json("info", "stopping", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   http_stop(server, &app, app.cfg.shutdown_grace_s);
+  dispatch_stop(workers);
+  curl_global_cleanup();
 
   metrics_destroy(app.metrics);
   free(app.route_methods);

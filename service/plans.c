@@ -55,6 +55,10 @@ static const db_stmt RESUME = {
     "  due_at = local_instant(st.planned_date + sh.days, ctx.send_time, ctx.tz), updated_at = clock_timestamp() "
     "FROM shift sh, ctx WHERE st.practice_id = $1 AND st.client_id = $2 AND st.state = 'paused' "
     "  AND st.sequence_id = sh.sequence_id"};
+static const db_stmt NOTIFY_DUE = {
+    "plans_notify_due",
+    "SELECT pg_notify('cadence_due', '') WHERE EXISTS (SELECT 1 FROM steps WHERE practice_id = $1 "
+    "  AND client_id = $2 AND state = 'planned' AND due_at <= now())"};
 static const db_stmt CLIENT_EXISTS = {"plans_client_exists",
                                       "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
 static const db_stmt VIEW = {
@@ -66,7 +70,10 @@ static const db_stmt VIEW = {
     "  'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object( "
     "      'id', st.id, 'step', st.step_key, 'step_no', st.step_no, 'channel', st.channel, "
     "      'incentive', st.incentive, 'promotional', st.promotional, 'planned_date', st.planned_date, "
-    "      'due_at', st.due_at, 'state', st.state, 'reason', st.reason) ORDER BY st.step_no), '[]') "
+    "      'due_at', st.due_at, 'reason', st.reason, 'message_id', st.message_id, "
+    "      'state', CASE WHEN st.state = 'queued' THEN coalesce((SELECT m.state FROM messages m "
+    "        WHERE m.practice_id = st.practice_id AND m.id = st.message_id), 'queued') ELSE st.state END) "
+    "    ORDER BY st.step_no), '[]') "
     "    FROM steps st WHERE st.practice_id = s.practice_id AND st.sequence_id = s.id)) "
     "  ORDER BY s.started_at DESC, s.kind), '[]') "
     "FROM sequences s WHERE s.practice_id = $1 AND s.client_id = $2"};
@@ -214,7 +221,9 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     if (chosen && !plan_item_steps(c, ctx, chosen, err))
       return false;
   }
-  return true;
+  /* A visit recorded late can make a step due now: wake the dispatchers (delivered at commit). */
+  const char *np[] = {ctx->practice_id, ctx->client_id};
+  return exec_ok(c, &NOTIFY_DUE, 2, np, err);
 }
 
 bool plans_pause(db_conn *c, const char *practice_id, const char *client_id, const char *reason, cad_error *err) {

@@ -12,7 +12,7 @@ static const db_stmt INSERT = {
     "practice_insert",
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
     "  booking_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
-    "  webhook_secret, paused, send_time, appearance_phrases) "
+    "  webhook_secret, paused, send_time, appearance_phrases, incentive_text) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
     "  j->>'contact_text', j->>'booking_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
@@ -20,7 +20,7 @@ static const db_stmt INSERT = {
     "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
     "  coalesce((j->>'send_time')::time, '10:00'), "
     "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
-    "    ELSE default_appearance_phrases() END "
+    "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()) "
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
 static const db_stmt SEED = {"practice_seed", "SELECT seed_practice_defaults($1)"};
@@ -39,6 +39,7 @@ static const db_stmt PATCH = {
     "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
     "  paused = coalesce((j->>'paused')::boolean, p.paused), "
     "  send_time = coalesce((j->>'send_time')::time, p.send_time), "
+    "  incentive_text = coalesce(j->>'incentive_text', p.incentive_text), "
     "  appearance_phrases = CASE WHEN j ? 'appearance_phrases' "
     "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
     "  updated_at = now() "
@@ -87,6 +88,8 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
     return FAIL_VALUE(err, "sender_mode", "'sender_mode' must be 'practice' or 'injector'");
   if ((v = str(body, "webhook_secret")) && (strlen(v) < 16 || strlen(v) > 256))
     return FAIL_VALUE(err, "webhook_secret", "'webhook_secret' must be 16 to 256 characters");
+  if ((v = str(body, "incentive_text")) && !*v)
+    return FAIL_VALUE(err, "incentive_text", "'incentive_text' must not be empty");
   if ((v = str(body, "send_time")) && !valid_hhmm(v, NULL))
     return FAIL_VALUE(err, "send_time", "'send_time' must be HH:MM");
   json_t *phrases = json_object_get(body, "appearance_phrases");

@@ -53,7 +53,7 @@ BEGIN
   INSERT INTO templates(practice_id, treatment_type, step, channel, subject, body)
   SELECT p, 'default', t.step, t.channel, t.subject, t.body FROM (VALUES
     ('refill_1', 'sms', NULL,
-     'Hi {{first_name}}, it''s {{sender_name}} at {{practice_name}}. Your {{treatment_name}} on {{treatment_date}} is nearing its refresh window ({{treatment_name}} typically lasts {{typical_duration}}). Book in one tap: {{booking_link}} {{open_slots}} {{photo_link}} {{opt_out}}'),
+     'Hi {{first_name}}, {{sender_name}} here. Your {{treatment_name}} on {{treatment_date}} is nearing its refresh window ({{treatment_name}} typically lasts {{typical_duration}}). Book in one tap: {{booking_link}} {{open_slots}} {{photo_link}} {{opt_out}}'),
     ('refill_2', 'sms', NULL,
      'Hi {{first_name}}, {{practice_name}} here: you are in the refresh window for your {{treatment_name}}. {{incentive}} Book here: {{booking_link}} {{opt_out}}'),
     ('refill_3', 'sms', NULL,

@@ -27,5 +27,6 @@ void test_jsonspec(void);
 void test_config(void);
 void test_cadence(void);
 void test_render(void);
+void test_sendtime(void);
 
 #endif

@@ -11,6 +11,7 @@ int main(void) {
   test_config();
   test_cadence();
   test_render();
+  test_sendtime();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }

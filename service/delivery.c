@@ -1,0 +1,535 @@
+/* delivery.c: the outbox passes. Every decision a due step gets is written
+ * on the step (state and reason) in the same transaction that claimed it, so
+ * a crash leaves the step due and nothing half-done. */
+#include "delivery.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cadence.h"
+#include "log.h"
+#include "render.h"
+#include "sendtime.h"
+
+enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
+
+static const db_stmt CLAIM_STEPS = {
+    "dl_claim_steps",
+    "SELECT practice_id, id FROM steps WHERE state IN ('planned', 'deferred') AND due_at <= now() "
+    "ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED"};
+
+/* Everything a decision needs about one step, its client, practice, sequence and treatment. */
+static const db_stmt STEP_CONTEXT = {
+    "dl_step_context",
+    "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, " /* 0-5 */
+    "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "    /* 6-11 */
+    "  c.away_periods::text, z.tz, (now() AT TIME ZONE z.tz)::date::text, "                       /* 12-14 */
+    "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int, "
+    "  p.name, p.paused, extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int, " /* 16-18 */
+    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int, "          /* 19 */
+    "  to_char(p.send_time, 'HH24:MI'), p.sms_from, p.email_from, p.booking_url, p.sender_mode, "  /* 20-24 */
+    "  p.incentive_text, q.kind, q.type_code, "                                                    /* 25-27 */
+    "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD'), tt.name, tt.typical_duration, "  /* 28-30 */
+    "  i.name, t.injector_id, "                                                                    /* 31-32 */
+    "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
+    "          AND f.resolved_at IS NULL), "                                                        /* 33 */
+    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'sms' "
+    "          AND s.address = c.phone AND s.active), "                                             /* 34 */
+    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
+    "          AND s.address = lower(c.email) AND s.active), "                                      /* 35 */
+    "  EXISTS (SELECT 1 FROM messages m WHERE m.practice_id = c.practice_id AND m.client_id = c.id "
+    "          AND m.channel = 'sms' AND m.state IN ('sending', 'sent', 'unknown')), "              /* 36 */
+    "  (SELECT m.channel FROM steps s2 JOIN messages m ON m.practice_id = s2.practice_id AND m.id = s2.message_id "
+    "    WHERE s2.practice_id = st.practice_id AND s2.sequence_id = st.sequence_id "
+    "    ORDER BY s2.step_no DESC LIMIT 1), "                                                       /* 37 */
+    "  tt.nurture::text, q.family, st.planned_date::text, st.state "                                /* 38-41 */
+    "FROM steps st "
+    "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+    "JOIN practices p ON p.id = st.practice_id "
+    "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "
+    "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "
+    "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
+    "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "
+    "LEFT JOIN injectors i ON i.practice_id = t.practice_id AND i.id = t.injector_id "
+    "WHERE st.practice_id = $1 AND st.id = $2"};
+
+enum {
+  C_KEY, C_CHANNEL, C_INCENTIVE, C_PROMO, C_SEQUENCE, C_CLIENT, C_FIRST_NAME, C_PHONE, C_EMAIL, C_PREFERENCE,
+  C_CONSENT_SMS, C_CONSENT_EMAIL, C_AWAY, C_TZ, C_TODAY, C_LOCAL_MIN, C_PRACTICE_NAME, C_PAUSED, C_QUIET_START,
+  C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
+  C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
+  C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE
+};
+
+static const db_stmt SET_STATE = {
+    "dl_set_state",
+    "UPDATE steps SET state = $3, reason = $4, due_at = coalesce($5::timestamptz, due_at), "
+    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
+static const db_stmt DEFER_TO_DAY = {
+    "dl_defer_to_day",
+    "UPDATE steps SET state = 'deferred', reason = $3, due_at = local_instant($4::date, $5::time, $6), "
+    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
+static const db_stmt DEFER_FOR = {
+    "dl_defer_for",
+    "UPDATE steps SET state = 'deferred', reason = $3, "
+    "  due_at = date_trunc('minute', now()) + $4::int * interval '1 second', updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND id = $2"};
+static const db_stmt TEMPLATE = {
+    "dl_template",
+    "SELECT subject, body FROM templates WHERE practice_id = $1 AND step = $2 AND channel = $3 "
+    "  AND treatment_type IN ($4, 'default') AND (injector_id IS NULL OR injector_id = $5::uuid) "
+    "ORDER BY injector_id IS NOT NULL DESC, treatment_type <> 'default' DESC LIMIT 1"};
+/* Other steps of the client due the same local day that can share the message. */
+static const db_stmt MERGEABLE = {
+    "dl_mergeable",
+    "SELECT st.id FROM steps st WHERE st.practice_id = $1 AND st.client_id = $2 AND st.id <> $3 "
+    "  AND st.state IN ('planned', 'deferred') AND st.step_key <> 'lapse' AND st.planned_date <= $4::date "
+    "  AND (st.channel = $5 OR st.channel IN ('preferred', 'alternate')) AND (NOT st.promotional OR NOT $6) "
+    "ORDER BY st.step_no LIMIT $7 FOR UPDATE SKIP LOCKED"};
+static const db_stmt NEW_MESSAGE = {
+    "dl_new_message",
+    "INSERT INTO messages(practice_id, client_id, channel, provider, to_address, from_address, subject, body) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+static const db_stmt QUEUE_STEP = {
+    "dl_queue_step",
+    "UPDATE steps SET state = 'queued', message_id = $3, reason = $4, updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND id = $2"};
+static const db_stmt NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
+static const db_stmt LAPSE_CLIENT = {
+    "dl_lapse_client",
+    "UPDATE clients SET lapsed_at = coalesce(lapsed_at, now()) WHERE practice_id = $1 AND id = $2"};
+static const db_stmt NURTURE_SEQUENCE = {
+    "dl_nurture_sequence",
+    "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
+    "SELECT q.practice_id, q.client_id, 'nurture', q.family, q.type_code, q.treatment_id FROM sequences q "
+    "WHERE q.practice_id = $1 AND q.id = $2 "
+    "ON CONFLICT (practice_id, client_id, kind, family) WHERE state = 'active' AND kind IN ('refill', 'aftercare', 'nurture') "
+    "DO NOTHING RETURNING id"};
+static const db_stmt NURTURE_STEP = {
+    "dl_nurture_step",
+    "INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, promotional, "
+    "  planned_date, due_at, state, reason) "
+    "VALUES ($1, $2, $3, $4, 'nurture_' || $4, $5, true, $6::date, local_instant($6::date, $7::time, $8), "
+    "  CASE WHEN $9 THEN 'paused' ELSE 'planned' END, CASE WHEN $9 THEN 'the client has an open flag' END)"};
+
+static const db_stmt CLAIM_MESSAGES = {
+    "dl_claim_messages",
+    "UPDATE messages m SET state = 'claimed', lease_until = now() + $2 * interval '1 second' "
+    "FROM (SELECT practice_id, id FROM messages WHERE state IN ('queued', 'failed') AND next_attempt_at <= now() "
+    "      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
+    "WHERE m.practice_id = d.practice_id AND m.id = d.id "
+    "RETURNING m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "
+    "  (SELECT name FROM practices WHERE id = m.practice_id)"};
+static const db_stmt MARK_SENDING = {
+    "dl_mark_sending",
+    "UPDATE messages SET state = 'sending', attempts = attempts + 1, provider = $3, "
+    "  lease_until = now() + $4 * interval '1 second', updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND id = $2 AND state = 'claimed' RETURNING attempts"};
+static const db_stmt RECORD = {
+    "dl_record",
+    "UPDATE messages SET state = $3, provider_id = coalesce($4, provider_id), last_error = $5, "
+    "  next_attempt_at = CASE WHEN $3 = 'failed' THEN now() + $6::bigint * interval '1 millisecond' "
+    "    ELSE next_attempt_at END, "
+    "  sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END, lease_until = NULL, "
+    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
+static const db_stmt RELEASE = {
+    "dl_release",
+    "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
+static const db_stmt SUPPRESS = {
+    "dl_suppress",
+    "WITH s AS (INSERT INTO suppressions(practice_id, channel, address) VALUES ($1, $2, $3) "
+    "  ON CONFLICT (practice_id, channel, address) DO UPDATE SET active = true, updated_at = clock_timestamp() "
+    "  RETURNING 1) "
+    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
+    "SELECT $1, $2, $3, 'suppress', 'provider_error', $4 FROM s"};
+static const db_stmt RECOVER = {
+    "dl_recover",
+    "WITH released AS (UPDATE messages SET state = 'queued', lease_until = NULL "
+    "    WHERE state = 'claimed' AND lease_until < now() RETURNING 1), "
+    "  lost AS (UPDATE messages SET state = 'unknown', lease_until = NULL, updated_at = clock_timestamp(), "
+    "    last_error = 'the worker stopped during the provider call; the outcome is unknown, so it is not resent' "
+    "    WHERE state = 'sending' AND lease_until < now() RETURNING 1) "
+    "SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM lost)"};
+static const db_stmt NEXT_DUE = {
+    "dl_next_due",
+    "SELECT extract(epoch FROM least("
+    "  (SELECT min(due_at) FROM steps WHERE state IN ('planned', 'deferred')), "
+    "  (SELECT min(next_attempt_at) FROM messages WHERE state IN ('queued', 'failed')), "
+    "  (SELECT min(lease_until) FROM messages WHERE state IN ('claimed', 'sending'))) - now())"};
+
+static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
+  PGresult *r = db_exec(c, st, n, p, err);
+  PQclear(r);
+  return r != NULL;
+}
+
+static const char *val(PGresult *r, int col) { return db_value(r, 0, col); }
+static bool truthy(PGresult *r, int col) { return PQgetvalue(r, 0, col)[0] == 't'; }
+
+static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
+                      const char *due_at, cad_error *err) {
+  const char *p[] = {practice, step, state, reason, due_at};
+  return exec_ok(c, &SET_STATE, 5, p, err);
+}
+
+/* Template key of a step: refill_N and aftercare_N as they are, nurture_N shares "nurture". */
+static const char *template_step(const char *key) { return strncmp(key, "nurture_", 8) == 0 ? "nurture" : key; }
+
+/* Renders step's template for channel; NULL text when the practice has none. */
+static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
+                        char **text, cad_error *err) {
+  *subject = *text = NULL;
+  const char *sp[] = {practice, step};
+  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  if (!ctx)
+    return false;
+  const char *tp[] = {practice, template_step(val(ctx, C_KEY)), channel, val(ctx, C_TYPE) ? val(ctx, C_TYPE) : "",
+                      val(ctx, C_INJECTOR_ID)};
+  PGresult *t = db_exec(c, &TEMPLATE, 5, tp, err);
+  if (!t) {
+    PQclear(ctx);
+    return false;
+  }
+  if (PQntuples(t) == 1) {
+    bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
+                       val(ctx, C_INJECTOR_NAME);
+    const char *practice_name = val(ctx, C_PRACTICE_NAME);
+    tvar vars[] = {
+        {"first_name", val(ctx, C_FIRST_NAME)},
+        {"practice_name", practice_name},
+        {"sender_name", by_injector ? val(ctx, C_INJECTOR_NAME) : practice_name},
+        {"injector_name", val(ctx, C_INJECTOR_NAME) ? val(ctx, C_INJECTOR_NAME) : "our team"},
+        {"treatment_name", val(ctx, C_TYPE_NAME)},
+        {"treatment_date", val(ctx, C_TREATMENT_DATE)},
+        {"typical_duration", val(ctx, C_DURATION)},
+        {"booking_link", val(ctx, C_BOOKING_URL)},
+        {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
+        /* Opt-out text is appended once per message by the caller. */
+    };
+    *text = render_template(PQgetvalue(t, 0, 1), vars, sizeof vars / sizeof vars[0]);
+    if (!PQgetisnull(t, 0, 0))
+      *subject = render_template(PQgetvalue(t, 0, 0), vars, sizeof vars / sizeof vars[0]);
+  }
+  PQclear(t);
+  PQclear(ctx);
+  return true;
+}
+
+/* The away period covering today, if any: writes the day after it into resume. */
+static bool away_today(const char *away_json, const char *today, char resume[11]) {
+  json_t *list = json_loads(away_json ? away_json : "[]", 0, NULL);
+  civil_date d, from, to;
+  bool away = false;
+  if (cadence_parse_date(today, &d)) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+      if (cadence_parse_date(json_string_value(json_object_get(item, "from")), &from) &&
+          cadence_parse_date(json_string_value(json_object_get(item, "to")), &to) &&
+          cadence_days_from_civil(d) >= cadence_days_from_civil(from) &&
+          cadence_days_from_civil(d) <= cadence_days_from_civil(to)) {
+        date_range r = {from, to};
+        civil_date next = cadence_skip_away(d, &r, 1);
+        cadence_format_date(next, resume);
+        away = true;
+      }
+    }
+  }
+  json_decref(list);
+  return away;
+}
+
+/* The lapse checkpoint: no booking by now tags the client lapsed and starts the nurture. */
+static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *ctx, cad_error *err) {
+  const char *cp[] = {practice, val(ctx, C_CLIENT)};
+  if (!exec_ok(c, &LAPSE_CLIENT, 2, cp, err))
+    return false;
+  json_t *nurture = json_loads(val(ctx, C_NURTURE) ? val(ctx, C_NURTURE) : "{}", 0, NULL);
+  int every = (int)json_integer_value(json_object_get(nurture, "every_months"));
+  int max = (int)json_integer_value(json_object_get(nurture, "max_messages"));
+  const char *channel = json_string_value(json_object_get(nurture, "channel"));
+  char channel_buf[16];
+  snprintf(channel_buf, sizeof channel_buf, "%s", channel ? channel : "preferred");
+  json_decref(nurture);
+  const char *reason = "lapsed: no booking by the lapse checkpoint";
+  if (every > 0 && max > 0) {
+    const char *np[] = {practice, val(ctx, C_SEQUENCE)};
+    PGresult *r = db_exec(c, &NURTURE_SEQUENCE, 2, np, err);
+    if (!r)
+      return false;
+    char seq[37] = "";
+    if (PQntuples(r) == 1)
+      snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    civil_date today;
+    cadence_parse_date(val(ctx, C_TODAY), &today);
+    for (int k = 1; seq[0] && k <= max; k++) {
+      char no[12], date[11];
+      snprintf(no, sizeof no, "%d", k);
+      cadence_format_date(cadence_add_months(today, k * every), date);
+      const char *sp[] = {practice, seq, val(ctx, C_CLIENT), no, channel_buf, date, val(ctx, C_SEND_TIME),
+                          val(ctx, C_TZ), truthy(ctx, C_FLAGGED) ? "true" : "false"};
+      if (!exec_ok(c, &NURTURE_STEP, 9, sp, err))
+        return false;
+    }
+    reason = "lapsed: no booking by the lapse checkpoint; reactivation nurture started";
+  }
+  return set_state(c, practice, step, "done", reason, NULL, err);
+}
+
+/* Builds the message for step (and same-day steps of the client on channel) and queues it. */
+static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, PGresult *ctx,
+                          const char *channel, cad_error *err) {
+  char *subject, *text;
+  if (!render_step(c, practice, step, channel, &subject, &text, err))
+    return false;
+  if (!text)
+    return set_state(c, practice, step, "skipped", "no template for this step and channel", NULL, err);
+  char limit[8];
+  snprintf(limit, sizeof limit, "%d", MAX_MERGE);
+  const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, C_TODAY), channel,
+                      truthy(ctx, C_FLAGGED) ? "true" : "false", limit};
+  PGresult *others = db_exec(c, &MERGEABLE, 7, mp, err);
+  if (!others) {
+    free(subject);
+    free(text);
+    return false;
+  }
+  size_t len = strlen(text) + 1;
+  char *body = strdup(text);
+  free(text);
+  int merged = 0;
+  char merged_ids[MAX_MERGE][37];
+  for (int i = 0; i < PQntuples(others); i++) {
+    char *s2, *t2;
+    if (!render_step(c, practice, PQgetvalue(others, i, 0), channel, &s2, &t2, err)) {
+      free(body);
+      free(subject);
+      PQclear(others);
+      return false;
+    }
+    if (t2) { /* one voice: the day's messages to this client on this channel travel together */
+      len += strlen(t2) + 2;
+      body = realloc(body, len);
+      strcat(strcat(body, "\n\n"), t2);
+      snprintf(merged_ids[merged++], 37, "%s", PQgetvalue(others, i, 0));
+    }
+    free(s2);
+    free(t2);
+  }
+  PQclear(others);
+  bool sms = strcmp(channel, "sms") == 0;
+  if (sms && !truthy(ctx, C_PRIOR_SMS)) { /* the first SMS to a number says how to opt out */
+    const char *opt = " Reply STOP to opt out.";
+    len += strlen(opt);
+    body = realloc(body, len);
+    strcat(body, opt);
+  }
+  const char *to = sms ? val(ctx, C_PHONE) : val(ctx, C_EMAIL);
+  const char *from = sms ? val(ctx, C_SMS_FROM) : val(ctx, C_EMAIL_FROM);
+  const char *np[] = {practice, val(ctx, C_CLIENT), channel, providers_name(&w->cfg->providers, channel), to, from,
+                      sms ? NULL : (subject ? subject : "A note from your clinic"), body};
+  PGresult *r = db_exec(c, &NEW_MESSAGE, 8, np, err);
+  free(subject);
+  free(body);
+  if (!r)
+    return false;
+  char message_id[37];
+  snprintf(message_id, sizeof message_id, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  const char *qp[] = {practice, step, message_id, NULL};
+  if (!exec_ok(c, &QUEUE_STEP, 4, qp, err))
+    return false;
+  for (int i = 0; i < merged; i++) {
+    const char *q2[] = {practice, merged_ids[i], message_id, "sent together with another step due the same day"};
+    if (!exec_ok(c, &QUEUE_STEP, 4, q2, err))
+      return false;
+  }
+  return true;
+}
+
+/* Decides one claimed step: send, defer, pause, skip, suppress, or (lapse) enrol in the nurture. */
+static bool decide(db_conn *c, delivery_worker *w, const char *practice, const char *step, bool *queued,
+                   cad_error *err) {
+  const char *sp[] = {practice, step};
+  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  if (!ctx)
+    return false;
+  bool ok;
+  char resume[11];
+  const char *today = val(ctx, C_TODAY);
+  const char *state = val(ctx, C_STATE);
+  if (strcmp(state, "planned") != 0 && strcmp(state, "deferred") != 0) {
+    ok = true; /* merged into an earlier message of this batch */
+  } else if (strcmp(val(ctx, C_KEY), "lapse") == 0) {
+    ok = lapse(c, practice, step, ctx, err);
+  } else if (truthy(ctx, C_PAUSED)) {
+    civil_date d;
+    cadence_parse_date(today, &d);
+    cadence_format_date(cadence_add_days(d, 1), resume);
+    const char *p[] = {practice, step, "the practice is paused", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
+    ok = exec_ok(c, &DEFER_TO_DAY, 6, p, err);
+  } else if (truthy(ctx, C_PROMO) && truthy(ctx, C_FLAGGED)) {
+    ok = set_state(c, practice, step, "paused", "the client has an open flag", NULL, err);
+  } else if (away_today(val(ctx, C_AWAY), today, resume)) {
+    const char *p[] = {practice, step, "the client is away", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
+    ok = exec_ok(c, &DEFER_TO_DAY, 6, p, err);
+  } else {
+    bool has_phone = val(ctx, C_PHONE) != NULL, has_email = val(ctx, C_EMAIL) != NULL;
+    bool sms_ok = has_phone && truthy(ctx, C_CONSENT_SMS) && !truthy(ctx, C_SMS_SUPPRESSED);
+    bool email_ok = has_email && truthy(ctx, C_CONSENT_EMAIL) && !truthy(ctx, C_EMAIL_SUPPRESSED);
+    const char *channel = sendtime_channel(val(ctx, C_CHANNEL), val(ctx, C_PREFERENCE), sms_ok, email_ok,
+                                           val(ctx, C_LAST_CHANNEL));
+    int wait = sendtime_quiet_wait(atoi(val(ctx, C_LOCAL_MIN)), atoi(val(ctx, C_QUIET_START)),
+                                   atoi(val(ctx, C_QUIET_END)));
+    if (!channel) {
+      bool suppressed = (has_phone && truthy(ctx, C_SMS_SUPPRESSED)) || (has_email && truthy(ctx, C_EMAIL_SUPPRESSED));
+      ok = set_state(c, practice, step, suppressed ? "suppressed" : "skipped",
+                     suppressed ? "the client opted out of every channel this step may use"
+                                : "no channel with both an address and the client's consent",
+                     NULL, err);
+    } else if (wait > 0) {
+      /* Quiet hours in the client's zone: wait for the window, spread over a
+       * few minutes so a morning's backlog is not one burst at 09:00. */
+      char secs[24];
+      snprintf(secs, sizeof secs, "%ld", (long)wait * 60 + (long)(rand_r(&w->seed) % JITTER_MAX_S));
+      const char *p[] = {practice, step, "quiet hours in the client's time zone", secs};
+      ok = exec_ok(c, &DEFER_FOR, 4, p, err);
+    } else {
+      ok = queue_message(c, w, practice, step, ctx, channel, err);
+      *queued = ok;
+    }
+  }
+  PQclear(ctx);
+  return ok;
+}
+
+typedef struct plan_tx_ctx {
+  delivery_worker *w;
+  int decided, queued;
+} plan_tx_ctx;
+
+static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
+  plan_tx_ctx *x = vctx;
+  x->decided = x->queued = 0;
+  char limit[12];
+  snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
+  const char *p[] = {limit};
+  PGresult *due = db_exec(c, &CLAIM_STEPS, 1, p, err);
+  if (!due)
+    return false;
+  bool ok = true;
+  for (int i = 0; ok && i < PQntuples(due); i++) {
+    bool queued = false;
+    ok = decide(c, x->w, PQgetvalue(due, i, 0), PQgetvalue(due, i, 1), &queued, err);
+    x->decided++;
+    x->queued += queued;
+  }
+  PQclear(due);
+  /* Wake the other workers (and processes) to help send what was queued. */
+  return ok && (x->queued == 0 || exec_ok(c, &NOTIFY, 0, NULL, err));
+}
+
+int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
+  plan_tx_ctx x = {w, 0, 0};
+  return db_tx(c, plan_tx, &x, err) ? x.decided : -1;
+}
+
+static const char *outcome_state(send_outcome o) {
+  return o == SEND_OK ? "sent" : o == SEND_RETRY ? "failed" : o == SEND_UNKNOWN ? "unknown" : "dead";
+}
+
+/* Sends one claimed message (row r of the claim) and records what happened. */
+static bool send_one(db_conn *c, delivery_worker *w, PGresult *claim, int row, cad_error *err) {
+  const char *practice = PQgetvalue(claim, row, 0), *id = PQgetvalue(claim, row, 1);
+  const char *channel = PQgetvalue(claim, row, 2);
+  char lease[12];
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+  const char *mp[] = {practice, id, providers_name(&w->cfg->providers, channel), lease};
+  w->throttle(w->throttle_ctx, db_value(claim, row, 4) ? db_value(claim, row, 4) : "");
+  /* 'sending' is committed before the call: if this process dies during it,
+   * recovery marks the message unknown instead of sending it twice. */
+  PGresult *r = db_exec(c, &MARK_SENDING, 4, mp, err);
+  if (!r)
+    return false;
+  if (PQntuples(r) == 0) { /* the lease expired and another worker took it */
+    PQclear(r);
+    return true;
+  }
+  int attempts = atoi(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  char unsubscribe[512];
+  snprintf(unsubscribe, sizeof unsubscribe, "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url, id);
+  outgoing m = {id, channel, PQgetvalue(claim, row, 3), db_value(claim, row, 4), PQgetvalue(claim, row, 8),
+                db_value(claim, row, 5), PQgetvalue(claim, row, 6), unsubscribe};
+  send_result res;
+  providers_send(w->session, &m, &res);
+  if (res.outcome == SEND_RETRY && attempts >= w->cfg->max_attempts) {
+    res.outcome = SEND_PERMANENT;
+    snprintf(res.error + strlen(res.error), sizeof res.error - strlen(res.error), " (gave up after %d attempts)",
+             attempts);
+  }
+  long delay = res.outcome == SEND_RETRY
+                   ? sendtime_backoff_ms(attempts, w->cfg->retry_base_ms, w->cfg->retry_cap_ms,
+                                         (double)rand_r(&w->seed) / ((double)RAND_MAX + 1), res.retry_after_ms)
+                   : 0;
+  char delay_ms[24];
+  snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
+  const char *rp[] = {practice, id, outcome_state(res.outcome), res.provider_id[0] ? res.provider_id : NULL,
+                      res.error[0] ? res.error : NULL, delay_ms};
+  if (!exec_ok(c, &RECORD, 6, rp, err))
+    return false;
+  log_json(res.outcome == SEND_OK ? "info" : "warn", "message send",
+           json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", id, "channel", channel,
+                     "outcome", outcome_state(res.outcome), "http_status", res.http_status, "provider_code",
+                     res.provider_code, "attempt", attempts));
+  if (res.provider_code == 21610) { /* Twilio: the recipient replied STOP; suppress the number */
+    const char *sp[] = {practice, "sms", PQgetvalue(claim, row, 3), "Twilio error 21610 on a send"};
+    return exec_ok(c, &SUPPRESS, 4, sp, err);
+  }
+  return true;
+}
+
+int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
+  char limit[12], lease[12];
+  snprintf(limit, sizeof limit, "%d", w->cfg->batch);
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+  const char *p[] = {limit, lease};
+  PGresult *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
+  if (!claim)
+    return -1;
+  int n = PQntuples(claim), done = 0;
+  bool ok = true;
+  for (; ok && done < n && !atomic_load(w->stopping); done++)
+    ok = send_one(c, w, claim, done, err);
+  /* Stopping (or an error): give back what was claimed but not yet sent. */
+  for (int i = done; i < n; i++) {
+    const char *rp[] = {PQgetvalue(claim, i, 0), PQgetvalue(claim, i, 1)};
+    cad_error ignored;
+    PQclear(db_exec(c, &RELEASE, 2, rp, &ignored));
+  }
+  PQclear(claim);
+  return ok ? n : -1;
+}
+
+bool delivery_recover(db_conn *c, cad_error *err) {
+  PGresult *r = db_exec(c, &RECOVER, 0, NULL, err);
+  if (!r)
+    return false;
+  long released = atol(PQgetvalue(r, 0, 0)), lost = atol(PQgetvalue(r, 0, 1));
+  PQclear(r);
+  if (released || lost)
+    log_json("warn", "expired claims recovered", json_pack("{s:I,s:I}", "requeued", (json_int_t)released,
+                                                           "marked_unknown", (json_int_t)lost));
+  return true;
+}
+
+double delivery_next_due(db_conn *c, double max_s, cad_error *err) {
+  PGresult *r = db_exec(c, &NEXT_DUE, 0, NULL, err);
+  if (!r)
+    return -1;
+  double s = PQgetisnull(r, 0, 0) ? max_s : atof(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return s < 0 ? 0 : s > max_s ? max_s : s;
+}

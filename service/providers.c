@@ -1,0 +1,259 @@
+/* providers.c: Twilio's Messages resource (form POST, HTTP Basic) and
+ * SendGrid's v3 mail send (JSON POST, Bearer) through libcurl, with connect
+ * and total timeouts. Base URLs are settings so tests use local fakes. */
+#include "providers.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "sendtime.h"
+
+enum { MAX_REPLY = 64 * 1024 };
+
+struct provider_session {
+  const provider_config *cfg;
+  CURL *curl;
+};
+
+typedef struct reply {
+  char body[MAX_REPLY + 1];
+  size_t len;
+  char retry_after[64], rate_reset[32], message_id[96];
+} reply;
+
+provider_session *providers_open(const provider_config *cfg) {
+  provider_session *s = calloc(1, sizeof *s);
+  s->cfg = cfg;
+  s->curl = curl_easy_init();
+  return s;
+}
+
+void providers_close(provider_session *s) {
+  if (s) {
+    curl_easy_cleanup(s->curl);
+    free(s);
+  }
+}
+
+const char *providers_name(const provider_config *cfg, const char *channel) {
+  if (strcmp(channel, "sms") == 0)
+    return cfg->twilio_account_sid && cfg->twilio_user ? "twilio" : "console";
+  return cfg->sendgrid_key ? "sendgrid" : "console";
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *userdata) {
+  reply *r = userdata;
+  size_t len = size * n, room = MAX_REPLY - r->len;
+  size_t take = len < room ? len : room;
+  memcpy(r->body + r->len, data, take);
+  r->len += take;
+  r->body[r->len] = 0;
+  return len;
+}
+
+/* Copies the value of header name (case-insensitive) into out. */
+static void header_value(const char *line, size_t len, const char *name, char *out, size_t out_len) {
+  size_t n = strlen(name);
+  if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
+    return;
+  const char *v = line + n + 1;
+  const char *end = line + len;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  snprintf(out, out_len, "%.*s", (int)(end - v), v);
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *userdata) {
+  reply *r = userdata;
+  size_t len = size * n;
+  header_value(line, len, "Retry-After", r->retry_after, sizeof r->retry_after);
+  header_value(line, len, "X-RateLimit-Reset", r->rate_reset, sizeof r->rate_reset);
+  header_value(line, len, "X-Message-Id", r->message_id, sizeof r->message_id);
+  return len;
+}
+
+/* Performs the prepared request; classifies transport failures. */
+static bool perform(provider_session *s, reply *rep, send_result *r) {
+  CURL *c = s->curl;
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, rep);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, rep);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, s->cfg->connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->cfg->timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  CURLcode rc = curl_easy_perform(c);
+  long status = 0, request_size = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
+  r->http_status = (int)status;
+  if (rc == CURLE_OK)
+    return true;
+  /* Nothing left this machine: safe to try again. Otherwise the provider may
+   * have accepted the message and only its answer was lost. */
+  bool never_sent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                    rc == CURLE_COULDNT_RESOLVE_PROXY || request_size == 0;
+  r->outcome = never_sent ? SEND_RETRY : SEND_UNKNOWN;
+  snprintf(r->error, sizeof r->error, "transport: %s", curl_easy_strerror(rc));
+  return false;
+}
+
+/* Maps an HTTP status to an outcome; 429 and 5xx are retried. */
+static void classify(const reply *rep, send_result *r) {
+  int st = r->http_status;
+  r->retry_after_ms = sendtime_retry_after_ms(rep->retry_after, time(NULL));
+  if (r->retry_after_ms < 0 && rep->rate_reset[0]) {
+    long reset = strtol(rep->rate_reset, NULL, 10);
+    long now = (long)time(NULL);
+    r->retry_after_ms = reset > now && reset - now < 86400 ? (reset - now) * 1000 : -1;
+  }
+  if (st >= 200 && st < 300)
+    r->outcome = SEND_OK;
+  else if (st == 429 || st >= 500)
+    r->outcome = SEND_RETRY;
+  else
+    r->outcome = SEND_PERMANENT;
+}
+
+static void send_twilio(provider_session *s, const outgoing *m, send_result *r) {
+  const provider_config *cfg = s->cfg;
+  CURL *c = s->curl;
+  curl_easy_reset(c);
+  char url[512], callback[512];
+  snprintf(url, sizeof url, "%s/2010-04-01/Accounts/%s/Messages.json", cfg->twilio_base, cfg->twilio_account_sid);
+  snprintf(callback, sizeof callback, "%s/v1/webhooks/twilio/status", cfg->public_base_url);
+  char *to = curl_easy_escape(c, m->to, 0), *from = curl_easy_escape(c, m->from ? m->from : "", 0);
+  char *body = curl_easy_escape(c, m->body, 0), *cb = curl_easy_escape(c, callback, 0);
+  bool service = m->from && strncmp(m->from, "MG", 2) == 0;
+  size_t len = strlen(to) + strlen(from) + strlen(body) + strlen(cb) + 128;
+  char *form = malloc(len);
+  snprintf(form, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From", from,
+           body, cb);
+  curl_free(to);
+  curl_free(from);
+  curl_free(body);
+  curl_free(cb);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+  curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+  curl_easy_setopt(c, CURLOPT_USERNAME, cfg->twilio_user);
+  curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->twilio_pass);
+  reply *rep = calloc(1, sizeof *rep);
+  if (perform(s, rep, r)) {
+    classify(rep, r);
+    json_t *j = json_loadb(rep->body, rep->len, 0, NULL);
+    if (r->outcome == SEND_OK) {
+      const char *sid = json_string_value(json_object_get(j, "sid"));
+      snprintf(r->provider_id, sizeof r->provider_id, "%s", sid ? sid : "");
+    } else {
+      r->provider_code = (int)json_integer_value(json_object_get(j, "code"));
+      const char *msg = json_string_value(json_object_get(j, "message"));
+      snprintf(r->error, sizeof r->error, "twilio %d: error %d: %s", r->http_status, r->provider_code,
+               msg ? msg : "");
+    }
+    json_decref(j);
+  }
+  free(rep);
+  free(form);
+}
+
+/* Escapes text for HTML and turns line breaks into <br>. */
+static char *html_escape(const char *s) {
+  size_t len = 1;
+  for (const char *p = s; *p; p++)
+    len += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : *p == '\n' ? 5 : 1;
+  char *out = malloc(len), *w = out;
+  for (const char *p = s; *p; p++) {
+    const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;"
+                      : *p == '\n' ? "<br>\n" : NULL;
+    if (rep) {
+      strcpy(w, rep);
+      w += strlen(rep);
+    } else {
+      *w++ = *p;
+    }
+  }
+  *w = 0;
+  return out;
+}
+
+static void send_sendgrid(provider_session *s, const outgoing *m, send_result *r) {
+  const provider_config *cfg = s->cfg;
+  CURL *c = s->curl;
+  curl_easy_reset(c);
+  char url[512], auth[600];
+  snprintf(url, sizeof url, "%s/v3/mail/send", cfg->sendgrid_base);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->sendgrid_key);
+  size_t tlen = strlen(m->body) + strlen(m->unsubscribe_url) + 64;
+  char *text = malloc(tlen);
+  snprintf(text, tlen, "%s\n\nUnsubscribe: %s", m->body, m->unsubscribe_url);
+  char *escaped = html_escape(m->body), *link = html_escape(m->unsubscribe_url);
+  size_t hlen = strlen(escaped) + 2 * strlen(link) + 128;
+  char *html = malloc(hlen);
+  snprintf(html, hlen, "<p>%s</p>\n<p><a href=\"%s\">Unsubscribe</a></p>", escaped, link);
+  char list_unsub[600];
+  snprintf(list_unsub, sizeof list_unsub, "<%s>", m->unsubscribe_url);
+  json_t *from = json_pack("{s:s}", "email", m->from ? m->from : "");
+  if (m->from_name)
+    json_object_set_new(from, "name", json_string(m->from_name));
+  json_t *req = json_pack(
+      "{s:[{s:[{s:s}],s:{s:s}}],s:o,s:s,s:[{s:s,s:s},{s:s,s:s}],s:{s:s,s:s}}", "personalizations", "to",
+      "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from, "subject",
+      m->subject ? m->subject : "", "content", "type", "text/plain", "value", text, "type", "text/html", "value",
+      html, "headers", "List-Unsubscribe", list_unsub, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  char *payload = json_dumps(req, JSON_COMPACT);
+  json_decref(req);
+  free(text);
+  free(escaped);
+  free(link);
+  free(html);
+  struct curl_slist *headers = curl_slist_append(NULL, auth);
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+  reply *rep = calloc(1, sizeof *rep);
+  if (perform(s, rep, r)) {
+    classify(rep, r);
+    if (r->outcome == SEND_OK) {
+      snprintf(r->provider_id, sizeof r->provider_id, "%s", rep->message_id);
+    } else {
+      json_t *j = json_loadb(rep->body, rep->len, 0, NULL);
+      const char *msg = json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "message"));
+      snprintf(r->error, sizeof r->error, "sendgrid %d: %s", r->http_status, msg ? msg : "");
+      json_decref(j);
+    }
+  }
+  free(rep);
+  curl_slist_free_all(headers);
+  free(payload);
+}
+
+/* Development sink: prints to stdout (never the JSON logs) and reports success. */
+static void send_console(const outgoing *m, send_result *r) {
+  printf("--- console %s message %s to %s%s%s\n%s\n---\n", m->channel, m->message_id, m->to,
+         m->subject ? ", subject: " : "", m->subject ? m->subject : "", m->body);
+  fflush(stdout);
+  r->outcome = SEND_OK;
+  snprintf(r->provider_id, sizeof r->provider_id, "console-%s", m->message_id);
+}
+
+void providers_send(provider_session *s, const outgoing *m, send_result *r) {
+  memset(r, 0, sizeof *r);
+  r->retry_after_ms = -1;
+  const char *name = providers_name(s->cfg, m->channel);
+  if (strcmp(name, "twilio") == 0)
+    send_twilio(s, m, r);
+  else if (strcmp(name, "sendgrid") == 0)
+    send_sendgrid(s, m, r);
+  else
+    send_console(m, r);
+}

@@ -1,0 +1,323 @@
+"""Dispatch: due steps reach the fake Twilio and SendGrid exactly once, with
+every send-time rule, merging, retries, unknown outcomes and suppression."""
+import datetime as dt
+import os
+import signal
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fakes"))
+from providers import Providers  # noqa: E402
+
+from harness import ADMIN_KEY, Practice, Server, check, eq, psql, test  # noqa: E402
+
+PROVIDERS = []
+
+
+def fakes():
+    if not PROVIDERS:
+        PROVIDERS.append(Providers())
+    PROVIDERS[0].twilio.clear()
+    PROVIDERS[0].sendgrid.clear()
+    return PROVIDERS[0]
+
+
+def zone_at(hour):
+    """A fixed-offset zone whose local time is now within [hour, hour+1): tests never depend on the clock."""
+    off = (hour - dt.datetime.now(dt.timezone.utc).hour) % 24
+    if off > 14:
+        off -= 24
+    return "Etc/GMT" if off == 0 else f"Etc/GMT{'-' if off > 0 else '+'}{abs(off)}"
+
+
+FAST = {"DISPATCH_RETRY_BASE_MS": "200", "DISPATCH_LEASE_S": "3", "PROVIDER_TIMEOUT_MS": "1000",
+        "PROVIDER_CONNECT_TIMEOUT_MS": "500", "DISPATCH_MAX_ATTEMPTS": "3", "DISPATCH_RATE_PER_SENDER": "1000"}
+
+
+def server(p, **env):
+    return Server(env={**p.env(), **FAST, **env})
+
+
+def practice(s, **fields):
+    body = {"sms_from": "+15550001111", "email_from": "hello@glow.example.com",
+            "booking_url": "https://glow.example.com/book"}
+    body.update(fields)
+    return Practice(s, **body)
+
+
+def client(s, p, hour=12, **fields):
+    body = {"first_name": "Ana", "phone": "+15551234567", "email": "ana@example.com", "time_zone": zone_at(hour),
+            "consents": {"sms": True, "email": True}}
+    body.update(fields)
+    r = s.request("POST", "/v1/clients", body, key=p.staff)
+    eq(r.status, 201, str(r))
+    return r.json
+
+
+def visit(s, p, c, days_ago, types=("botox",), months_ago=None):
+    """Records a visit whose first refill step falls due today."""
+    zone = dt.timezone(dt.timedelta(hours=0))
+    today = dt.datetime.now(zone).date()
+    day = today - dt.timedelta(days=days_ago)
+    if months_ago:
+        y, m = divmod(today.month - 1 - months_ago, 12)
+        day = dt.date(today.year + y, m + 1, today.day)
+    body = {"client_id": c["id"], "performed_at": f"{day.isoformat()}T12:00:00+00:00",
+            "items": [{"type": t} for t in types]}
+    r = s.request("POST", "/v1/treatments", body, key=p.staff)
+    eq(r.status, 201, str(r))
+    return r.json
+
+
+def wait_for(what, fn, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def messages(s, p, **q):
+    query = "&".join(f"{k}={v}" for k, v in q.items())
+    return s.request("GET", "/v1/messages?" + query, key=p.staff).json["data"]
+
+
+def step(s, p, c, key="refill_1"):
+    seqs = s.request("GET", f"/v1/clients/{c['id']}/reminders", key=p.staff).json["data"]
+    return [st for q in seqs if q["state"] == "active" for st in q["steps"] if st["step"] == key][0]
+
+
+@test
+def day_70_botox_reminder_reaches_twilio():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p)
+        t = visit(s, p, c, 70)
+        got = wait_for("the SMS at the fake Twilio", lambda: f.twilio.messages())
+        eq(len(got), 1)
+        form = got[0]["form"]
+        eq((form["To"], form["From"]), ("+15551234567", "+15550001111"))
+        body = form["Body"]
+        check("Botox" in body and "Ana" in body, body)
+        check("10-12 weeks" in body and "https://glow.example.com/book" in body, body)
+        check(body.endswith("Reply STOP to opt out."), "the first SMS says how to opt out")
+        eq(form["StatusCallback"], f"http://127.0.0.1:{s.port}/v1/webhooks/twilio/status")
+        m = wait_for("sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
+        check(m["provider_id"].startswith("SM") and len(m["provider_id"]) == 34, m["provider_id"])
+        eq((m["channel"], m["provider"], m["to"], m["attempts"], m["body"]), ("sms", "twilio", "+15551234567", 1, body))
+        st = step(s, p, c)
+        eq((st["state"], st["message_id"]), ("sent", m["id"]))
+        eq(step(s, p, c, "refill_2")["state"], "planned", "step 2 waits for its day")
+        # The second SMS to the same number does not repeat the opt-out text.
+        c2 = s.request("PATCH", f"/v1/clients/{c['id']}", {"first_name": "Ana"}, key=p.staff).json
+        visit(s, p, c2, 70, types=("lip_filler",), months_ago=5)
+        got = wait_for("a second SMS", lambda: len(f.twilio.messages()) == 2 and f.twilio.messages())
+        check("STOP" not in got[1]["form"]["Body"], got[1]["form"]["Body"])
+        check(t["id"])
+    finally:
+        s.stop()
+
+
+@test
+def email_reminders_go_through_sendgrid_with_unsubscribe():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p, channel_preference="email")
+        visit(s, p, c, 70)
+        got = wait_for("the email at the fake SendGrid", lambda: f.sendgrid.messages())[0]["json"]
+        m = wait_for("sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
+        eq(got["personalizations"][0]["to"], [{"email": "ana@example.com"}])
+        eq(got["personalizations"][0]["custom_args"], {"cadence_message_id": m["id"]})
+        eq(got["from"]["email"], "hello@glow.example.com")
+        eq(got["subject"], "Time to plan your next Botox")
+        text = [x["value"] for x in got["content"] if x["type"] == "text/plain"][0]
+        html = [x["value"] for x in got["content"] if x["type"] == "text/html"][0]
+        unsubscribe = f"http://127.0.0.1:{s.port}/v1/unsubscribe/{m['id']}"
+        check(unsubscribe in text and unsubscribe in html, "every email has an unsubscribe link")
+        eq(got["headers"]["List-Unsubscribe"], f"<{unsubscribe}>")
+        check(m["provider_id"], "X-Message-Id kept")
+        eq(f.twilio.messages(), [], "no SMS for an email-preferring client")
+    finally:
+        s.stop()
+
+
+@test
+def send_time_checks_stop_or_defer_with_a_reason():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        night = client(s, p, hour=22)
+        flagged = client(s, p)
+        s.request("POST", f"/v1/clients/{flagged['id']}/flags", {"kind": "dissatisfied"}, key=p.staff)
+        no_consent = client(s, p, consents={"sms": False, "email": False})
+        today = dt.datetime.now(dt.timezone.utc).date()
+        away = client(s, p)
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # hold the sends while planning
+        for c in (night, flagged, no_consent, away):
+            visit(s, p, c, 70)
+        # The steps fall due now (whatever the local hour), and travel recorded after
+        # the plan was made is still seen by the send-time check.
+        s.request("PATCH", f"/v1/clients/{away['id']}", {"away_periods": [
+            {"from": (today - dt.timedelta(days=1)).isoformat(), "to": (today + dt.timedelta(days=3)).isoformat()}]},
+            key=p.staff)
+        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'; "
+             f"UPDATE steps SET state = 'planned', due_at = now() WHERE practice_id = '{p.id}' "
+             f"AND step_key = 'refill_1' AND state IN ('planned', 'deferred')",
+             db=s.db)
+        psql("SELECT pg_notify('cadence_due', '')", db=s.db)
+        wait_for("decisions", lambda: all(step(s, p, c)["state"] != "planned" for c in (night, no_consent, away))
+                 and step(s, p, away)["reason"] == "the client is away")
+        st = step(s, p, night)
+        eq((st["state"], st["reason"]), ("deferred", "quiet hours in the client's time zone"))
+        local = dt.datetime.fromisoformat(st["due_at"]).astimezone(ZoneInfo(night["time_zone"]))
+        check(local.hour == 9 and local.minute < 15, f"deferred to 09:00-09:15 local, got {local}")
+        eq(step(s, p, flagged)["state"], "paused")
+        st = step(s, p, no_consent)
+        eq((st["state"], st["reason"]), ("skipped", "no channel with both an address and the client's consent"))
+        st = step(s, p, away)
+        eq((st["state"], st["reason"]), ("deferred", "the client is away"))
+        resumes = dt.datetime.fromisoformat(st["due_at"]).astimezone(ZoneInfo(away["time_zone"]))
+        eq((resumes.date(), resumes.strftime("%H:%M")), (today + dt.timedelta(days=4), "10:00"),
+           "the day after the away period, at the send time")
+        # A paused practice sends nothing.
+        paused = practice(s)
+        s.request("PATCH", f"/v1/practices/{paused.id}", {"paused": True}, key=ADMIN_KEY)
+        pc = client(s, paused)
+        visit(s, paused, pc, 70)
+        wait_for("deferral", lambda: step(s, paused, pc)["state"] == "deferred")
+        eq(step(s, paused, pc)["reason"], "the practice is paused")
+        time.sleep(0.5)
+        eq(f.twilio.messages() + f.sendgrid.messages(), [], "nothing was sent")
+    finally:
+        s.stop()
+
+
+@test
+def steps_due_the_same_day_become_one_message():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p)
+        # Botox 70 days ago and lip filler 5 months ago: both first steps are due today.
+        body = {"client_id": c["id"], "performed_at": None, "items": []}
+        today = dt.datetime.now(dt.timezone.utc).date()
+        y, m = divmod(today.month - 1 - 5, 12)
+        five_months = dt.date(today.year + y, m + 1, min(today.day, 28))
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # hold sends while both are planned
+        for day, t in ((today - dt.timedelta(days=70), "botox"), (five_months, "lip_filler")):
+            body.update(performed_at=f"{day.isoformat()}T12:00:00+00:00", items=[{"type": t}])
+            eq(s.request("POST", "/v1/treatments", body, key=p.staff).status, 201)
+        psql(f"UPDATE steps SET planned_date = (now() AT TIME ZONE '{c['time_zone']}')::date, due_at = now() "
+             f"WHERE client_id = '{c['id']}' AND step_key = 'refill_1'", db=s.db)
+        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'", db=s.db)
+        psql("SELECT pg_notify('cadence_due', '')", db=s.db)
+        got = wait_for("one SMS", lambda: f.twilio.messages())
+        time.sleep(0.5)
+        eq(len(f.twilio.messages()), 1, "one voice: one message")
+        text = got[0]["form"]["Body"]
+        check("Botox" in text and "lip filler" in text, text)
+        eq(text.count("Reply STOP"), 1)
+        m = messages(s, p)[0]
+        eq(len(m["steps"]), 2)
+    finally:
+        s.stop()
+
+
+@test
+def failures_are_retried_with_backoff_honouring_retry_after():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        f.twilio.fail_next("500", "429-retry-after")
+        c = client(s, p)
+        visit(s, p, c, 70)
+        m = wait_for("sent after retries", lambda: [x for x in messages(s, p) if x["state"] == "sent"], timeout=20)[0]
+        eq(m["attempts"], 3)
+        got = f.twilio.messages()
+        eq([g["mode"] for g in got], ["500", "429-retry-after", "ok"])
+        check(got[1]["at"] - got[0]["at"] >= 0.15, "backoff after a 500")
+        check(got[2]["at"] - got[1]["at"] >= 1.9, f"Retry-After: 2 honoured ({got[2]['at'] - got[1]['at']:.2f}s)")
+        eq(len({g["form"]["Body"] for g in got}), 1, "the same message each time")
+        # SendGrid's X-RateLimit-Reset is honoured the same way.
+        f.sendgrid.fail_next("429-rate-reset")
+        c2 = client(s, p, channel_preference="email", phone=None)
+        visit(s, p, c2, 70)
+        wait_for("email sent", lambda: [x for x in messages(s, p, channel="email") if x["state"] == "sent"], timeout=20)
+        got = f.sendgrid.messages()
+        check(got[1]["at"] - got[0]["at"] >= 0.9, "waited for the rate-limit reset")
+    finally:
+        s.stop()
+
+
+@test
+def permanent_failures_and_exhausted_retries_are_dead():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        f.twilio.fail_next("400")
+        c = client(s, p)
+        visit(s, p, c, 70)
+        m = wait_for("dead", lambda: [x for x in messages(s, p) if x["state"] == "dead"])[0]
+        eq(m["attempts"], 1, "a 4xx is not retried")
+        check("21211" in m["last_error"], m["last_error"])
+        f.twilio.clear()
+        f.twilio.fail_next("500", "500", "500")
+        c2 = client(s, p, phone="+15557654321")
+        visit(s, p, c2, 70)
+        m = wait_for("dead after 3", lambda: [x for x in messages(s, p, client_id=c2["id"]) if x["state"] == "dead"],
+                     timeout=20)[0]
+        eq((m["attempts"], len(f.twilio.messages())), (3, 3))
+        check("gave up after 3 attempts" in m["last_error"], m["last_error"])
+    finally:
+        s.stop()
+
+
+@test
+def a_lost_answer_is_unknown_and_never_resent():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        f.twilio.fail_next("hang")
+        c = client(s, p)
+        visit(s, p, c, 70)
+        m = wait_for("unknown", lambda: [x for x in messages(s, p) if x["state"] == "unknown"])[0]
+        time.sleep(4)  # longer than a lease and a retry
+        eq(len(f.twilio.messages()), 1, "never resent")
+        eq(messages(s, p)[0]["state"], "unknown")
+        check("transport" in m["last_error"], m["last_error"])
+        eq(step(s, p, c)["state"], "unknown")
+    finally:
+        s.stop()
+
+
+@test
+def twilio_21610_suppresses_the_number():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        f.twilio.fail_next("21610")
+        c = client(s, p, email=None)
+        visit(s, p, c, 70)
+        wait_for("dead", lambda: [x for x in messages(s, p) if x["state"] == "dead"])
+        eq(psql(f"SELECT source || ':' || action FROM suppression_events WHERE practice_id = '{p.id}'", db=s.db),
+           "provider_error:suppress")
+        visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
+        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
+                                                               key=p.staff).json["data"]
+                                        for st in q["steps"] if st["state"] == "suppressed"])
+        eq(len(f.twilio.messages()), 1, "nothing more to that number")
+    finally:
+        s.stop()
