@@ -5,6 +5,7 @@ X-RateLimit-Reset (SendGrid). A test scripts failures with fail_next()."""
 import base64
 import json
 import secrets
+import socket
 import threading
 import time
 import urllib.parse
@@ -22,6 +23,7 @@ class Fake:
         self.lock = threading.Lock()
         self.received = []
         self.script = []  # modes for the next requests: ok, 500, 429, 429-retry-after, hang, 21610, 400
+        self.delay = 0.0  # seconds each request takes, to keep sends in flight
 
     def fail_next(self, *modes):
         with self.lock:
@@ -43,6 +45,7 @@ class Fake:
         with self.lock:
             self.received.clear()
             self.script.clear()
+            self.delay = 0.0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -50,6 +53,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body leave in two writes: without TCP_NODELAY, Nagle and the
+        # client's delayed ACK would add 40 ms to every reply.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def reply(self, status, body=None, headers=None):
         data = json.dumps(body).encode() if body is not None else b""
@@ -119,6 +128,9 @@ class Handler(BaseHTTPRequestHandler):
         self.scripted(mode, lambda: self.reply(202, None, {"X-Message-Id": secrets.token_urlsafe(16)}))
 
     def scripted(self, mode, ok):
+        fake = self.server.twilio if self.path.startswith("/2010") else self.server.sendgrid
+        if fake.delay:
+            time.sleep(fake.delay)
         if mode == "ok":
             ok()
         elif mode == "500":
