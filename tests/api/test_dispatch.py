@@ -8,7 +8,7 @@ import time
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fakes"))
-from providers import Providers  # noqa: E402
+from providers import Prism, Providers  # noqa: E402
 
 from harness import ADMIN_KEY, Practice, Server, check, eq, psql, test  # noqa: E402
 
@@ -23,6 +23,22 @@ def fakes():
     return PROVIDERS[0]
 
 
+SPECS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "vendor-specs")
+PRISMS = {}
+
+
+def validated(f):
+    """Prism proxies with the vendors' own OpenAPI files in front of the fakes (started once)."""
+    if not PRISMS:
+        PRISMS["twilio"] = Prism(os.path.join(SPECS, "twilio_api_v2010.json"), f.url)
+        PRISMS["sendgrid"] = Prism(os.path.join(SPECS, "sendgrid_mail_v3.json"), f.url)
+        for prism in PRISMS.values():
+            prism.wait_ready()
+        import atexit
+        atexit.register(lambda: [prism.stop() for prism in PRISMS.values()])
+    return f.env(PRISMS["twilio"].url, PRISMS["sendgrid"].url)
+
+
 def zone_at(hour):
     """A fixed-offset zone whose local time is now within [hour, hour+1): tests never depend on the clock."""
     off = (hour - dt.datetime.now(dt.timezone.utc).hour) % 24
@@ -35,8 +51,9 @@ FAST = {"DISPATCH_RETRY_BASE_MS": "200", "DISPATCH_LEASE_S": "3", "PROVIDER_TIME
         "PROVIDER_CONNECT_TIMEOUT_MS": "500", "DISPATCH_MAX_ATTEMPTS": "3", "DISPATCH_RATE_PER_SENDER": "1000"}
 
 
-def server(p, **env):
-    return Server(env={**p.env(), **FAST, **env})
+def server(f, validate=False, **env):
+    """A server sending to the fakes; with validate, through Prism."""
+    return Server(env={**(validated(f) if validate else f.env()), **FAST, **env})
 
 
 def practice(s, **fields):
@@ -93,7 +110,7 @@ def step(s, p, c, key="refill_1"):
 @test
 def day_70_botox_reminder_reaches_twilio():
     f = fakes()
-    s = server(f)
+    s = server(f, validate=True)
     try:
         p = practice(s)
         c = client(s, p)
@@ -119,6 +136,8 @@ def day_70_botox_reminder_reaches_twilio():
         got = wait_for("a second SMS", lambda: len(f.twilio.messages()) == 2 and f.twilio.messages())
         check("STOP" not in got[1]["form"]["Body"], got[1]["form"]["Body"])
         check(t["id"])
+        eq(PRISMS["twilio"].violations(), [], "every request valid for Twilio's API description")
+        check(PRISMS["twilio"].forwarded() >= 2, "the sends went through Prism")
     finally:
         s.stop()
 
@@ -126,7 +145,7 @@ def day_70_botox_reminder_reaches_twilio():
 @test
 def email_reminders_go_through_sendgrid_with_unsubscribe():
     f = fakes()
-    s = server(f)
+    s = server(f, validate=True)
     try:
         p = practice(s)
         c = client(s, p, channel_preference="email")
@@ -144,6 +163,8 @@ def email_reminders_go_through_sendgrid_with_unsubscribe():
         eq(got["headers"]["List-Unsubscribe"], f"<{unsubscribe}>")
         check(m["provider_id"], "X-Message-Id kept")
         eq(f.twilio.messages(), [], "no SMS for an email-preferring client")
+        eq(PRISMS["sendgrid"].violations(), [], "every request valid for SendGrid's API description")
+        check(PRISMS["sendgrid"].forwarded() >= 1, "the send went through Prism")
     finally:
         s.stop()
 

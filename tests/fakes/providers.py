@@ -175,8 +175,61 @@ class Providers:
     def sendgrid(self):
         return self.server.sendgrid
 
-    def env(self, url=None):
-        """Settings that point Cadence at these fakes."""
-        return {"TWILIO_BASE_URL": url or self.url, "TWILIO_ACCOUNT_SID": TWILIO_SID,
-                "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "SENDGRID_BASE_URL": url or self.url,
+    def env(self, twilio_url=None, sendgrid_url=None):
+        """Settings that point Cadence at these fakes (or at proxies in front of them)."""
+        return {"TWILIO_BASE_URL": twilio_url or self.url, "TWILIO_ACCOUNT_SID": TWILIO_SID,
+                "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "SENDGRID_BASE_URL": sendgrid_url or self.url,
                 "SENDGRID_API_KEY": SENDGRID_KEY}
+
+
+class Prism:
+    """Stoplight Prism as a validating proxy: a request that the vendor's own
+    OpenAPI description does not accept is answered 422 and never forwarded."""
+
+    def __init__(self, spec, upstream):
+        import os
+        import subprocess
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(root, ".tmp", f"prism-{self.port}.log")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self.proc = subprocess.Popen(
+            [os.path.join(root, "node_modules", ".bin", "prism"), "proxy", spec, upstream, "--host", "127.0.0.1",
+             "--port", str(self.port), "--errors"],
+            stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout=60):
+        import http.client
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn.request("GET", "/")
+                conn.getresponse().read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("prism did not start")
+
+    def violations(self):
+        """Requests Prism refused as invalid for the vendor's API."""
+        with open(self.log_path) as f:
+            return [line for line in f if "Invalid request" in line or "violation" in line.lower()]
+
+    def forwarded(self):
+        """How many requests Prism found valid and passed on to the fake."""
+        with open(self.log_path) as f:
+            return sum("Forwarding" in line for line in f)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def _free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
