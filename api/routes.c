@@ -32,6 +32,8 @@ const http_route API_ROUTES[] = {
     {"GET", "/v1/treatments", treatments_get_list, ROLES_PRACTICE, BODY_NONE},
     {"GET", "/v1/treatments/{id}", treatments_get_one, ROLES_PRACTICE, BODY_NONE},
     {"GET", "/v1/messages", messages_get_list, ROLE_STAFF, BODY_NONE},
+    {"GET", "/v1/unsubscribe/{message_id}", unsubscribe_any, 0, BODY_NONE},
+    {"POST", "/v1/unsubscribe/{message_id}", unsubscribe_any, 0, BODY_NONE},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
 

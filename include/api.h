@@ -48,5 +48,6 @@ void flags_delete(http_req *r);
 void outreach_get(http_req *r);
 void reminders_get(http_req *r);
 void messages_get_list(http_req *r);
+void unsubscribe_any(http_req *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "render.h"
 #include "sendtime.h"
+#include "suppressions.h"
 
 enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
 
@@ -110,7 +111,7 @@ static const db_stmt NURTURE_STEP = {
     "dl_nurture_step",
     "INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, promotional, "
     "  planned_date, due_at, state, reason) "
-    "VALUES ($1, $2, $3, $4, 'nurture_' || $4, $5, true, $6::date, local_instant($6::date, $7::time, $8), "
+    "VALUES ($1, $2, $3, $4::int, 'nurture_' || $4::text, $5, true, $6::date, local_instant($6::date, $7::time, $8), "
     "  CASE WHEN $9 THEN 'paused' ELSE 'planned' END, CASE WHEN $9 THEN 'the client has an open flag' END)"};
 
 static const db_stmt CLAIM_MESSAGES = {
@@ -136,13 +137,6 @@ static const db_stmt RECORD = {
 static const db_stmt RELEASE = {
     "dl_release",
     "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
-static const db_stmt SUPPRESS = {
-    "dl_suppress",
-    "WITH s AS (INSERT INTO suppressions(practice_id, channel, address) VALUES ($1, $2, $3) "
-    "  ON CONFLICT (practice_id, channel, address) DO UPDATE SET active = true, updated_at = clock_timestamp() "
-    "  RETURNING 1) "
-    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
-    "SELECT $1, $2, $3, 'suppress', 'provider_error', $4 FROM s"};
 static const db_stmt RECOVER = {
     "dl_recover",
     "WITH released AS (UPDATE messages SET state = 'queued', lease_until = NULL "
@@ -422,7 +416,17 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   bool ok = true;
   for (int i = 0; ok && i < PQntuples(due); i++) {
     bool queued = false;
-    ok = decide(c, x->w, PQgetvalue(due, i, 0), PQgetvalue(due, i, 1), &queued, err);
+    const char *practice = PQgetvalue(due, i, 0), *step = PQgetvalue(due, i, 1);
+    /* A step whose decision fails (a bug, bad data) must not block every
+     * other step behind it: undo its part and set it aside with a reason. */
+    ok = db_exec_simple(c, "SAVEPOINT step", err);
+    if (ok && !decide(c, x->w, practice, step, &queued, err)) {
+      ok = err->status != 503 && db_exec_simple(c, "ROLLBACK TO SAVEPOINT step", err) &&
+           set_state(c, practice, step, "skipped", "internal error while deciding this step (see the logs)", NULL,
+                     err);
+      if (ok)
+        log_json("error", "step set aside", json_pack("{s:s,s:s}", "practice_id", practice, "step_id", step));
+    }
     x->decided++;
     x->queued += queued;
   }
@@ -485,8 +489,8 @@ static bool send_one(db_conn *c, delivery_worker *w, PGresult *claim, int row, c
                      "outcome", outcome_state(res.outcome), "http_status", res.http_status, "provider_code",
                      res.provider_code, "attempt", attempts));
   if (res.provider_code == 21610) { /* Twilio: the recipient replied STOP; suppress the number */
-    const char *sp[] = {practice, "sms", PQgetvalue(claim, row, 3), "Twilio error 21610 on a send"};
-    return exec_ok(c, &SUPPRESS, 4, sp, err);
+    return suppressions_add(c, practice, "sms", PQgetvalue(claim, row, 3), "provider_error",
+                            "Twilio error 21610 on a send", err);
   }
   return true;
 }

@@ -52,6 +52,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_client ON messages (practice_id, client_id, created_at);
 CREATE INDEX messages_page ON messages (practice_id, created_at, id);
 CREATE INDEX messages_provider_id ON messages (provider_id) WHERE provider_id IS NOT NULL;
+CREATE INDEX messages_id ON messages (id);  -- unsubscribe links carry only the message id
 CREATE INDEX messages_due ON messages (next_attempt_at) WHERE state IN ('queued', 'failed');
 CREATE INDEX messages_leased ON messages (lease_until) WHERE state IN ('claimed', 'sending');
 

@@ -412,3 +412,98 @@ def kill_9_mid_send_loses_nothing_and_sends_nothing_twice():
         eq(len(listed), unknown, "unknown ones are listed for a person to check")
     finally:
         s2.stop()
+
+
+@test
+def no_booking_by_the_lapse_day_starts_the_capped_nurture():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p)
+        visit(s, p, c, 112)  # Botox lapses on day 112
+        seqs = wait_for("nurture", lambda: [q for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
+                                                                  key=p.staff).json["data"] if q["kind"] == "nurture"])
+        refill = [q for q in s.request("GET", f"/v1/clients/{c['id']}/reminders", key=p.staff).json["data"]
+                  if q["kind"] == "refill"][0]
+        lapse = [st for st in refill["steps"] if st["step"] == "lapse"][0]
+        eq(lapse["state"], "done")
+        check(lapse["reason"].startswith("lapsed"), lapse["reason"])
+        nurture = seqs[0]["steps"]
+        eq([st["step"] for st in nurture], [f"nurture_{i}" for i in range(1, 7)], "capped at 6 monthly messages")
+        today = dt.datetime.now(ZoneInfo(c["time_zone"])).date()
+        first = dt.date.fromisoformat(nurture[0]["planned_date"])
+        check(27 <= (first - today).days <= 31, "the first nurture a month after lapsing")
+        eq({st["state"] for st in nurture}, {"planned"})
+        check(psql(f"SELECT lapsed_at IS NOT NULL FROM clients WHERE id = '{c['id']}'", db=s.db) == "t")
+        eq(f.twilio.messages(), [], "the checkpoint itself sends nothing")
+    finally:
+        s.stop()
+
+
+@test
+def the_per_sender_rate_limit_spreads_a_burst():
+    f = fakes()
+    s = server(f, DISPATCH_RATE_PER_SENDER="5")
+    try:
+        p = practice(s)
+        due_steps(s, p, 15)
+        wait_for("15 sends", lambda: len(f.twilio.messages()) == 15, timeout=30)
+        at = sorted(g["at"] for g in f.twilio.messages())
+        # A burst of 5, then 5 per second: the last of 15 leaves about 2 s after the first.
+        check(at[-1] - at[0] >= 1.6, f"spread over {at[-1] - at[0]:.2f}s")
+    finally:
+        s.stop()
+
+
+@test
+def messages_can_be_filtered_and_paged():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        other = practice(s)
+        due_steps(s, p, 5)
+        wait_for("5 sent", lambda: len(messages(s, p, state="sent")) == 5)
+        page = s.request("GET", "/v1/messages?limit=2", key=p.staff).json
+        eq(len(page["data"]), 2)
+        rest = s.request("GET", f"/v1/messages?limit=10&cursor={page['next_cursor']}", key=p.staff).json
+        eq(len(rest["data"]), 3)
+        eq(len({m["id"] for m in page["data"] + rest["data"]}), 5)
+        one = page["data"][0]
+        eq([m["id"] for m in messages(s, p, client_id=one["client_id"])], [one["id"]])
+        eq(messages(s, p, channel="email"), [])
+        eq(messages(s, other), [], "another practice sees none")
+        for q, field in (("state=lost", "state"), ("channel=fax", "channel"), ("client_id=x", "client_id"),
+                         ("from=yesterday", "from"), ("cursor=abc", "cursor"), ("limit=0", "limit")):
+            r = s.request("GET", "/v1/messages?" + q, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (400, field), q)
+        eq(s.request("GET", "/v1/messages", key=p.integration).status, 403)
+    finally:
+        s.stop()
+
+
+@test
+def the_unsubscribe_link_suppresses_email_at_once():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, name="Glow & Co")
+        c = client(s, p, channel_preference="email", phone=None, email="Zed@Example.com")
+        visit(s, p, c, 70)
+        m = wait_for("email sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
+        r = s.request("GET", f"/v1/unsubscribe/{m['id']}")
+        eq(r.status, 200)
+        check("Glow &amp; Co will send you no more emails" in r.text, r.text)
+        eq(s.request("POST", f"/v1/unsubscribe/{m['id']}").status, 200, "one-click, and harmless twice")
+        eq(psql(f"SELECT address || ' ' || source FROM suppression_events WHERE practice_id = '{p.id}' LIMIT 1",
+                db=s.db), "zed@example.com email_unsubscribe_link")
+        visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
+        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
+                                                               key=p.staff).json["data"]
+                                        for st in q["steps"] if st["state"] == "suppressed"])
+        eq(len(f.sendgrid.messages()), 1, "no further email")
+        eq(s.request("GET", "/v1/unsubscribe/00000000-0000-0000-0000-000000000000").status, 404)
+        eq(s.request("GET", "/v1/unsubscribe/nope").status, 404)
+    finally:
+        s.stop()
