@@ -170,21 +170,15 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
 /* Template key of a step: refill_N and aftercare_N as they are, nurture_N shares "nurture". */
 static const char *template_step(const char *key) { return strncmp(key, "nurture_", 8) == 0 ? "nurture" : key; }
 
-/* Renders step's template for channel; NULL text when the practice has none. */
-static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
+/* Renders the template of the step described by ctx for channel; NULL text when the practice has none. */
+static bool render_with(db_conn *c, const char *practice, PGresult *ctx, const char *channel, char **subject,
                         char **text, cad_error *err) {
   *subject = *text = NULL;
-  const char *sp[] = {practice, step};
-  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
-  if (!ctx)
-    return false;
   const char *tp[] = {practice, template_step(val(ctx, C_KEY)), channel, val(ctx, C_TYPE) ? val(ctx, C_TYPE) : "",
                       val(ctx, C_INJECTOR_ID)};
   PGresult *t = db_exec(c, &TEMPLATE, 5, tp, err);
-  if (!t) {
-    PQclear(ctx);
+  if (!t)
     return false;
-  }
   if (PQntuples(t) == 1) {
     bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
                        val(ctx, C_INJECTOR_NAME);
@@ -206,8 +200,19 @@ static bool render_step(db_conn *c, const char *practice, const char *step, cons
       *subject = render_template(PQgetvalue(t, 0, 0), vars, sizeof vars / sizeof vars[0]);
   }
   PQclear(t);
-  PQclear(ctx);
   return true;
+}
+
+/* The same for another step, read first. */
+static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
+                        char **text, cad_error *err) {
+  const char *sp[] = {practice, step};
+  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  if (!ctx)
+    return false;
+  bool ok = render_with(c, practice, ctx, channel, subject, text, err);
+  PQclear(ctx);
+  return ok;
 }
 
 /* The away period covering today, if any: writes the day after it into resume. */
@@ -276,7 +281,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
 static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, PGresult *ctx,
                           const char *channel, cad_error *err) {
   char *subject, *text;
-  if (!render_step(c, practice, step, channel, &subject, &text, err))
+  if (!render_with(c, practice, ctx, channel, &subject, &text, err))
     return false;
   if (!text)
     return set_state(c, practice, step, "skipped", "no template for this step and channel", NULL, err);

@@ -110,3 +110,5 @@ row "GET /v1/clients/{id}" "$(wrk_run -s "$tmp/get.lua" "$base")" "$(pgbench_run
 row "POST /v1/clients" "$(wrk_run -s "$tmp/post.lua" "$base/v1/clients")" "$(pgbench_run "$tmp/post.pgb")"
 row "POST /v1/treatments (2)" "$(wrk_run -s "$tmp/treat.lua" "$base")" "$(pgbench_run "$tmp/treat.pgb")"
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+sh tests/bench/dispatch.sh
