@@ -34,6 +34,9 @@ const http_route API_ROUTES[] = {
     {"GET", "/v1/messages", messages_get_list, ROLE_STAFF, BODY_NONE},
     {"GET", "/v1/unsubscribe/{message_id}", unsubscribe_any, 0, BODY_NONE},
     {"POST", "/v1/unsubscribe/{message_id}", unsubscribe_any, 0, BODY_NONE},
+    {"POST", "/v1/webhooks/twilio/status", twilio_status_post, 0, BODY_FORM},
+    {"POST", "/v1/webhooks/twilio/inbound", twilio_inbound_post, 0, BODY_FORM},
+    {"POST", "/v1/webhooks/pms/{vendor}", pms_post, 0, BODY_JSON},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
 

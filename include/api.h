@@ -49,5 +49,8 @@ void outreach_get(http_req *r);
 void reminders_get(http_req *r);
 void messages_get_list(http_req *r);
 void unsubscribe_any(http_req *r);
+void twilio_status_post(http_req *r);
+void twilio_inbound_post(http_req *r);
+void pms_post(http_req *r);
 
 #endif

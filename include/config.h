@@ -24,6 +24,8 @@ typedef struct cad_config {
   int shutdown_grace_s;         /* SHUTDOWN_GRACE_S, default 20 */
   dispatch_config dispatch;     /* DISPATCH_*, TWILIO_*, SENDGRID_*, PROVIDER_*, PUBLIC_BASE_URL */
   char public_base_url[256];
+  const char *twilio_webhook_token; /* TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature */
+  int pms_tolerance_s;              /* PMS_WEBHOOK_TOLERANCE_S, default 300 */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

@@ -17,7 +17,7 @@ typedef struct http_req http_req;
 typedef void (*http_handler)(http_req *r);
 
 /* Kinds of request body a route takes. */
-typedef enum { BODY_NONE, BODY_JSON } body_kind;
+typedef enum { BODY_NONE, BODY_JSON, BODY_FORM } body_kind;
 
 /* One row of the routing table. roles == 0 means public (no key needed). */
 typedef struct http_route {
@@ -33,6 +33,7 @@ struct http_req {
   cad_app *app;
   const http_route *route;
   const char *method;
+  const char *path;                      /* the request path, without the query */
   const char *params[ROUTER_MAX_PARAMS]; /* path placeholders in order */
   json_t *json;                          /* parsed body for BODY_JSON routes */
   const char *body;                      /* raw body (NUL-terminated) */

@@ -69,6 +69,11 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
                            "TWILIO_API_KEY_SECRET)");
     return false;
   }
+  cfg->twilio_webhook_token = token;
+  long tolerance;
+  if (!read_int("PMS_WEBHOOK_TOLERANCE_S", 300, 1, 86400, &tolerance, msg, msg_len))
+    return false;
+  cfg->pms_tolerance_s = (int)tolerance;
   p->sendgrid_base = read_str("SENDGRID_BASE_URL", "https://api.sendgrid.com");
   p->sendgrid_key = read_str("SENDGRID_API_KEY", NULL);
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);

@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -34,4 +35,18 @@ bool crypto_equal(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   /* Lengths of hashes are public; only the contents must not leak through timing. */
   return la == lb && CRYPTO_memcmp(a, b, la) == 0;
+}
+
+void crypto_hmac_sha1_base64(const char *key, const void *data, size_t len, char out[29]) {
+  unsigned char md[20];
+  unsigned int mdlen = 0;
+  HMAC(EVP_sha1(), key, (int)strlen(key), data, len, md, &mdlen);
+  EVP_EncodeBlock((unsigned char *)out, md, 20); /* 20 bytes -> 28 characters and a NUL */
+}
+
+void crypto_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65]) {
+  unsigned char md[32];
+  unsigned int mdlen = 0;
+  HMAC(EVP_sha256(), key, (int)strlen(key), data, len, md, &mdlen);
+  to_hex(md, 32, out);
 }

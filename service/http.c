@@ -132,7 +132,18 @@ static bool authorize(http_req *r) {
   return true;
 }
 
+static bool is_form_type(const char *ct) {
+  size_t n = strlen("application/x-www-form-urlencoded");
+  return ct && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 && (ct[n] == 0 || ct[n] == ';');
+}
+
 static bool parse_body(http_req *r) {
+  if (r->route->body == BODY_FORM) {
+    if (is_form_type(http_header(r, "Content-Type")))
+      return true; /* the handler decodes it: signatures are computed over the decoded fields */
+    reply_fail(r, 415, "unsupported_media_type", NULL, "the body must be application/x-www-form-urlencoded");
+    return false;
+  }
   if (!is_json_type(http_header(r, "Content-Type"))) {
     reply_fail(r, 415, "unsupported_media_type", NULL, "the body must be application/json");
     return false;
@@ -238,7 +249,7 @@ static void route_request(cad_app *app, conn_state *st, const char *url) {
   }
   if (r->route->roles && !authorize(r))
     return;
-  if (r->route->body == BODY_JSON && !parse_body(r))
+  if (r->route->body != BODY_NONE && !parse_body(r))
     return;
   run_handler(r);
   if (!r->status) {
@@ -308,6 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     st->req.app = app;
     st->req.mhd = c;
     st->req.method = method;
+    st->req.path = url;
     choose_request_id(&st->req);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > app->cfg.max_body_bytes)

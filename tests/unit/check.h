@@ -28,5 +28,6 @@ void test_config(void);
 void test_cadence(void);
 void test_render(void);
 void test_sendtime(void);
+void test_webhooks(void);
 
 #endif

@@ -12,6 +12,7 @@ int main(void) {
   test_cadence();
   test_render();
   test_sendtime();
+  test_webhooks();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }

@@ -1,0 +1,29 @@
+/* pms.h: events posted by practice-management systems, authenticated by an
+ * HMAC-SHA256 of the timestamp and raw body with the practice's webhook secret,
+ * inside a replay window, and idempotent on the event id. */
+#ifndef CADENCE_PMS_H
+#define CADENCE_PMS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "db.h"
+#include "timezones.h"
+
+/* The signed request as received. */
+typedef struct pms_request {
+  const char *vendor, *practice_id, *timestamp, *signature; /* from the path and X-Cadence-* headers */
+  const char *body;
+  size_t body_len;
+  json_t *json;
+  time_t now;
+  int tolerance_s;
+} pms_request;
+
+/* Authenticates and applies one event. *status is 200 (duplicate or update) or 201 (created);
+ * *out describes the outcome. 401/403 change nothing. */
+bool pms_handle(db_conn *conn, const tz_set *zones, const pms_request *req, int *status, json_t **out,
+                cad_error *err);
+
+#endif

@@ -1,0 +1,195 @@
+/* twilio_webhooks.c: status callbacks and inbound keywords. The whole body of
+ * an inbound SMS, trimmed and case-insensitive, must be the keyword, as
+ * Twilio's own opt-out handling does. */
+#include "twilio_webhooks.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto.h"
+#include "suppressions.h"
+
+static const char *const STOP_WORDS[] = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+                                         "OPTOUT", NULL};
+static const char *const START_WORDS[] = {"START", "UNSTOP", "YES", NULL};
+static const char *const HELP_WORDS[] = {"HELP", "INFO", NULL};
+
+/* Delivery statuses in the order a message moves through them. */
+static const char *const STATUS_ORDER[] = {"accepted", "scheduled", "queued", "sending", "sent", "receiving",
+                                           "received", "delivered", "undelivered", "failed", "read", NULL};
+
+static const db_stmt STATUS = {
+    "tw_status",
+    "UPDATE messages SET delivery = $2, updated_at = clock_timestamp(), "
+    "  last_error = CASE WHEN $3::text IS NULL THEN last_error ELSE 'delivery error ' || $3 END "
+    "WHERE provider_id = $1 AND (delivery IS NULL OR $4::int > array_position($5::text[], delivery)) "
+    "RETURNING practice_id, to_address"};
+static const db_stmt PRACTICES_FOR = {
+    "tw_practices_for",
+    "SELECT id, coalesce(contact_text, 'Reply STOP to opt out.') FROM practices "
+    "WHERE sms_from = $1 OR sms_from = $2 ORDER BY created_at"};
+static const db_stmt LIFT = {
+    "tw_lift",
+    "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "
+    "  WHERE practice_id = $1 AND channel = 'sms' AND address = $2 AND active RETURNING 1) "
+    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
+    "SELECT $1, 'sms', $2, 'lift', 'sms_keyword', $3 FROM s"};
+
+typedef struct sorted_pair {
+  const char *name, *value;
+} sorted_pair;
+
+static int by_name(const void *a, const void *b) {
+  const sorted_pair *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : strcmp(x->value, y->value);
+}
+
+void twilio_signature(const char *token, const char *url, const form *f, char out[29]) {
+  sorted_pair pairs[FORM_MAX_PAIRS];
+  size_t len = strlen(url) + 1;
+  for (int i = 0; i < f->n; i++) {
+    pairs[i] = (sorted_pair){f->pairs[i].name, f->pairs[i].value};
+    len += strlen(pairs[i].name) + strlen(pairs[i].value);
+  }
+  qsort(pairs, (size_t)f->n, sizeof pairs[0], by_name);
+  char *data = malloc(len), *w = data;
+  w += sprintf(w, "%s", url);
+  for (int i = 0; i < f->n; i++)
+    w += sprintf(w, "%s%s", pairs[i].name, pairs[i].value);
+  crypto_hmac_sha1_base64(token, data, (size_t)(w - data), out);
+  free(data);
+}
+
+bool twilio_verify(const char *token, const char *url, const form *f, const char *header, cad_error *err) {
+  if (!token)
+    return cad_fail(err, 403, "webhooks_not_configured", NULL, "TWILIO_AUTH_TOKEN is not set on this server");
+  if (!header || !*header)
+    return cad_fail(err, 401, "missing_signature", "X-Twilio-Signature", "X-Twilio-Signature is required");
+  char expected[29];
+  twilio_signature(token, url, f, expected);
+  if (!crypto_equal(expected, header))
+    return cad_fail(err, 403, "invalid_signature", "X-Twilio-Signature", "the signature does not match");
+  return true;
+}
+
+static int rank(const char *status) {
+  for (int i = 0; STATUS_ORDER[i]; i++)
+    if (strcmp(STATUS_ORDER[i], status) == 0)
+      return i + 1;
+  return 0;
+}
+
+bool twilio_status(db_conn *c, const form *f, cad_error *err) {
+  const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
+  if (!sid || !status)
+    return cad_fail(err, 400, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
+  if (!rank(status))
+    return cad_fail(err, 400, "invalid_value", "MessageStatus", "unknown MessageStatus");
+  const char *code = form_get(f, "ErrorCode");
+  if (code && !*code)
+    code = NULL;
+  char r[8], order[256] = "{";
+  snprintf(r, sizeof r, "%d", rank(status));
+  for (int i = 0; STATUS_ORDER[i]; i++)
+    snprintf(order + strlen(order), sizeof order - strlen(order), "%s%s", i ? "," : "", STATUS_ORDER[i]);
+  strcat(order, "}");
+  const char *p[] = {sid, status, code, r, order};
+  PGresult *res = db_exec(c, &STATUS, 5, p, err);
+  if (!res)
+    return false;
+  bool ok = true;
+  /* An opted-out recipient: Twilio refuses with 21610 after accepting the message. */
+  if (PQntuples(res) == 1 && code && strcmp(code, "21610") == 0)
+    ok = suppressions_add(c, PQgetvalue(res, 0, 0), "sms", PQgetvalue(res, 0, 1), "provider_error",
+                          "status callback with error 21610", err);
+  PQclear(res);
+  return ok;
+}
+
+/* The body as a keyword: trimmed, upper-cased, or "" when longer than a keyword can be. */
+static void keyword_of(const char *body, char out[16]) {
+  out[0] = 0;
+  while (body && isspace((unsigned char)*body))
+    body++;
+  size_t n = body ? strlen(body) : 0;
+  while (n && isspace((unsigned char)body[n - 1]))
+    n--;
+  if (n == 0 || n >= 16)
+    return;
+  for (size_t i = 0; i < n; i++)
+    out[i] = (char)toupper((unsigned char)body[i]);
+  out[n] = 0;
+}
+
+static bool is_one_of(const char *word, const char *const *list) {
+  for (; *list; list++)
+    if (strcmp(word, *list) == 0)
+      return true;
+  return false;
+}
+
+/* Escapes text for XML. */
+static char *xml_escape(const char *s) {
+  size_t len = 1;
+  for (const char *p = s; *p; p++)
+    len += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
+  char *out = malloc(len), *w = out;
+  for (const char *p = s; *p; p++) {
+    const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : NULL;
+    if (rep)
+      w += sprintf(w, "%s", rep);
+    else
+      *w++ = *p;
+  }
+  *w = 0;
+  return out;
+}
+
+bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
+  *twiml = NULL;
+  const char *from = form_get(f, "From"), *to = form_get(f, "To");
+  if (!from || !to)
+    return cad_fail(err, 400, "missing_field", from ? "To" : "From", "From and To are required");
+  char word[16];
+  keyword_of(form_get(f, "Body"), word);
+  const char *opt_out_type = form_get(f, "OptOutType"); /* Twilio Advanced Opt-Out: STOP, START or HELP */
+  if (opt_out_type && *opt_out_type)
+    keyword_of(opt_out_type, word);
+  bool stop = is_one_of(word, STOP_WORDS), start = is_one_of(word, START_WORDS), help = is_one_of(word, HELP_WORDS);
+  const char *service = form_get(f, "MessagingServiceSid");
+  const char *p[] = {to, service ? service : to};
+  PGresult *r = db_exec(c, &PRACTICES_FOR, 2, p, err);
+  if (!r)
+    return false;
+  bool ok = true;
+  char evidence[48];
+  snprintf(evidence, sizeof evidence, "SMS keyword %s", word);
+  for (int i = 0; ok && i < PQntuples(r); i++) {
+    const char *practice = PQgetvalue(r, i, 0);
+    if (stop) {
+      ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
+    } else if (start) {
+      const char *lp[] = {practice, from, evidence};
+      PGresult *l = db_exec(c, &LIFT, 3, lp, err);
+      ok = l != NULL;
+      PQclear(l);
+    }
+  }
+  char *reply = NULL;
+  if (ok && help && PQntuples(r) > 0)
+    reply = xml_escape(PQgetvalue(r, 0, 1));
+  PQclear(r);
+  if (!ok)
+    return false;
+  /* STOP and START confirmations are sent by Twilio itself; HELP gets the practice's contact text. */
+  size_t len = (reply ? strlen(reply) : 0) + 128;
+  *twiml = malloc(len);
+  snprintf(*twiml, len, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>%s%s%s</Response>",
+           reply ? "<Message>" : "", reply ? reply : "", reply ? "</Message>" : "");
+  free(reply);
+  return true;
+}

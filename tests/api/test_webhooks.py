@@ -1,0 +1,163 @@
+"""Inbound webhooks: Twilio status callbacks and STOP/START/HELP (signed with
+Twilio's own library), and PMS events (HMAC-SHA256 computed independently)."""
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import time
+import urllib.parse
+
+from harness import check, eq, psql, test
+from test_dispatch import client, fakes, messages, practice, server, visit, wait_for
+from providers import TWILIO_TOKEN  # noqa: E402 (test_dispatch put tests/fakes on the path)
+
+SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "twilio_sign.js")
+NODE_PATH = os.path.join(os.path.dirname(__file__), "..", "node_modules")
+
+
+def twilio_post(s, path, params, token=TWILIO_TOKEN, signature=None):
+    url = f"http://127.0.0.1:{s.port}{path}"
+    if signature is None:
+        signature = subprocess.run(["node", SIGNER], input=json.dumps({"token": token, "url": url, "params": params}),
+                                   capture_output=True, text=True, check=True,
+                                   env={**os.environ, "NODE_PATH": NODE_PATH}).stdout
+    headers = {"X-Twilio-Signature": signature} if signature else {}
+    return s.request("POST", path, raw=urllib.parse.urlencode(params).encode(), headers=headers,
+                     content_type="application/x-www-form-urlencoded")
+
+
+def suppression_events(s, p):
+    return psql(f"SELECT action || ':' || source FROM suppression_events WHERE practice_id = '{p.id}' "
+                f"ORDER BY created_at", db=s.db).splitlines()
+
+
+@test
+def a_stop_reply_suppresses_sms_at_once_and_start_lifts_it():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, contact_text="Glow Med Spa: call 555-0100 or reply STOP to opt out.")
+        c = client(s, p, email=None)
+        visit(s, p, c, 70)
+        wait_for("first SMS", lambda: f.twilio.messages())
+        inbound = {"From": "+15551234567", "To": "+15550001111", "Body": "  stop ", "MessageSid": "SM" + "1" * 32,
+                   "AccountSid": "AC" + "0123456789abcdef" * 2}
+        # Forged, missing and stale-token signatures change nothing.
+        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, signature="bm9wZQ==").status, 403)
+        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, signature="").status, 401)
+        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, token="another-token").status, 403)
+        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "STOP NOW"}).status, 200)
+        eq(suppression_events(s, p), [], "only the whole body is a keyword; forged requests changed nothing")
+        r = twilio_post(s, "/v1/webhooks/twilio/inbound", inbound)
+        eq((r.status, r.headers["content-type"]), (200, "text/xml"))
+        check("<Response></Response>" in r.text, r.text)
+        eq(suppression_events(s, p), ["suppress:sms_keyword"])
+        # The next reminder for this client is suppressed, not sent.
+        visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
+        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
+                                                               key=p.staff).json["data"]
+                                        for st in q["steps"] if st["state"] == "suppressed"])
+        eq(len(f.twilio.messages()), 1)
+        r = twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "help"})
+        check("<Message>Glow Med Spa: call 555-0100 or reply STOP to opt out.</Message>" in r.text, r.text)
+        twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "Start"})
+        eq(suppression_events(s, p), ["suppress:sms_keyword", "lift:sms_keyword"])
+        eq(psql(f"SELECT active FROM suppressions WHERE practice_id = '{p.id}'", db=s.db), "f")
+        # Twilio's Advanced Opt-Out tells the type outright.
+        twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "arrêt", "OptOutType": "STOP"})
+        eq(suppression_events(s, p)[-1], "suppress:sms_keyword")
+        check("+15551234567" not in s.log() and "stop " not in s.log().lower(), "no PHI in the logs")
+    finally:
+        s.stop()
+
+
+@test
+def status_callbacks_update_delivery_and_never_go_backwards():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p, email=None)
+        visit(s, p, c, 70)
+        m = wait_for("sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
+        path = "/v1/webhooks/twilio/status"
+        base = {"MessageSid": m["provider_id"], "AccountSid": "AC" + "0123456789abcdef" * 2}
+        eq(twilio_post(s, path, {**base, "MessageStatus": "delivered"}).status, 204)
+        eq(messages(s, p)[0]["delivery"], "delivered")
+        eq(twilio_post(s, path, {**base, "MessageStatus": "sent"}).status, 204)
+        eq(messages(s, p)[0]["delivery"], "delivered", "a late 'sent' does not undo 'delivered'")
+        eq(twilio_post(s, path, {**base, "MessageStatus": "delivered"}, signature="x").status, 403)
+        r = twilio_post(s, path, {"MessageStatus": "sent"})
+        eq((r.status, r.error["details"]["field"]), (400, "MessageSid"))
+        eq(twilio_post(s, path, {"MessageSid": "SMunknown", "MessageStatus": "sent"}).status, 204)
+        # An undelivered message with 21610 suppresses the number.
+        c2 = client(s, p, phone="+15557770000", email=None)
+        visit(s, p, c2, 70)
+        m2 = wait_for("sent", lambda: [x for x in messages(s, p, client_id=c2["id"]) if x["state"] == "sent"])[0]
+        twilio_post(s, path, {"MessageSid": m2["provider_id"], "MessageStatus": "undelivered", "ErrorCode": "21610"})
+        eq(messages(s, p, client_id=c2["id"])[0]["delivery"], "undelivered")
+        eq(suppression_events(s, p), ["suppress:provider_error"])
+        r = s.request("POST", path, body={"MessageSid": "x"})
+        eq(r.status, 415, "Twilio posts forms")
+    finally:
+        s.stop()
+
+
+def pms_post(s, p, event, secret, vendor="generic", ts=None, signature=None, practice_id=None):
+    raw = json.dumps(event).encode()
+    ts = str(int(time.time()) if ts is None else ts)
+    mac = hmac.new(secret.encode(), ts.encode() + b"." + raw, hashlib.sha256).hexdigest()
+    headers = {"X-Cadence-Practice": practice_id or p.id, "X-Cadence-Timestamp": ts,
+               "X-Cadence-Signature": signature if signature is not None else "sha256=" + mac}
+    return s.request("POST", f"/v1/webhooks/pms/{vendor}", raw=raw, headers=headers)
+
+
+@test
+def a_pms_webhook_records_a_visit_and_plans_its_reminders():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, webhook_secret="pms-secret-0123456789")
+        other = practice(s, webhook_secret="other-secret-0123456789")
+        day = dt.date.today() - dt.timedelta(days=1)
+        event = {"event_id": "evt-1", "type": "treatment.completed", "data": {
+            "client": {"external_id": {"system": "zenoti", "id": "G-9"}, "first_name": "Pia", "phone": "+15554443333",
+                       "consents": {"sms": True}},
+            "performed_at": f"{day.isoformat()}T15:00:00-05:00", "external_id": "INV-77",
+            "items": [{"type": "Botox Cosmetic", "units": 20, "price_cents": 28000}]}}
+        count = lambda: psql(f"SELECT count(*) FROM treatments WHERE practice_id = '{p.id}'", db=s.db)
+        # Refused: bad signature, the other practice's secret, stale, missing, unknown vendor.
+        eq(pms_post(s, p, event, "pms-secret-0123456789", signature="sha256=" + "0" * 64).status, 403)
+        eq(pms_post(s, p, event, "other-secret-0123456789").status, 403)
+        eq(pms_post(s, p, event, "pms-secret-0123456789", ts=int(time.time()) - 3600).status, 403)
+        eq(pms_post(s, p, event, "pms-secret-0123456789", practice_id=other.id).status, 403)
+        r = s.request("POST", "/v1/webhooks/pms/generic", body=event)
+        eq(r.status, 401)
+        eq(pms_post(s, p, event, "pms-secret-0123456789", vendor="acme").status, 404)
+        eq(count(), "0", "nothing written by refused requests")
+        r = pms_post(s, p, event, "pms-secret-0123456789")
+        eq((r.status, r.json["status"]), (201, "processed"))
+        t = r.json["result"]
+        eq((t["source"], t["external_id"], t["items"][0]["type"]), ("generic", "INV-77", "botox"))
+        seq = [q for q in s.request("GET", f"/v1/clients/{t['client_id']}/reminders", key=p.staff).json["data"]
+               if q["kind"] == "refill"][0]
+        eq(seq["steps"][0]["planned_date"], (day + dt.timedelta(days=70)).isoformat())
+        r = pms_post(s, p, event, "pms-secret-0123456789")
+        eq((r.status, r.json["status"]), (200, "duplicate"), "idempotent on event_id")
+        eq(count(), "1")
+        # A client update from the PMS changes the matched client.
+        upd = {"event_id": "evt-2", "type": "client.upserted",
+               "data": {"external_id": {"system": "zenoti", "id": "G-9"}, "email": "pia@example.com"}}
+        r = pms_post(s, p, upd, "pms-secret-0123456789")
+        eq((r.status, r.json["result"]["email"], r.json["result"]["first_name"]), (200, "pia@example.com", "Pia"))
+        bad = {"event_id": "evt-3", "type": "treatment.completed", "data": dict(event["data"], external_id="INV-78",
+                                                                              items=[{"type": "potion"}])}
+        r = pms_post(s, p, bad, "pms-secret-0123456789")
+        eq((r.status, r.error["details"]["field"]), (422, "data.items[0].type"))
+        eq(count(), "1")
+        r = pms_post(s, p, dict(bad, type="invoice.paid"), "pms-secret-0123456789")
+        eq((r.status, r.error["details"]["field"]), (422, "type"))
+    finally:
+        s.stop()

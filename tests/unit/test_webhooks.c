@@ -1,0 +1,36 @@
+/* Form decoding and webhook signatures against published vectors. */
+#include "check.h"
+#include "crypto.h"
+#include "form.h"
+#include "twilio_webhooks.h"
+
+void test_webhooks(void) {
+  form f;
+  const char *body = "To=%2B15551234567&Body=Stop+it%21&Empty=&Flag&A%20B=c%3Dd";
+  CHECK(form_parse(body, strlen(body), &f));
+  CHECK(f.n == 5);
+  CHECK_STR(form_get(&f, "To"), "+15551234567");
+  CHECK_STR(form_get(&f, "Body"), "Stop it!");
+  CHECK_STR(form_get(&f, "Empty"), "");
+  CHECK_STR(form_get(&f, "Flag"), "");
+  CHECK_STR(form_get(&f, "A B"), "c=d");
+  CHECK(form_get(&f, "Missing") == NULL);
+  form_free(&f);
+  CHECK(!form_parse("a=%zz", 5, &f));
+  CHECK(!form_parse("a=%4", 4, &f));
+  CHECK(!form_parse("a=%00", 5, &f)); /* an embedded NUL */
+  CHECK(form_parse("", 0, &f) && f.n == 0);
+
+  /* Twilio's published example: auth token 12345 and these parameters. */
+  const char *raw = "CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212";
+  CHECK(form_parse(raw, strlen(raw), &f));
+  char sig[29];
+  twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", &f, sig);
+  CHECK_STR(sig, "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+  form_free(&f);
+
+  /* RFC 4231 test case 2 for HMAC-SHA256. */
+  char hex[65];
+  crypto_hmac_sha256_hex("Jefe", "what do ya want for nothing?", 28, hex);
+  CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
