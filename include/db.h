@@ -55,6 +55,10 @@ const char *db_value(const PGresult *res, int row, int col);
 /* Parses row/col (json or jsonb text) into a new jansson value; NULL when SQL NULL. */
 json_t *db_json(const PGresult *res, int row, int col);
 
+/* Takes a result of at most one row of JSON in column 0: *out gets it, or 404 naming what.
+ * Accepts NULL (a failed statement: err is already set) and clears r. */
+bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err);
+
 /* The underlying libpq connection, for LISTEN and COPY. */
 PGconn *db_pg(db_conn *conn);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonspec.h"
+#include "paging.h"
 #include "validate.h"
 
 enum { MAX_EXTERNAL_IDS = 20, MAX_AWAY_PERIODS = 50 };
@@ -174,13 +175,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
 
 static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  PGresult *r = db_exec(c, &GET, 2, p, err);
-  if (!r)
-    return false;
-  bool found = PQntuples(r) == 1;
-  *out = found ? db_json(r, 0, 0) : NULL;
-  PQclear(r);
-  return found ? true : FAIL_NOT_FOUND(err, "client");
+  return db_one_json(db_exec(c, &GET, 2, p, err), "client", out, err);
 }
 
 typedef struct write_ctx {
@@ -256,45 +251,17 @@ bool clients_patch(db_conn *c, const char *practice_id, const char *id, json_t *
   return db_tx(c, patch_tx, &x, err);
 }
 
-/* A cursor reads "<created_at in epoch microseconds>.<uuid>". */
-static bool parse_cursor(db_conn *c, const char *practice_id, const char *cursor, char micros[24],
-                         char uuid[37], cad_error *err) {
-  const char *dot = strchr(cursor, '.');
-  size_t n = dot ? (size_t)(dot - cursor) : 0;
-  bool shape = dot && n > 0 && n < 20 && valid_uuid(dot + 1);
-  for (size_t i = 0; shape && i < n; i++)
-    shape = cursor[i] >= '0' && cursor[i] <= '9';
-  if (!shape)
-    return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
-  memcpy(micros, cursor, n);
-  micros[n] = 0;
-  snprintf(uuid, 37, "%s", dot + 1);
-  const char *p[] = {practice_id, uuid, micros};
-  PGresult *r = db_exec(c, &CURSOR_OK, 3, p, err);
-  if (!r)
-    return false;
-  bool ok = PQntuples(r) == 1;
-  PQclear(r);
-  return ok ? true : cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
-}
-
 bool clients_list(db_conn *c, const char *practice_id, const client_query *q, json_t **out,
                   cad_error *err) {
-  char micros[24], uuid[37], limit[12];
-  if (q->cursor && !parse_cursor(c, practice_id, q->cursor, micros, uuid, err))
+  page_cursor cur;
+  char limit[12];
+  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
     return false;
-  snprintf(limit, sizeof limit, "%d", q->limit + 1); /* one more tells whether a next page exists */
   const char *p[] = {practice_id, q->phone, q->email, q->name, q->external_id, q->external_system,
-                     q->cursor ? micros : NULL, q->cursor ? uuid : NULL, limit};
+                     cur.micros, cur.uuid, paging_limit(q->limit, limit)};
   PGresult *r = db_exec(c, &LIST, 9, p, err);
   if (!r)
     return false;
-  int rows = PQntuples(r), shown = rows > q->limit ? q->limit : rows;
-  json_t *data = json_array();
-  for (int i = 0; i < shown; i++)
-    json_array_append_new(data, db_json(r, i, 0));
-  json_t *next = rows > q->limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
-  PQclear(r);
-  *out = json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
+  *out = paging_page(r, q->limit);
   return true;
 }

@@ -239,3 +239,12 @@ json_t *db_json(const PGresult *res, int row, int col) {
     return NULL;
   return json_loads(PQgetvalue(res, row, col), 0, NULL);
 }
+
+bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err) {
+  if (!res)
+    return false;
+  bool found = PQntuples(res) == 1;
+  *out = found ? db_json(res, 0, 0) : NULL;
+  PQclear(res);
+  return found ? true : FAIL_NOT_FOUND(err, what);
+}

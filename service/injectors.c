@@ -33,21 +33,12 @@ bool injectors_validate(json_t *body, cad_error *err) {
   return true;
 }
 
-static bool one(PGresult *r, json_t **out, cad_error *err) {
-  if (!r)
-    return false;
-  bool found = PQntuples(r) == 1;
-  *out = found ? db_json(r, 0, 0) : NULL;
-  PQclear(r);
-  return found ? true : FAIL_NOT_FOUND(err, "injector");
-}
-
 bool injectors_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
   PGresult *r = db_exec(c, &INSERT, 2, p, err);
   free(text);
-  return one(r, out, err);
+  return db_one_json(r, "injector", out, err);
 }
 
 bool injectors_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,
@@ -58,7 +49,7 @@ bool injectors_patch(db_conn *c, const char *practice_id, const char *id, json_t
   const char *p[] = {practice_id, id, text};
   PGresult *r = db_exec(c, &PATCH, 3, p, err);
   free(text);
-  return one(r, out, err);
+  return db_one_json(r, "injector", out, err);
 }
 
 bool injectors_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {

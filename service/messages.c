@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "paging.h"
 #include "validate.h"
 
 static const db_stmt CURSOR_OK = {
@@ -41,37 +42,15 @@ bool messages_list(db_conn *c, const char *practice_id, const message_query *q, 
     return bad(err, "from", "an RFC 3339 time");
   if (q->to && !valid_timestamp(q->to))
     return bad(err, "to", "an RFC 3339 time");
-  char micros[24] = "", uuid[37] = "", limit[12];
-  if (q->cursor) {
-    const char *dot = strchr(q->cursor, '.');
-    size_t n = dot ? (size_t)(dot - q->cursor) : 0;
-    bool ok = dot && n > 0 && n < 20 && valid_uuid(dot + 1) && strspn(q->cursor, "0123456789") == n;
-    if (ok) {
-      memcpy(micros, q->cursor, n);
-      micros[n] = 0;
-      snprintf(uuid, sizeof uuid, "%s", dot + 1);
-      const char *p[] = {practice_id, uuid, micros};
-      PGresult *r = db_exec(c, &CURSOR_OK, 3, p, err);
-      if (!r)
-        return false;
-      ok = PQntuples(r) == 1;
-      PQclear(r);
-    }
-    if (!ok)
-      return bad(err, "cursor", "a cursor this API returned");
-  }
-  snprintf(limit, sizeof limit, "%d", q->limit + 1);
-  const char *p[] = {practice_id, q->client_id, q->state, q->channel, q->from, q->to,
-                     q->cursor ? micros : NULL, q->cursor ? uuid : NULL, limit};
+  page_cursor cur;
+  char limit[12];
+  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
+    return false;
+  const char *p[] = {practice_id, q->client_id, q->state, q->channel, q->from, q->to, cur.micros, cur.uuid,
+                     paging_limit(q->limit, limit)};
   PGresult *r = db_exec(c, &LIST, 9, p, err);
   if (!r)
     return false;
-  int rows = PQntuples(r), shown = rows > q->limit ? q->limit : rows;
-  json_t *data = json_array();
-  for (int i = 0; i < shown; i++)
-    json_array_append_new(data, db_json(r, i, 0));
-  json_t *next = rows > q->limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
-  PQclear(r);
-  *out = json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
+  *out = paging_page(r, q->limit);
   return true;
 }

@@ -125,13 +125,6 @@ static bool translate(db_conn *c, cad_error *err) {
   return FAIL_VALUE(err, "quiet_hours", "quiet hours must lie within 08:00-21:00 with start before end");
 }
 
-static bool one_json(PGresult *r, json_t **out, cad_error *err) {
-  bool found = PQntuples(r) == 1;
-  *out = found ? db_json(r, 0, 0) : NULL;
-  PQclear(r);
-  return found ? true : FAIL_NOT_FOUND(err, "practice");
-}
-
 typedef struct create_ctx {
   json_t *body, **out;
   const char *secret;
@@ -173,8 +166,7 @@ bool practices_get(db_conn *c, const char *id, json_t **out, cad_error *err) {
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "practice");
   const char *p[] = {id};
-  PGresult *r = db_exec(c, &GET, 1, p, err);
-  return r ? one_json(r, out, err) : false;
+  return db_one_json(db_exec(c, &GET, 1, p, err), "practice", out, err);
 }
 
 bool practices_patch(db_conn *c, const char *id, json_t *body, json_t **out, cad_error *err) {
@@ -186,5 +178,5 @@ bool practices_patch(db_conn *c, const char *id, json_t *body, json_t **out, cad
   free(text);
   if (!r)
     return translate(c, err);
-  return one_json(r, out, err);
+  return db_one_json(r, "practice", out, err);
 }

@@ -10,6 +10,7 @@
 #include "clients.h"
 #include "crypto.h"
 #include "jsonspec.h"
+#include "paging.h"
 #include "plans.h"
 #include "validate.h"
 
@@ -201,13 +202,7 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
 
 static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  PGresult *r = db_exec(c, &GET, 2, p, err);
-  if (!r)
-    return false;
-  bool found = PQntuples(r) == 1;
-  *out = found ? db_json(r, 0, 0) : NULL;
-  PQclear(r);
-  return found ? true : FAIL_NOT_FOUND(err, "treatment");
+  return db_one_json(db_exec(c, &GET, 2, p, err), "treatment", out, err);
 }
 
 /* A repeat of (source, external_id): the same request replays, another conflicts. */
@@ -391,37 +386,15 @@ bool treatments_list(db_conn *c, const char *practice_id, const treatment_query 
     return cad_fail(err, 400, "invalid_query", "from", "'from' must be a date or an RFC 3339 time");
   if (q->to && !valid_bound(q->to))
     return cad_fail(err, 400, "invalid_query", "to", "'to' must be a date or an RFC 3339 time");
-  char micros[24] = "", uuid[37] = "", limit[12];
-  if (q->cursor) {
-    const char *dot = strchr(q->cursor, '.');
-    size_t n = dot ? (size_t)(dot - q->cursor) : 0;
-    bool shape = dot && n > 0 && n < 20 && valid_uuid(dot + 1) && strspn(q->cursor, "0123456789") == n;
-    if (shape) {
-      memcpy(micros, q->cursor, n);
-      micros[n] = 0;
-      snprintf(uuid, sizeof uuid, "%s", dot + 1);
-      const char *p[] = {practice_id, uuid, micros};
-      PGresult *r = db_exec(c, &CURSOR_OK, 3, p, err);
-      if (!r)
-        return false;
-      shape = PQntuples(r) == 1;
-      PQclear(r);
-    }
-    if (!shape)
-      return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
-  }
-  snprintf(limit, sizeof limit, "%d", q->limit + 1);
-  const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, q->cursor ? micros : NULL,
-                     q->cursor ? uuid : NULL, limit};
+  page_cursor cur;
+  char limit[12];
+  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
+    return false;
+  const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, cur.micros, cur.uuid,
+                     paging_limit(q->limit, limit)};
   PGresult *r = db_exec(c, &LIST, 8, p, err);
   if (!r)
     return false;
-  int rows = PQntuples(r), shown = rows > q->limit ? q->limit : rows;
-  json_t *data = json_array();
-  for (int i = 0; i < shown; i++)
-    json_array_append_new(data, db_json(r, i, 0));
-  json_t *next = rows > q->limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
-  PQclear(r);
-  *out = json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
+  *out = paging_page(r, q->limit);
   return true;
 }
