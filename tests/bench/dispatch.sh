@@ -16,7 +16,7 @@ cc -O2 -Wall -Wextra -Werror -o "$tmp/sink" tests/bench/sink.c -lmicrohttpd
 sh scripts/pg-local.sh init "$tmp/pg"
 sh scripts/pg-local.sh start "$tmp/pg" "$pgport"
 server=""
-trap 'kill $sink $server 2>/dev/null; sh scripts/pg-local.sh stop "$tmp/pg"; rm -rf "$tmp"' EXIT
+trap 'kill $sink $server 2>/dev/null || true; sh scripts/pg-local.sh stop "$tmp/pg"; rm -rf "$tmp"' EXIT
 sql() { psql -h 127.0.0.1 -p "$pgport" -U cadence -d "$1" -qAtc "$2"; }
 sql postgres "CREATE DATABASE cadence" >/dev/null
 sql postgres "CREATE DATABASE graphile" >/dev/null

@@ -19,7 +19,7 @@ admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin \
   HTTP_THREADS=4 DB_POOL_SIZE=16 build/cadence 2>"$tmp/server.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; sh scripts/pg-local.sh stop "$tmp/pg"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; sh scripts/pg-local.sh stop "$tmp/pg"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 sql() { psql -h 127.0.0.1 -p "$pgport" -U cadence -d postgres -qAtc "$1"; }
