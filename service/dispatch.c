@@ -169,7 +169,9 @@ dispatch *dispatch_start(const dispatch_config *cfg) {
     return NULL;
   dispatch *d = calloc(1, sizeof *d);
   d->cfg = *cfg;
-  d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000);
+  /* The outbox tables grow from empty within minutes: a generic plan cached
+   * while they were small (a sequential scan) would stay, so plan afresh. */
+  d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000, "-c plan_cache_mode=force_custom_plan");
   pthread_mutex_init(&d->lock, NULL);
   pthread_cond_init(&d->wake, NULL);
   d->workers = calloc((size_t)cfg->workers, sizeof *d->workers);
