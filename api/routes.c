@@ -21,6 +21,8 @@ const http_route API_ROUTES[] = {
     {"POST", "/v1/clients/{id}/flags", flags_post, ROLE_STAFF, BODY_JSON},
     {"DELETE", "/v1/clients/{id}/flags/{flag_id}", flags_delete, ROLE_STAFF, BODY_NONE},
     {"GET", "/v1/outreach", outreach_get, ROLE_STAFF, BODY_NONE},
+    {"POST", "/v1/clients/{id}/opt-outs", opt_outs_post, ROLE_STAFF, BODY_JSON},
+    {"GET", "/v1/suppressions", suppressions_get_list, ROLE_STAFF, BODY_NONE},
     {"GET", "/v1/injectors", injectors_get_list, ROLES_PRACTICE, BODY_NONE},
     {"POST", "/v1/injectors", injectors_post, ROLE_STAFF, BODY_JSON},
     {"PATCH", "/v1/injectors/{id}", injectors_patch_one, ROLE_STAFF, BODY_JSON},

@@ -3,6 +3,7 @@
 #ifndef CADENCE_SUPPRESSIONS_H
 #define CADENCE_SUPPRESSIONS_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "db.h"
@@ -15,5 +16,14 @@ bool suppressions_add(db_conn *conn, const char *practice_id, const char *channe
 /* Suppresses the email address of message_id (the unsubscribe link); 404 when unknown.
  * *practice_name gets the practice's name (malloc'd) for the confirmation page. */
 bool suppressions_unsubscribe_message(db_conn *conn, const char *message_id, char **practice_name, cad_error *err);
+
+/* Staff record an opt-out of client_id on channel (reason as evidence); 404 unknown client,
+ * 422 when the client has no address on that channel. *out is the suppression with its trail. */
+bool suppressions_opt_out(db_conn *conn, const char *practice_id, const char *client_id, const char *channel,
+                          const char *reason, json_t **out, cad_error *err);
+
+/* One page of the practice's suppressions (newest change first) with their audit trails. */
+bool suppressions_list(db_conn *conn, const char *practice_id, const char *channel, const char *cursor, int limit,
+                       json_t **out, cad_error *err);
 
 #endif

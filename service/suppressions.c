@@ -1,9 +1,11 @@
 /* suppressions.c: one row per (practice, channel, address) plus its events. */
 #include "suppressions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "paging.h"
 #include "validate.h"
 
 static const db_stmt ADD = {
@@ -20,6 +22,23 @@ static const db_stmt MESSAGE = {
     "sup_message",
     "SELECT m.practice_id, m.channel, lower(m.to_address), p.name FROM messages m "
     "JOIN practices p ON p.id = m.practice_id WHERE m.id = $1"};
+
+static const db_stmt CLIENT_ADDRESS = {
+    "sup_client_address",
+    "SELECT CASE WHEN $3 = 'sms' THEN phone ELSE lower(email) END FROM clients WHERE practice_id = $1 AND id = $2"};
+static const db_stmt GET = {
+    "sup_get", "SELECT suppression_json(s) FROM suppressions s WHERE practice_id = $1 AND channel = $2 AND address = $3"};
+static const db_stmt CURSOR_OK = {
+    "sup_cursor_ok",
+    "SELECT 1 FROM suppressions WHERE practice_id = $1 AND id = $2 "
+    "  AND updated_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
+static const db_stmt LIST = {
+    "sup_list",
+    "SELECT suppression_json(s), (extract(epoch FROM s.updated_at) * 1000000)::bigint || '.' || s.id "
+    "FROM suppressions s WHERE s.practice_id = $1 AND ($2::text IS NULL OR s.channel = $2) "
+    "  AND ($3::bigint IS NULL OR (s.updated_at, s.id) < "
+    "       ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid)) "
+    "ORDER BY s.updated_at DESC, s.id DESC LIMIT $5"};
 
 bool suppressions_add(db_conn *c, const char *practice_id, const char *channel, const char *address,
                       const char *source, const char *evidence, cad_error *err) {
@@ -45,4 +64,55 @@ bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, char *
     *practice_name = strdup(PQgetvalue(r, 0, 3));
   PQclear(r);
   return ok;
+}
+
+typedef struct opt_out_ctx {
+  const char *practice_id, *client_id, *channel, *reason;
+  json_t **out;
+} opt_out_ctx;
+
+static bool opt_out_tx(db_conn *c, void *vctx, cad_error *err) {
+  opt_out_ctx *x = vctx;
+  const char *p[] = {x->practice_id, x->client_id, x->channel};
+  PGresult *r = db_exec(c, &CLIENT_ADDRESS, 3, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  char address[256] = "";
+  if (found && !PQgetisnull(r, 0, 0))
+    snprintf(address, sizeof address, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  if (!found)
+    return FAIL_NOT_FOUND(err, "client");
+  if (!address[0])
+    return FAIL_VALUE(err, "channel", "the client has no %s address to opt out", x->channel);
+  const char *gp[] = {x->practice_id, x->channel, address};
+  return suppressions_add(c, x->practice_id, x->channel, address, "staff", x->reason, err) &&
+         db_one_json(db_exec(c, &GET, 3, gp, err), "suppression", x->out, err);
+}
+
+bool suppressions_opt_out(db_conn *c, const char *practice_id, const char *client_id, const char *channel,
+                          const char *reason, json_t **out, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  if (!channel || (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0))
+    return FAIL_VALUE(err, "channel", "'channel' must be sms or email");
+  opt_out_ctx x = {practice_id, client_id, channel, reason ? reason : "recorded by staff", out};
+  return db_tx(c, opt_out_tx, &x, err);
+}
+
+bool suppressions_list(db_conn *c, const char *practice_id, const char *channel, const char *cursor, int limit,
+                       json_t **out, cad_error *err) {
+  if (channel && strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0)
+    return cad_fail(err, 400, "invalid_query", "channel", "'channel' must be sms or email");
+  page_cursor cur;
+  char lim[12];
+  if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
+    return false;
+  const char *p[] = {practice_id, channel, cur.micros, cur.uuid, paging_limit(limit, lim)};
+  PGresult *r = db_exec(c, &LIST, 5, p, err);
+  if (!r)
+    return false;
+  *out = paging_page(r, limit);
+  return true;
 }

@@ -161,3 +161,43 @@ def a_pms_webhook_records_a_visit_and_plans_its_reminders():
         eq((r.status, r.error["details"]["field"]), (422, "type"))
     finally:
         s.stop()
+
+
+@test
+def staff_opt_outs_and_the_suppression_list():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p, phone="+15558889999", email="Opt@Example.com")
+        r = s.request("POST", f"/v1/clients/{c['id']}/opt-outs", {"channel": "email", "reason": "asked at the desk"},
+                      key=p.staff)
+        eq(r.status, 201)
+        eq((r.json["address"], r.json["active"]), ("opt@example.com", True))
+        eq([(e["action"], e["source"], e["evidence"]) for e in r.json["events"]],
+           [("suppress", "staff", "asked at the desk")])
+        s.request("POST", f"/v1/clients/{c['id']}/opt-outs", {"channel": "sms"}, key=p.staff)
+        listed = s.request("GET", "/v1/suppressions", key=p.staff).json
+        eq(sorted(x["channel"] for x in listed["data"]), ["email", "sms"])
+        eq([x["channel"] for x in s.request("GET", "/v1/suppressions?channel=sms", key=p.staff).json["data"]], ["sms"])
+        page = s.request("GET", "/v1/suppressions?limit=1", key=p.staff).json
+        nxt = s.request("GET", f"/v1/suppressions?limit=1&cursor={page['next_cursor']}", key=p.staff).json
+        eq(len({page["data"][0]["id"], nxt["data"][0]["id"]}), 2)
+        # Suppressed on both channels: the client's next reminder is not sent.
+        visit(s, p, c, 70)
+        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
+                                                               key=p.staff).json["data"]
+                                        for st in q["steps"] if st["state"] == "suppressed"])
+        eq(f.twilio.messages() + f.sendgrid.messages(), [])
+        no_email = client(s, p, phone="+15550000001", email=None)
+        for body, status, field in (({"channel": "email"}, 422, "channel"), ({"channel": "fax"}, 422, "channel"),
+                                    ({}, 422, "channel")):
+            r = s.request("POST", f"/v1/clients/{no_email['id']}/opt-outs", body, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (status, field), str(body))
+        eq(s.request("POST", "/v1/clients/00000000-0000-0000-0000-000000000000/opt-outs", {"channel": "sms"},
+                     key=p.staff).status, 404)
+        other = practice(s)
+        eq(s.request("GET", "/v1/suppressions", key=other.staff).json["data"], [], "per practice")
+        eq(s.request("POST", f"/v1/clients/{c['id']}/opt-outs", {"channel": "sms"}, key=other.staff).status, 404)
+    finally:
+        s.stop()
