@@ -24,10 +24,8 @@ typedef struct db_stats {
   unsigned long acquired, timeouts, reconnects;
 } db_stats;
 
-/* Opens size connections lazily against url; acquire waits at most timeout_ms.
- * extra_options (may be NULL) are more "-c name=value" settings for each session. */
-db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms,
-                        const char *extra_options);
+/* Opens size connections lazily against url; acquire waits at most timeout_ms. */
+db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms);
 void db_pool_destroy(db_pool *pool);
 void db_pool_stats(db_pool *pool, db_stats *out);
 

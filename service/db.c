@@ -33,16 +33,14 @@ struct db_pool {
   db_conn *conns;
 };
 
-db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms,
-                        const char *extra_options) {
+db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms) {
   db_pool *p = calloc(1, sizeof *p);
   p->conns = calloc((size_t)size, sizeof *p->conns);
   p->url = strdup(url);
   p->size = size;
   p->acquire_timeout_ms = acquire_timeout_ms;
   /* UTC on the wire: every timestamp we render is RFC 3339 with +00:00. */
-  snprintf(p->options, sizeof p->options, "-c TimeZone=UTC -c statement_timeout=%d %s", statement_timeout_ms,
-           extra_options ? extra_options : "");
+  snprintf(p->options, sizeof p->options, "-c TimeZone=UTC -c statement_timeout=%d", statement_timeout_ms);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->freed, NULL);
   return p;

@@ -39,12 +39,11 @@ static const db_stmt STEP_CONTEXT = {
     "          AND s.address = c.phone AND s.active), "                                             /* 34 */
     "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
     "          AND s.address = lower(c.email) AND s.active), "                                      /* 35 */
-    "  EXISTS (SELECT 1 FROM messages m WHERE m.practice_id = c.practice_id AND m.client_id = c.id "
-    "          AND m.channel = 'sms' AND m.state IN ('sending', 'sent', 'unknown')), "              /* 36 */
-    "  (SELECT m.channel FROM steps s2 JOIN messages m ON m.practice_id = s2.practice_id AND m.id = s2.message_id "
-    "    WHERE s2.practice_id = st.practice_id AND s2.sequence_id = st.sequence_id "
-    "    ORDER BY s2.step_no DESC LIMIT 1), "                                                       /* 37 */
-    "  tt.nurture::text, q.family, st.planned_date::text, st.state "                                /* 38-41 */
+    "  c.sms_notice_at IS NOT NULL, q.last_channel, "                                            /* 36-37 */
+    "  tt.nurture::text, q.family, st.planned_date::text, st.state, "                               /* 38-41 */
+    "  EXISTS (SELECT 1 FROM steps o WHERE o.practice_id = st.practice_id AND o.client_id = st.client_id "
+    "          AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
+    "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) "                              /* 42 */
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -60,7 +59,8 @@ enum {
   C_CONSENT_SMS, C_CONSENT_EMAIL, C_AWAY, C_TZ, C_TODAY, C_LOCAL_MIN, C_PRACTICE_NAME, C_PAUSED, C_QUIET_START,
   C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
-  C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE
+  C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
+  C_HAS_OTHERS
 };
 
 static const db_stmt SET_STATE = {
@@ -88,14 +88,15 @@ static const db_stmt MERGEABLE = {
     "  AND st.state IN ('planned', 'deferred') AND st.step_key <> 'lapse' AND st.planned_date <= $4::date "
     "  AND (st.channel = $5 OR st.channel IN ('preferred', 'alternate')) AND (NOT st.promotional OR NOT $6) "
     "ORDER BY st.step_no LIMIT $7 FOR UPDATE SKIP LOCKED"};
-static const db_stmt NEW_MESSAGE = {
-    "dl_new_message",
-    "INSERT INTO messages(practice_id, client_id, channel, provider, to_address, from_address, subject, body) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
-static const db_stmt QUEUE_STEP = {
-    "dl_queue_step",
-    "UPDATE steps SET state = 'queued', message_id = $3, reason = $4, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND id = $2"};
+/* The message, its steps queued on it, and the channel its sequences used last, in one statement. */
+static const db_stmt QUEUE_MESSAGE = {
+    "dl_queue_message",
+    "WITH m AS (INSERT INTO messages(practice_id, client_id, channel, provider, to_address, from_address, subject, "
+    "    body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), "
+    "  s AS (UPDATE steps SET state = 'queued', message_id = (SELECT id FROM m), updated_at = clock_timestamp(), "
+    "    reason = CASE WHEN id = ($9::uuid[])[1] THEN NULL ELSE 'sent together with another step due the same day' END "
+    "    WHERE practice_id = $1 AND id = ANY($9::uuid[]) RETURNING sequence_id) "
+    "UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s)"};
 static const db_stmt NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
 static const db_stmt LAPSE_CLIENT = {
     "dl_lapse_client",
@@ -127,13 +128,17 @@ static const db_stmt MARK_SENDING = {
     "UPDATE messages SET state = 'sending', attempts = attempts + 1, provider = $3, "
     "  lease_until = now() + $4 * interval '1 second', updated_at = clock_timestamp() "
     "WHERE practice_id = $1 AND id = $2 AND state = 'claimed' RETURNING attempts"};
+/* Records an outcome; the first SMS that may have reached a number marks its client as told how to opt out. */
 static const db_stmt RECORD = {
     "dl_record",
-    "UPDATE messages SET state = $3, provider_id = coalesce($4, provider_id), last_error = $5, "
-    "  next_attempt_at = CASE WHEN $3 = 'failed' THEN now() + $6::bigint * interval '1 millisecond' "
-    "    ELSE next_attempt_at END, "
-    "  sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END, lease_until = NULL, "
-    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
+    "WITH m AS (UPDATE messages SET state = $3, provider_id = coalesce($4, provider_id), last_error = $5, "
+    "    next_attempt_at = CASE WHEN $3 = 'failed' THEN now() + $6::bigint * interval '1 millisecond' "
+    "      ELSE next_attempt_at END, "
+    "    sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END, lease_until = NULL, "
+    "    updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 RETURNING client_id, channel) "
+    "UPDATE clients c SET sms_notice_at = clock_timestamp() FROM m "
+    "WHERE c.practice_id = $1 AND c.id = m.client_id AND m.channel = 'sms' AND $3 IN ('sent', 'unknown') "
+    "  AND c.sms_notice_at IS NULL"};
 static const db_stmt RELEASE = {
     "dl_release",
     "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
@@ -287,20 +292,23 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     return set_state(c, practice, step, "skipped", "no template for this step and channel", NULL, err);
   char limit[8];
   snprintf(limit, sizeof limit, "%d", MAX_MERGE);
-  const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, C_TODAY), channel,
-                      truthy(ctx, C_FLAGGED) ? "true" : "false", limit};
-  PGresult *others = db_exec(c, &MERGEABLE, 7, mp, err);
-  if (!others) {
-    free(subject);
-    free(text);
-    return false;
+  PGresult *others = NULL;
+  if (truthy(ctx, C_HAS_OTHERS)) {
+    const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, C_TODAY), channel,
+                        truthy(ctx, C_FLAGGED) ? "true" : "false", limit};
+    if (!(others = db_exec(c, &MERGEABLE, 7, mp, err))) {
+      free(subject);
+      free(text);
+      return false;
+    }
   }
   size_t len = strlen(text) + 1;
   char *body = strdup(text);
   free(text);
-  int merged = 0;
-  char merged_ids[MAX_MERGE][37];
-  for (int i = 0; i < PQntuples(others); i++) {
+  /* The ids of the steps the message carries, as a text[] literal: {primary,merged...}. */
+  char ids[(MAX_MERGE + 1) * 38 + 3];
+  snprintf(ids, sizeof ids, "{%s", step);
+  for (int i = 0; others && i < PQntuples(others); i++) {
     char *s2, *t2;
     if (!render_step(c, practice, PQgetvalue(others, i, 0), channel, &s2, &t2, err)) {
       free(body);
@@ -312,11 +320,12 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
       len += strlen(t2) + 2;
       body = realloc(body, len);
       strcat(strcat(body, "\n\n"), t2);
-      snprintf(merged_ids[merged++], 37, "%s", PQgetvalue(others, i, 0));
+      strcat(strcat(ids, ","), PQgetvalue(others, i, 0));
     }
     free(s2);
     free(t2);
   }
+  strcat(ids, "}");
   PQclear(others);
   bool sms = strcmp(channel, "sms") == 0;
   if (sms && !truthy(ctx, C_PRIOR_SMS)) { /* the first SMS to a number says how to opt out */
@@ -328,24 +337,11 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   const char *to = sms ? val(ctx, C_PHONE) : val(ctx, C_EMAIL);
   const char *from = sms ? val(ctx, C_SMS_FROM) : val(ctx, C_EMAIL_FROM);
   const char *np[] = {practice, val(ctx, C_CLIENT), channel, providers_name(&w->cfg->providers, channel), to, from,
-                      sms ? NULL : (subject ? subject : "A note from your clinic"), body};
-  PGresult *r = db_exec(c, &NEW_MESSAGE, 8, np, err);
+                      sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids};
+  bool ok = exec_ok(c, &QUEUE_MESSAGE, 9, np, err);
   free(subject);
   free(body);
-  if (!r)
-    return false;
-  char message_id[37];
-  snprintf(message_id, sizeof message_id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
-  const char *qp[] = {practice, step, message_id, NULL};
-  if (!exec_ok(c, &QUEUE_STEP, 4, qp, err))
-    return false;
-  for (int i = 0; i < merged; i++) {
-    const char *q2[] = {practice, merged_ids[i], message_id, "sent together with another step due the same day"};
-    if (!exec_ok(c, &QUEUE_STEP, 4, q2, err))
-      return false;
-  }
-  return true;
+  return ok;
 }
 
 /* Decides one claimed step: send, defer, pause, skip, suppress, or (lapse) enrol in the nurture. */

@@ -169,9 +169,7 @@ dispatch *dispatch_start(const dispatch_config *cfg) {
     return NULL;
   dispatch *d = calloc(1, sizeof *d);
   d->cfg = *cfg;
-  /* The outbox tables grow from empty within minutes: a generic plan cached
-   * while they were small (a sequential scan) would stay, so plan afresh. */
-  d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000, "-c plan_cache_mode=force_custom_plan");
+  d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000);
   pthread_mutex_init(&d->lock, NULL);
   pthread_cond_init(&d->wake, NULL);
   d->workers = calloc((size_t)cfg->workers, sizeof *d->workers);

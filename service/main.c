@@ -70,7 +70,7 @@ int main(void) {
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
   app.pool = db_pool_create(app.cfg.database_url, app.cfg.db_pool_size, app.cfg.db_acquire_timeout_ms,
-                            app.cfg.db_statement_timeout_ms, NULL);
+                            app.cfg.db_statement_timeout_ms);
   if (!prepare_database(&app))
     return 1;
 
