@@ -20,7 +20,16 @@ static const db_stmt CLAIM_STEPS = {
     "SELECT practice_id, id FROM steps WHERE state IN ('planned', 'deferred') AND due_at <= now() "
     "ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED"};
 
-/* Everything a decision needs about one step, its client, practice, sequence and treatment. */
+/* The step's template on a channel: the injector's own, else the type's, else the default.
+ * nurture_N steps share the "nurture" template. */
+#define TEMPLATE_FOR(channel, alias)                                                                            \
+  "LEFT JOIN LATERAL (SELECT tp.subject, tp.body FROM templates tp WHERE tp.practice_id = st.practice_id "      \
+  "  AND tp.step = CASE WHEN st.step_key LIKE 'nurture\\_%' THEN 'nurture' ELSE st.step_key END "             \
+  "  AND tp.channel = '" channel "' AND tp.treatment_type IN (coalesce(q.type_code, ''), 'default') "          \
+  "  AND (tp.injector_id IS NULL OR tp.injector_id = t.injector_id) "                                           \
+  "  ORDER BY tp.injector_id IS NOT NULL DESC, tp.treatment_type <> 'default' DESC LIMIT 1) " alias " ON true "
+
+/* Everything a decision needs about one step, its client, practice, sequence, treatment and templates. */
 static const db_stmt STEP_CONTEXT = {
     "dl_step_context",
     "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, " /* 0-5 */
@@ -43,7 +52,8 @@ static const db_stmt STEP_CONTEXT = {
     "  tt.nurture::text, q.family, st.planned_date::text, st.state, "                               /* 38-41 */
     "  EXISTS (SELECT 1 FROM steps o WHERE o.practice_id = st.practice_id AND o.client_id = st.client_id "
     "          AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
-    "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) "                              /* 42 */
+    "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                             /* 42 */
+    "  tsms.subject, tsms.body, tmail.subject, tmail.body "                                         /* 43-46 */
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -52,6 +62,7 @@ static const db_stmt STEP_CONTEXT = {
     "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
     "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "
     "LEFT JOIN injectors i ON i.practice_id = t.practice_id AND i.id = t.injector_id "
+    TEMPLATE_FOR("sms", "tsms") TEMPLATE_FOR("email", "tmail")
     "WHERE st.practice_id = $1 AND st.id = $2"};
 
 enum {
@@ -60,7 +71,7 @@ enum {
   C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
   C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
-  C_HAS_OTHERS
+  C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY
 };
 
 static const db_stmt SET_STATE = {
@@ -76,11 +87,6 @@ static const db_stmt DEFER_FOR = {
     "UPDATE steps SET state = 'deferred', reason = $3, "
     "  due_at = date_trunc('minute', now()) + $4::int * interval '1 second', updated_at = clock_timestamp() "
     "WHERE practice_id = $1 AND id = $2"};
-static const db_stmt TEMPLATE = {
-    "dl_template",
-    "SELECT subject, body FROM templates WHERE practice_id = $1 AND step = $2 AND channel = $3 "
-    "  AND treatment_type IN ($4, 'default') AND (injector_id IS NULL OR injector_id = $5::uuid) "
-    "ORDER BY injector_id IS NOT NULL DESC, treatment_type <> 'default' DESC LIMIT 1"};
 /* Other steps of the client due the same local day that can share the message. */
 static const db_stmt MERGEABLE = {
     "dl_mergeable",
@@ -172,39 +178,32 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
   return exec_ok(c, &SET_STATE, 5, p, err);
 }
 
-/* Template key of a step: refill_N and aftercare_N as they are, nurture_N shares "nurture". */
-static const char *template_step(const char *key) { return strncmp(key, "nurture_", 8) == 0 ? "nurture" : key; }
 
 /* Renders the template of the step described by ctx for channel; NULL text when the practice has none. */
-static bool render_with(db_conn *c, const char *practice, PGresult *ctx, const char *channel, char **subject,
-                        char **text, cad_error *err) {
+static bool render_with(PGresult *ctx, const char *channel, char **subject, char **text) {
+  bool sms = strcmp(channel, "sms") == 0;
+  const char *tmpl = val(ctx, sms ? C_SMS_BODY : C_EMAIL_BODY), *subj = val(ctx, sms ? C_SMS_SUBJECT : C_EMAIL_SUBJECT);
   *subject = *text = NULL;
-  const char *tp[] = {practice, template_step(val(ctx, C_KEY)), channel, val(ctx, C_TYPE) ? val(ctx, C_TYPE) : "",
-                      val(ctx, C_INJECTOR_ID)};
-  PGresult *t = db_exec(c, &TEMPLATE, 5, tp, err);
-  if (!t)
-    return false;
-  if (PQntuples(t) == 1) {
-    bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
-                       val(ctx, C_INJECTOR_NAME);
-    const char *practice_name = val(ctx, C_PRACTICE_NAME);
-    tvar vars[] = {
-        {"first_name", val(ctx, C_FIRST_NAME)},
-        {"practice_name", practice_name},
-        {"sender_name", by_injector ? val(ctx, C_INJECTOR_NAME) : practice_name},
-        {"injector_name", val(ctx, C_INJECTOR_NAME) ? val(ctx, C_INJECTOR_NAME) : "our team"},
-        {"treatment_name", val(ctx, C_TYPE_NAME)},
-        {"treatment_date", val(ctx, C_TREATMENT_DATE)},
-        {"typical_duration", val(ctx, C_DURATION)},
-        {"booking_link", val(ctx, C_BOOKING_URL)},
-        {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
-        /* Opt-out text is appended once per message by the caller. */
-    };
-    *text = render_template(PQgetvalue(t, 0, 1), vars, sizeof vars / sizeof vars[0]);
-    if (!PQgetisnull(t, 0, 0))
-      *subject = render_template(PQgetvalue(t, 0, 0), vars, sizeof vars / sizeof vars[0]);
-  }
-  PQclear(t);
+  if (!tmpl)
+    return true;
+  bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
+                     val(ctx, C_INJECTOR_NAME);
+  const char *practice_name = val(ctx, C_PRACTICE_NAME);
+  tvar vars[] = {
+      {"first_name", val(ctx, C_FIRST_NAME)},
+      {"practice_name", practice_name},
+      {"sender_name", by_injector ? val(ctx, C_INJECTOR_NAME) : practice_name},
+      {"injector_name", val(ctx, C_INJECTOR_NAME) ? val(ctx, C_INJECTOR_NAME) : "our team"},
+      {"treatment_name", val(ctx, C_TYPE_NAME)},
+      {"treatment_date", val(ctx, C_TREATMENT_DATE)},
+      {"typical_duration", val(ctx, C_DURATION)},
+      {"booking_link", val(ctx, C_BOOKING_URL)},
+      {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
+      /* Opt-out text is appended once per message by the caller. */
+  };
+  *text = render_template(tmpl, vars, sizeof vars / sizeof vars[0]);
+  if (subj)
+    *subject = render_template(subj, vars, sizeof vars / sizeof vars[0]);
   return true;
 }
 
@@ -215,9 +214,9 @@ static bool render_step(db_conn *c, const char *practice, const char *step, cons
   PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
   if (!ctx)
     return false;
-  bool ok = render_with(c, practice, ctx, channel, subject, text, err);
+  render_with(ctx, channel, subject, text);
   PQclear(ctx);
-  return ok;
+  return true;
 }
 
 /* The away period covering today, if any: writes the day after it into resume. */
@@ -286,8 +285,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
 static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, PGresult *ctx,
                           const char *channel, cad_error *err) {
   char *subject, *text;
-  if (!render_with(c, practice, ctx, channel, &subject, &text, err))
-    return false;
+  render_with(ctx, channel, &subject, &text);
   if (!text)
     return set_state(c, practice, step, "skipped", "no template for this step and channel", NULL, err);
   char limit[8];
