@@ -54,5 +54,8 @@ void twilio_inbound_post(http_req *r);
 void pms_post(http_req *r);
 void opt_outs_post(http_req *r);
 void suppressions_get_list(http_req *r);
+void bookings_post(http_req *r);
+void bookings_get_list(http_req *r);
+void bookings_patch_one(http_req *r);
 
 #endif

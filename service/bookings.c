@@ -1,0 +1,243 @@
+/* bookings.c: booking detection and its undoing, in the booking's transaction. */
+#include "bookings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paging.h"
+#include "validate.h"
+
+enum { MAX_SERVICES = 10 };
+
+static const db_stmt LOCK_CLIENT = {"bk_lock_client",
+                                    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
+static const db_stmt INJECTOR_EXISTS = {"bk_injector", "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
+/* A service names a type (code or alias) or a family. */
+static const db_stmt FAMILY_OF = {
+    "bk_family_of",
+    "SELECT family FROM treatment_types WHERE practice_id = $1 AND code = coalesce((SELECT code FROM "
+    "  treatment_aliases WHERE practice_id = $1 AND alias_key = lower($2)), $2) "
+    "UNION SELECT family FROM treatment_types WHERE practice_id = $1 AND family = $2 LIMIT 1"};
+/* The reminder that brought the booking: the latest step sent to the client in the 7 days before. */
+static const db_stmt CAUSE = {
+    "bk_cause",
+    "SELECT st.id FROM steps st JOIN messages m ON m.practice_id = st.practice_id AND m.id = st.message_id "
+    "WHERE st.practice_id = $1 AND st.client_id = $2 AND m.state = 'sent' "
+    "  AND m.sent_at BETWEEN now() - interval '7 days' AND now() ORDER BY m.sent_at DESC, st.step_no LIMIT 1"};
+static const db_stmt INSERT = {
+    "bk_insert",
+    "INSERT INTO bookings AS b (practice_id, client_id, injector_id, starts_at, duration_minutes, families, source, "
+    "  external_id, caused_by_step) VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9) "
+    "RETURNING id, booking_json(b)"};
+/* Ends the pending refill and nurture steps of the booked families; the client is active again. */
+static const db_stmt END_STEPS = {
+    "bk_end_steps",
+    "WITH seqs AS (SELECT id, kind FROM sequences WHERE practice_id = $1 AND client_id = $2 AND state = 'active' "
+    "    AND kind IN ('refill', 'nurture') AND (cardinality($4::text[]) = 0 OR family = ANY($4::text[]))), "
+    "  ended AS (UPDATE steps SET state = 'cancelled', reason = 'booked', booking_id = $3, "
+    "    updated_at = clock_timestamp() WHERE practice_id = $1 AND sequence_id IN (SELECT id FROM seqs) "
+    "    AND state IN ('planned', 'paused', 'deferred') RETURNING 1), "
+    "  nurture AS (UPDATE sequences SET state = 'ended', end_reason = 'booked', ended_at = clock_timestamp() "
+    "    WHERE practice_id = $1 AND id IN (SELECT id FROM seqs WHERE kind = 'nurture') RETURNING 1) "
+    "UPDATE clients SET lapsed_at = NULL WHERE practice_id = $1 AND id = $2"};
+static const db_stmt PATCH = {
+    "bk_patch",
+    "UPDATE bookings b SET state = coalesce(j->>'state', b.state), "
+    "  starts_at = coalesce((j->>'starts_at')::timestamptz, b.starts_at), "
+    "  cancel_reason = coalesce(j->>'cancel_reason', b.cancel_reason), updated_at = clock_timestamp() "
+    "FROM (SELECT $3::jsonb AS j) s WHERE b.practice_id = $1 AND b.id = $2 "
+    "RETURNING b.client_id, b.state, booking_json(b)"};
+/* After a cancel with no other future booking: steps the booking ended that are still ahead are planned again. */
+static const db_stmt REOPEN = {
+    "bk_reopen",
+    "UPDATE steps SET state = 'planned', reason = NULL, booking_id = NULL, updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND booking_id = $2 AND state = 'cancelled' AND due_at > now() "
+    "  AND NOT EXISTS (SELECT 1 FROM bookings o WHERE o.practice_id = $1 AND o.client_id = $3 AND o.id <> $2 "
+    "                  AND o.state = 'booked' AND o.starts_at > now())"};
+static const db_stmt CURSOR_OK = {
+    "bk_cursor_ok",
+    "SELECT 1 FROM bookings WHERE practice_id = $1 AND id = $2 "
+    "  AND starts_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
+static const db_stmt LIST = {
+    "bk_list",
+    "SELECT booking_json(b), (extract(epoch FROM b.starts_at) * 1000000)::bigint || '.' || b.id FROM bookings b "
+    "WHERE b.practice_id = $1 AND ($2::uuid IS NULL OR b.client_id = $2) AND ($3::text IS NULL OR b.state = $3) "
+    "  AND ($4::bigint IS NULL OR (b.starts_at, b.id) > "
+    "       ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid)) "
+    "ORDER BY b.starts_at, b.id LIMIT $6"};
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+bool bookings_validate(json_t *body, cad_error *err) {
+  const char *v;
+  if (!valid_uuid(str(body, "client_id")))
+    return FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+  if ((v = str(body, "injector_id")) && !valid_uuid(v))
+    return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  if (!valid_timestamp(str(body, "starts_at")))
+    return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time with offset");
+  long long d = json_integer_value(json_object_get(body, "duration_minutes"));
+  if (d < 5 || d > 600)
+    return FAIL_VALUE(err, "duration_minutes", "'duration_minutes' must be from 5 to 600");
+  if ((v = str(body, "source")) && strcmp(v, "organic") != 0 && strcmp(v, "pms") != 0 && strcmp(v, "link") != 0 &&
+      strcmp(v, "reminder") != 0)
+    return FAIL_VALUE(err, "source", "'source' must be reminder, organic, pms or link");
+  json_t *services = json_object_get(body, "services");
+  if (json_array_size(services) > MAX_SERVICES)
+    return FAIL_VALUE(err, "services", "at most %d services", MAX_SERVICES);
+  for (size_t i = 0; i < json_array_size(services); i++)
+    if (!json_is_string(json_array_get(services, i)) || !json_string_length(json_array_get(services, i))) {
+      char field[40];
+      snprintf(field, sizeof field, "services[%zu]", i);
+      return FAIL_VALUE(err, field, "'%s' must name a treatment type or family", field);
+    }
+  return true;
+}
+
+static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, bool *found, cad_error *err) {
+  const char *p[] = {a, b};
+  PGresult *r = db_exec(c, st, 2, p, err);
+  if (!r)
+    return false;
+  *found = PQntuples(r) > 0;
+  PQclear(r);
+  return true;
+}
+
+typedef struct booking_ctx {
+  const char *practice_id, *id;
+  json_t *body, **out;
+} booking_ctx;
+
+/* Families of the services as a text[] literal ("{}" for none: every family). */
+static bool families_of(db_conn *c, const char *practice_id, json_t *services, char *out, size_t len,
+                        cad_error *err) {
+  snprintf(out, len, "{");
+  for (size_t i = 0; i < json_array_size(services); i++) {
+    const char *p[] = {practice_id, json_string_value(json_array_get(services, i))};
+    PGresult *r = db_exec(c, &FAMILY_OF, 2, p, err);
+    if (!r)
+      return false;
+    if (PQntuples(r) == 0) {
+      PQclear(r);
+      char field[40];
+      snprintf(field, sizeof field, "services[%zu]", i);
+      return FAIL_VALUE(err, field, "'%s' is neither a treatment type, an alias nor a family", field);
+    }
+    snprintf(out + strlen(out), len - strlen(out), "%s\"%s\"", i ? "," : "", PQgetvalue(r, 0, 0));
+    PQclear(r);
+  }
+  snprintf(out + strlen(out), len - strlen(out), "}");
+  return true;
+}
+
+static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
+  booking_ctx *x = vctx;
+  json_t *b = x->body;
+  const char *client = str(b, "client_id"), *injector = str(b, "injector_id");
+  bool found;
+  if (!exists(c, &LOCK_CLIENT, x->practice_id, client, &found, err))
+    return false;
+  if (!found)
+    return FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+  if (injector) {
+    if (!exists(c, &INJECTOR_EXISTS, x->practice_id, injector, &found, err))
+      return false;
+    if (!found)
+      return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  }
+  char families[MAX_SERVICES * 48 + 4];
+  if (!families_of(c, x->practice_id, json_object_get(b, "services"), families, sizeof families, err))
+    return false;
+  const char *cp[] = {x->practice_id, client};
+  PGresult *r = db_exec(c, &CAUSE, 2, cp, err);
+  if (!r)
+    return false;
+  char cause[37] = "";
+  if (PQntuples(r) == 1)
+    snprintf(cause, sizeof cause, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  /* A PMS or booking-link booking keeps its origin; otherwise a recent reminder makes it "reminder". */
+  const char *given = str(b, "source");
+  const char *source = given && (strcmp(given, "pms") == 0 || strcmp(given, "link") == 0) ? given
+                       : cause[0]                                                        ? "reminder"
+                                                                                          : "organic";
+  char duration[12];
+  snprintf(duration, sizeof duration, "%lld", json_integer_value(json_object_get(b, "duration_minutes")));
+  const char *ip[] = {x->practice_id, client, injector, str(b, "starts_at"), duration, families, source,
+                      str(b, "external_id"), cause[0] ? cause : NULL};
+  if (!(r = db_exec(c, &INSERT, 9, ip, err))) {
+    if (strcmp(db_sqlstate(c), "23505") == 0)
+      return cad_fail(err, 409, "conflict", "external_id", "a booking with this source and external_id exists");
+    return false;
+  }
+  char id[37];
+  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  *x->out = db_json(r, 0, 1);
+  PQclear(r);
+  const char *ep[] = {x->practice_id, client, id, families};
+  PGresult *e = db_exec(c, &END_STEPS, 4, ep, err);
+  PQclear(e);
+  return e != NULL;
+}
+
+bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
+  booking_ctx x = {practice_id, NULL, body, out};
+  return db_tx(c, create_tx, &x, err);
+}
+
+static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
+  booking_ctx *x = vctx;
+  char *text = json_dumps(x->body, JSON_COMPACT);
+  const char *p[] = {x->practice_id, x->id, text};
+  PGresult *r = db_exec(c, &PATCH, 3, p, err);
+  free(text);
+  if (!r)
+    return false;
+  if (PQntuples(r) == 0) {
+    PQclear(r);
+    return FAIL_NOT_FOUND(err, "booking");
+  }
+  bool cancelled = strcmp(PQgetvalue(r, 0, 1), "cancelled") == 0;
+  char client[37];
+  snprintf(client, sizeof client, "%s", PQgetvalue(r, 0, 0));
+  *x->out = db_json(r, 0, 2);
+  PQclear(r);
+  if (!cancelled)
+    return true;
+  const char *rp[] = {x->practice_id, x->id, client};
+  PGresult *o = db_exec(c, &REOPEN, 3, rp, err);
+  PQclear(o);
+  return o != NULL;
+}
+
+bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,
+                    cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "booking");
+  const char *state = str(body, "state"), *starts = str(body, "starts_at");
+  if (state && strcmp(state, "cancelled") != 0 && strcmp(state, "completed") != 0 && strcmp(state, "no_show") != 0 &&
+      strcmp(state, "booked") != 0)
+    return FAIL_VALUE(err, "state", "'state' must be booked, cancelled, completed or no_show");
+  if (starts && !valid_timestamp(starts))
+    return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time with offset");
+  booking_ctx x = {practice_id, id, body, out};
+  return db_tx(c, patch_tx, &x, err);
+}
+
+bool bookings_list(db_conn *c, const char *practice_id, const char *client_id, const char *state, const char *cursor,
+                   int limit, json_t **out, cad_error *err) {
+  if (client_id && !valid_uuid(client_id))
+    return cad_fail(err, 400, "invalid_query", "client_id", "'client_id' must be a client id");
+  page_cursor cur;
+  char lim[12];
+  if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
+    return false;
+  const char *p[] = {practice_id, client_id, state, cur.micros, cur.uuid, paging_limit(limit, lim)};
+  PGresult *r = db_exec(c, &LIST, 6, p, err);
+  if (!r)
+    return false;
+  *out = paging_page(r, limit);
+  return true;
+}
