@@ -68,9 +68,10 @@ static bool validate_steps(json_t *list, const char *name, size_t max, bool ince
     snprintf(prefix, sizeof prefix, "%s[%zu].", name, i);
     json_t *offset = NULL;
     const char *channel = NULL;
+    /* Aftercare steps take no incentive: their spec ends before it. */
     json_field spec[] = {{"offset", JS_OBJECT, JS_REQUIRED, 0, &offset, NULL},
                          {"channel", JS_STRING, 0, 20, &channel, NULL},
-                         {incentive_allowed ? "incentive" : "", JS_BOOL, 0, 0, NULL, NULL},
+                         {incentive_allowed ? "incentive" : NULL, JS_BOOL, 0, 0, NULL, NULL},
                          {NULL, 0, 0, 0, NULL, NULL}};
     if (!jsonspec_parse(step, spec, prefix, err))
       return false;

@@ -76,6 +76,7 @@ def treatment_type_validation():
         (put("x", steps=[{"offset": {"days": 60}}, {"offset": {"days": 65}}, {"offset": {"days": 70}},
                          {"offset": {"days": 75}}]), 422, "steps[3]"),
         (put("x", colour="red"), 400, "colour"),
+        (put("x", aftercare=[{"offset": {"days": 2}, "incentive": True}]), 400, "aftercare[0].incentive"),
     ]
     for i, (r, status, field) in enumerate(cases):
         eq(r.status, status, f"case {i}: {r.text}")
