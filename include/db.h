@@ -55,6 +55,10 @@ const char *db_value(const PGresult *res, int row, int col);
 /* Parses row/col (json or jsonb text) into a new jansson value; NULL when SQL NULL. */
 json_t *db_json(const PGresult *res, int row, int col);
 
+/* Runs stmt and sets *found when it returns a row. */
+bool db_exists(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params, bool *found,
+               cad_error *err);
+
 /* Takes a result of at most one row of JSON in column 0: *out gets it, or 404 naming what.
  * Accepts NULL (a failed statement: err is already set) and clears r. */
 bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err);

@@ -95,14 +95,10 @@ bool bookings_validate(json_t *body, cad_error *err) {
   return true;
 }
 
+/* Whether st finds a row for (a, b). */
 static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, bool *found, cad_error *err) {
   const char *p[] = {a, b};
-  PGresult *r = db_exec(c, st, 2, p, err);
-  if (!r)
-    return false;
-  *found = PQntuples(r) > 0;
-  PQclear(r);
-  return true;
+  return db_exists(c, st, 2, p, found, err);
 }
 
 typedef struct booking_ctx {

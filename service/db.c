@@ -247,3 +247,13 @@ bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err) 
   PQclear(res);
   return found ? true : FAIL_NOT_FOUND(err, what);
 }
+
+bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params, bool *found,
+               cad_error *err) {
+  PGresult *r = db_exec(c, stmt, nparams, params, err);
+  if (!r)
+    return false;
+  *found = PQntuples(r) > 0;
+  PQclear(r);
+  return true;
+}

@@ -238,14 +238,13 @@ bool plans_resume(db_conn *c, const char *practice_id, const char *client_id, ca
 
 bool plans_view(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  PGresult *r = db_exec(c, &CLIENT_EXISTS, 2, p, err);
-  if (!r)
+  bool found;
+  if (!db_exists(c, &CLIENT_EXISTS, 2, p, &found, err))
     return false;
-  bool found = PQntuples(r) == 1;
-  PQclear(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "client");
-  if (!(r = db_exec(c, &VIEW, 2, p, err)))
+  PGresult *r = db_exec(c, &VIEW, 2, p, err);
+  if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));
   PQclear(r);

@@ -43,14 +43,10 @@ static bool valid_step(const char *s) {
   return ok;
 }
 
+/* Whether st finds a row for (a, b). */
 static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, bool *found, cad_error *err) {
   const char *p[] = {a, b};
-  PGresult *r = db_exec(c, st, 2, p, err);
-  if (!r)
-    return false;
-  *found = PQntuples(r) == 1;
-  PQclear(r);
-  return true;
+  return db_exists(c, st, 2, p, found, err);
 }
 
 /* Renders text with sample values of typical length, to estimate what an SMS will cost. */

@@ -311,11 +311,9 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *injector = str(b, "injector_id");
   if (injector) {
     const char *p[] = {x->practice_id, injector};
-    PGresult *r = db_exec(c, &INJECTOR_EXISTS, 2, p, err);
-    if (!r)
+    bool found;
+    if (!db_exists(c, &INJECTOR_EXISTS, 2, p, &found, err))
       return false;
-    bool found = PQntuples(r) == 1;
-    PQclear(r);
     if (!found)
       return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
   }
