@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: each endpoint under wrk next to pgbench running the very SQL the
 # endpoint runs (captured from PostgreSQL's statement log for one request),
-# printed side by side with the ratio
-# service / pgbench. Figures only; nothing here asserts a time.
+# printed side by side with the ratio service / pgbench. The server runs no
+# dispatcher here, so the captured SQL is the request's alone (dispatch.sh
+# measures dispatch). Figures only; nothing here asserts a time.
 set -eu
 cd "$(dirname "$0")/../.."
 DURATION=${BENCH_DURATION:-10}
@@ -17,7 +18,7 @@ sh scripts/pg-local.sh start "$tmp/pg" "$pgport"
 chmod 644 "$tmp/pg/server.log" 2>/dev/null || true
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin \
-  HTTP_THREADS=4 DB_POOL_SIZE=16 build/cadence 2>"$tmp/server.log" &
+  HTTP_THREADS=4 DB_POOL_SIZE=16 DISPATCH_WORKERS=0 build/cadence 2>"$tmp/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; sh scripts/pg-local.sh stop "$tmp/pg"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 base="http://127.0.0.1:$port"
