@@ -9,6 +9,7 @@
 
 #include "cadence.h"
 #include "log.h"
+#include "mem.h"
 #include "render.h"
 #include "sendtime.h"
 #include "suppressions.h"
@@ -316,7 +317,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     }
     if (t2) { /* one voice: the day's messages to this client on this channel travel together */
       len += strlen(t2) + 2;
-      body = realloc(body, len);
+      body = xrealloc(body, len);
       strcat(strcat(body, "\n\n"), t2);
       strcat(strcat(ids, ","), PQgetvalue(others, i, 0));
     }
@@ -329,7 +330,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   if (sms && !truthy(ctx, C_PRIOR_SMS)) { /* the first SMS to a number says how to opt out */
     const char *opt = " Reply STOP to opt out.";
     len += strlen(opt);
-    body = realloc(body, len);
+    body = xrealloc(body, len);
     strcat(body, opt);
   }
   const char *to = sms ? val(ctx, C_PHONE) : val(ctx, C_EMAIL);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mem.h"
+
 const char *const TEMPLATE_VARIABLES[] = {
     "first_name", "practice_name", "sender_name", "injector_name", "treatment_name", "treatment_date",
     "typical_duration", "booking_link", "open_slots", "incentive", "photo_link", "opt_out",
@@ -77,7 +79,7 @@ char *render_template(const char *tmpl, const tvar *vars, size_t nvars) {
     }
     if (len + vlen + 1 > cap) {
       cap = (len + vlen + 1) * 2;
-      out = realloc(out, cap);
+      out = xrealloc(out, cap);
     }
     memcpy(out + len, val, vlen);
     len += vlen;

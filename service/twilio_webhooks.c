@@ -49,7 +49,7 @@ static int by_name(const void *a, const void *b) {
 }
 
 void twilio_signature(const char *token, const char *url, const form *f, char out[29]) {
-  sorted_pair pairs[FORM_MAX_PAIRS];
+  sorted_pair pairs[FORM_MAX_PAIRS] = {{NULL, NULL}};
   size_t len = strlen(url) + 1;
   for (int i = 0; i < f->n; i++) {
     pairs[i] = (sorted_pair){f->pairs[i].name, f->pairs[i].value};
