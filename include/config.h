@@ -25,7 +25,8 @@ typedef struct cad_config {
   dispatch_config dispatch;     /* DISPATCH_*, TWILIO_*, SENDGRID_*, PROVIDER_*, PUBLIC_BASE_URL */
   char public_base_url[256];
   const char *twilio_webhook_token; /* TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature */
-  int pms_tolerance_s;              /* PMS_WEBHOOK_TOLERANCE_S, default 300 */
+  int pms_tolerance_s;              /* PMS_WEBHOOK_TOLERANCE_S, default 300 (also SendGrid's window) */
+  const char *sendgrid_webhook_key; /* SENDGRID_WEBHOOK_PUBLIC_KEY: base64 DER of the P-256 key */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

@@ -76,6 +76,7 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   cfg->pms_tolerance_s = (int)tolerance;
   p->sendgrid_base = read_str("SENDGRID_BASE_URL", "https://api.sendgrid.com");
   p->sendgrid_key = read_str("SENDGRID_API_KEY", NULL);
+  cfg->sendgrid_webhook_key = read_str("SENDGRID_WEBHOOK_PUBLIC_KEY", NULL);
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);

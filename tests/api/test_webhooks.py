@@ -201,3 +201,59 @@ def staff_opt_outs_and_the_suppression_list():
         eq(s.request("POST", f"/v1/clients/{c['id']}/opt-outs", {"channel": "sms"}, key=other.staff).status, 404)
     finally:
         s.stop()
+
+
+SG_SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "sendgrid_sign.js")
+
+
+def sendgrid_post(s, keys, events, ts=None, signature=None):
+    body = json.dumps(events)
+    ts = str(int(time.time()) if ts is None else ts)
+    if signature is None:
+        signature = subprocess.run(["node", SG_SIGNER, "sign"], input=json.dumps(
+            {"private_key": keys["private_key"], "timestamp": ts, "body": body}),
+            capture_output=True, text=True, check=True).stdout
+    headers = {"X-Twilio-Email-Event-Webhook-Timestamp": ts}
+    if signature:
+        headers["X-Twilio-Email-Event-Webhook-Signature"] = signature
+    return s.request("POST", "/v1/webhooks/sendgrid/events", raw=body.encode(), headers=headers)
+
+
+@test
+def sendgrid_signed_events_record_delivery_and_suppress():
+    keys = json.loads(subprocess.run(["node", SG_SIGNER, "keys"], capture_output=True, text=True, check=True).stdout)
+    f = fakes()
+    s = server(f, SENDGRID_WEBHOOK_PUBLIC_KEY=keys["public_key"])
+    try:
+        p = practice(s)
+        c = client(s, p, channel_preference="email", phone=None, email="Eve@Example.com")
+        visit(s, p, c, 70)
+        m = wait_for("email sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
+        base = {"email": "eve@example.com", "timestamp": int(time.time()), "sg_message_id": m["provider_id"] + ".filter0001.1"}
+        other_keys = json.loads(subprocess.run(["node", SG_SIGNER, "keys"], capture_output=True, text=True,
+                                               check=True).stdout)
+        spam = [dict(base, event="spamreport")]
+        eq(sendgrid_post(s, other_keys, spam).status, 403, "signed with another key")
+        eq(sendgrid_post(s, keys, spam, ts=int(time.time()) - 3600).status, 403, "stale")
+        eq(sendgrid_post(s, keys, spam, signature="").status, 401)
+        eq(suppression_events(s, p), [], "refused events changed nothing")
+        r = sendgrid_post(s, keys, [dict(base, event="delivered"), dict(base, event="open"),
+                                    dict(base, event="processed")])
+        eq((r.status, r.json["applied"]), (200, 3))
+        eq(messages(s, p)[0]["delivery"], "open", "never backwards")
+        r = sendgrid_post(s, keys, [{"event": "delivered", "cadence_message_id": m["id"], "email": "x"},
+                                    dict(base, event="bounce", type="blocked"),
+                                    {"event": "delivered", "sg_message_id": "unknown.filter"}])
+        eq(r.json["applied"], 2, "matched by our id or by sg_message_id; unknown ones skipped")
+        eq(suppression_events(s, p), [], "a blocked (soft) bounce does not suppress")
+        sendgrid_post(s, keys, spam)
+        eq(suppression_events(s, p), ["suppress:email_event"])
+        sendgrid_post(s, keys, [dict(base, event="group_resubscribe")])
+        eq(suppression_events(s, p), ["suppress:email_event", "lift:email_event"])
+        for event in ("bounce", "dropped", "unsubscribe", "group_unsubscribe"):
+            psql(f"DELETE FROM suppression_events WHERE practice_id = '{p.id}'; "
+                 f"UPDATE suppressions SET active = false WHERE practice_id = '{p.id}'", db=s.db)
+            sendgrid_post(s, keys, [dict(base, event=event)])
+            eq(suppression_events(s, p), ["suppress:email_event"], event)
+    finally:
+        s.stop()

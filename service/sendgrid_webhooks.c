@@ -1,0 +1,129 @@
+/* sendgrid_webhooks.c: events are matched to our message by the custom arg
+ * cadence_message_id, or by sg_message_id (our X-Message-Id plus a suffix). */
+#include "sendgrid_webhooks.h"
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suppressions.h"
+#include "validate.h"
+
+static const db_stmt FIND = {
+    "sg_find",
+    "SELECT practice_id, id, lower(to_address) FROM messages WHERE channel = 'email' AND "
+    "  (($1::text IS NOT NULL AND id::text = $1) OR ($2::text IS NOT NULL AND provider_id IS NOT NULL "
+    "   AND provider_id <> '' AND $2 LIKE provider_id || '%')) LIMIT 1"};
+static const db_stmt DELIVERY = {
+    "sg_delivery",
+    "UPDATE messages SET delivery = $3, updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
+    "  AND (delivery IS NULL OR array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], $3) > "
+    "       coalesce(array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], delivery), 0))"};
+static const db_stmt LIFT = {
+    "sg_lift",
+    "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "
+    "  WHERE practice_id = $1 AND channel = 'email' AND address = $2 AND active RETURNING 1) "
+    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
+    "SELECT $1, 'email', $2, 'lift', 'email_event', $3 FROM s"};
+
+/* Decodes base64 into a new buffer; NULL when it is not base64. */
+static unsigned char *unbase64(const char *in, int *len) {
+  size_t n = strlen(in);
+  if (n == 0 || n % 4 != 0)
+    return NULL;
+  unsigned char *out = malloc(n);
+  int got = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+  if (got < 0) {
+    free(out);
+    return NULL;
+  }
+  got -= (in[n - 1] == '=') + (in[n - 2] == '='); /* DecodeBlock counts padding as zero bytes */
+  *len = got;
+  return out;
+}
+
+bool sendgrid_verify(const char *public_key, const char *signature, const char *timestamp, const char *body,
+                     size_t len, time_t now, int tolerance_s, cad_error *err) {
+  if (!public_key)
+    return cad_fail(err, 403, "webhooks_not_configured", NULL, "SENDGRID_WEBHOOK_PUBLIC_KEY is not set");
+  if (!signature || !timestamp)
+    return cad_fail(err, 401, "missing_signature", "X-Twilio-Email-Event-Webhook-Signature",
+                    "the signature and timestamp headers are required");
+  char *end;
+  long long ts = strtoll(timestamp, &end, 10);
+  if (*end || end == timestamp || llabs((long long)now - ts) > tolerance_s)
+    return cad_fail(err, 403, "stale_request", "X-Twilio-Email-Event-Webhook-Timestamp",
+                    "the timestamp is outside the accepted window");
+  int klen = 0, slen = 0;
+  unsigned char *kder = unbase64(public_key, &klen), *sig = unbase64(signature, &slen);
+  const unsigned char *p = kder;
+  EVP_PKEY *key = kder ? d2i_PUBKEY(NULL, &p, klen) : NULL;
+  bool ok = false;
+  if (key && sig) {
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+         EVP_DigestVerifyUpdate(md, timestamp, strlen(timestamp)) == 1 &&
+         EVP_DigestVerifyUpdate(md, body, len) == 1 && EVP_DigestVerifyFinal(md, sig, (size_t)slen) == 1;
+    EVP_MD_CTX_free(md);
+  }
+  EVP_PKEY_free(key);
+  free(kder);
+  free(sig);
+  return ok ? true : cad_fail(err, 403, "invalid_signature", "X-Twilio-Email-Event-Webhook-Signature",
+                              "the signature does not verify");
+}
+
+static bool is(const char *s, const char *v) { return s && strcmp(s, v) == 0; }
+
+bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
+  *applied = 0;
+  if (!json_is_array(events))
+    return cad_fail(err, 400, "invalid_body", NULL, "the body must be a JSON array of events");
+  size_t i;
+  json_t *e;
+  json_array_foreach(events, i, e) {
+    const char *event = json_string_value(json_object_get(e, "event"));
+    const char *ours = json_string_value(json_object_get(e, "cadence_message_id"));
+    const char *sg = json_string_value(json_object_get(e, "sg_message_id"));
+    if (!event || (!ours && !sg))
+      continue;
+    const char *p[] = {ours && valid_uuid(ours) ? ours : NULL, sg};
+    PGresult *r = db_exec(c, &FIND, 2, p, err);
+    if (!r)
+      return false;
+    if (PQntuples(r) == 0) {
+      PQclear(r);
+      continue; /* not ours (or not any more) */
+    }
+    char practice[37], id[37], address[256], evidence[64];
+    snprintf(practice, sizeof practice, "%s", PQgetvalue(r, 0, 0));
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 1));
+    snprintf(address, sizeof address, "%s", PQgetvalue(r, 0, 2));
+    PQclear(r);
+    snprintf(evidence, sizeof evidence, "SendGrid event %.40s", event);
+    const char *type = json_string_value(json_object_get(e, "type"));
+    bool hard_bounce = is(event, "bounce") && !is(type, "blocked"); /* "blocked" is a soft bounce */
+    bool ok = true;
+    if (hard_bounce || is(event, "dropped") || is(event, "spamreport") || is(event, "unsubscribe") ||
+        is(event, "group_unsubscribe")) {
+      ok = suppressions_add(c, practice, "email", address, "email_event", evidence, err);
+    } else if (is(event, "group_resubscribe")) {
+      const char *lp[] = {practice, address, evidence};
+      PGresult *l = db_exec(c, &LIFT, 3, lp, err);
+      ok = l != NULL;
+      PQclear(l);
+    }
+    if (ok) {
+      const char *dp[] = {practice, id, event};
+      PGresult *d = db_exec(c, &DELIVERY, 3, dp, err);
+      ok = d != NULL;
+      PQclear(d);
+    }
+    if (!ok)
+      return false;
+    (*applied)++;
+  }
+  return true;
+}
