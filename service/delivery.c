@@ -198,7 +198,8 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
       {"treatment_name", val(ctx, C_TYPE_NAME)},
       {"treatment_date", val(ctx, C_TREATMENT_DATE)},
       {"typical_duration", val(ctx, C_DURATION)},
-      {"booking_link", val(ctx, C_BOOKING_URL)},
+      /* Without a booking page, replying is how the client books. */
+      {"booking_link", val(ctx, C_BOOKING_URL) ? val(ctx, C_BOOKING_URL) : "reply to this message"},
       {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
       /* Opt-out text is appended once per message by the caller. */
   };
