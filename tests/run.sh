@@ -45,6 +45,13 @@ else
   cat "$tmp/lint.out"; failed=$((failed + 1))
 fi
 
+echo "== static analysis (cppcheck)"
+if cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude --suppress=missingIncludeSystem service api > "$tmp/cppcheck.out" 2>&1; then
+  echo "cppcheck: clean"; passed=$((passed + 1))
+else
+  cat "$tmp/cppcheck.out"; failed=$((failed + 1))
+fi
+
 echo "== API tests"
 CADENCE_BIN="$root/build/cadence" /usr/bin/python3 tests/api/run.py > "$tmp/api.out" 2>&1; rc=$?
 cat "$tmp/api.out"; count "$tmp/api.out" $rc
