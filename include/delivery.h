@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "dispatch.h"
+#include "metrics.h"
 #include "providers.h"
 
 /* Waits, if needed, until sender may send one more message (the per-sender rate limit). */
@@ -24,6 +25,7 @@ typedef struct delivery_worker {
   void *throttle_ctx;
   unsigned seed;                /* for jitter */
   const atomic_int *stopping;   /* set when the process is stopping: send nothing more */
+  metrics *metrics;             /* provider outcomes are counted here */
 } delivery_worker;
 
 /* Turns up to cfg->batch due steps into messages; returns how many steps it decided, -1 on error. */

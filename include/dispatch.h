@@ -23,8 +23,10 @@ typedef struct dispatch_config {
 
 typedef struct dispatch dispatch;
 
-/* Starts the listener and the workers; NULL when workers == 0. */
-dispatch *dispatch_start(const dispatch_config *cfg);
+typedef struct metrics metrics;
+
+/* Starts the listener and the workers (counting outcomes into m); NULL when workers == 0. */
+dispatch *dispatch_start(const dispatch_config *cfg, metrics *m);
 
 /* Stops claiming, lets each worker finish the send in progress, releases the
  * claims not yet sent, and joins the threads. */

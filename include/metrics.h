@@ -16,6 +16,9 @@ void metrics_destroy(metrics *m);
 /* Records one finished request; route -1 means no route matched. */
 void metrics_observe(metrics *m, int route, const char *method, int status, double seconds);
 
+/* Counts one provider call's outcome ("sent", "failed", "dead", "unknown") on channel ("sms", "email"). */
+void metrics_message(metrics *m, const char *channel, const char *outcome);
+
 /* Renders the Prometheus text exposition (caller frees). */
 char *metrics_render(metrics *m, db_pool *pool);
 

@@ -485,6 +485,7 @@ static bool send_one(db_conn *c, delivery_worker *w, PGresult *claim, int row, c
                       res.error[0] ? res.error : NULL, delay_ms};
   if (!exec_ok(c, &RECORD, 6, rp, err))
     return false;
+  metrics_message(w->metrics, channel, outcome_state(res.outcome));
   log_json(res.outcome == SEND_OK ? "info" : "warn", "message send",
            json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", id, "channel", channel,
                      "outcome", outcome_state(res.outcome), "http_status", res.http_status, "provider_code",

@@ -29,6 +29,7 @@ typedef struct sender_limit {
 
 struct dispatch {
   dispatch_config cfg;
+  metrics *metrics;
   db_pool *pool;
   pthread_t *workers, listener;
   atomic_int stopping;
@@ -94,7 +95,7 @@ static void throttle(void *ctx, const char *sender) {
 static void *worker_main(void *arg) {
   dispatch *d = arg;
   delivery_worker w = {&d->cfg, providers_open(&d->cfg.providers), throttle, d,
-                       (unsigned)time(NULL) ^ (unsigned)pthread_self(), &d->stopping};
+                       (unsigned)time(NULL) ^ (unsigned)pthread_self(), &d->stopping, d->metrics};
   while (!atomic_load(&d->stopping)) {
     pthread_mutex_lock(&d->lock);
     unsigned long seen = d->generation;
@@ -164,11 +165,12 @@ static void *listener_main(void *arg) {
   return NULL;
 }
 
-dispatch *dispatch_start(const dispatch_config *cfg) {
+dispatch *dispatch_start(const dispatch_config *cfg, metrics *m) {
   if (cfg->workers <= 0)
     return NULL;
   dispatch *d = calloc(1, sizeof *d);
   d->cfg = *cfg;
+  d->metrics = m;
   d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000);
   pthread_mutex_init(&d->lock, NULL);
   pthread_cond_init(&d->wake, NULL);

@@ -90,7 +90,7 @@ int main(void) {
     return 1;
   }
   const provider_config *pc = &app.cfg.dispatch.providers;
-  dispatch *workers = dispatch_start(&app.cfg.dispatch);
+  dispatch *workers = dispatch_start(&app.cfg.dispatch, app.metrics);
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
                      "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",

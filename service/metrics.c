@@ -20,10 +20,15 @@ typedef struct route_counters {
   atomic_ullong sum_us;
 } route_counters;
 
+static const char *const CHANNELS[] = {"sms", "email"};
+static const char *const OUTCOMES[] = {"sent", "failed", "dead", "unknown"};
+enum { NCHANNEL = 2, NOUTCOME = 4 };
+
 struct metrics {
   const char *const *names;
   size_t nroutes;
   route_counters *routes; /* nroutes + 1; the last is "unmatched" */
+  atomic_ulong messages[NCHANNEL][NOUTCOME];
 };
 
 metrics *metrics_create(const char *const *route_names, size_t nroutes) {
@@ -55,6 +60,13 @@ void metrics_observe(metrics *m, int route, const char *method, int status, doub
     atomic_fetch_add(&rc->bucket[b], 1);
   atomic_fetch_add(&rc->count, 1);
   atomic_fetch_add(&rc->sum_us, (unsigned long long)(seconds * 1e6));
+}
+
+void metrics_message(metrics *m, const char *channel, const char *outcome) {
+  for (int c = 0; c < NCHANNEL; c++)
+    for (int o = 0; o < NOUTCOME; o++)
+      if (strcmp(CHANNELS[c], channel) == 0 && strcmp(OUTCOMES[o], outcome) == 0)
+        atomic_fetch_add(&m->messages[c][o], 1);
 }
 
 /* A growable text buffer for rendering. */
@@ -113,6 +125,12 @@ char *metrics_render(metrics *m, db_pool *pool) {
               (double)atomic_load(&rc->sum_us) / 1e6);
     sb_printf(&b, "cadence_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name, count);
   }
+  sb_printf(&b, "# HELP cadence_messages_total Provider calls by channel and outcome (this process).\n"
+                "# TYPE cadence_messages_total counter\n");
+  for (int c = 0; c < NCHANNEL; c++)
+    for (int o = 0; o < NOUTCOME; o++)
+      sb_printf(&b, "cadence_messages_total{channel=\"%s\",outcome=\"%s\"} %lu\n", CHANNELS[c], OUTCOMES[o],
+                atomic_load(&m->messages[c][o]));
   db_stats st;
   db_pool_stats(pool, &st);
   sb_printf(&b,
