@@ -19,11 +19,12 @@ static const db_stmt FAMILY_OF = {
     "SELECT family FROM treatment_types WHERE practice_id = $1 AND code = coalesce((SELECT code FROM "
     "  treatment_aliases WHERE practice_id = $1 AND alias_key = lower($2)), $2) "
     "UNION SELECT family FROM treatment_types WHERE practice_id = $1 AND family = $2 LIMIT 1"};
-/* The reminder that brought the booking: the latest step sent to the client in the 7 days before. */
+/* The reminder that brought the booking: the latest refill or nurture step sent in the 7 days before
+ * (a confirmation or aftercare message brings no booking). */
 static const db_stmt CAUSE = {
     "bk_cause",
     "SELECT st.id FROM steps st JOIN messages m ON m.practice_id = st.practice_id AND m.id = st.message_id "
-    "WHERE st.practice_id = $1 AND st.client_id = $2 AND m.state = 'sent' "
+    "WHERE st.practice_id = $1 AND st.client_id = $2 AND st.promotional AND m.state = 'sent' "
     "  AND m.sent_at BETWEEN now() - interval '7 days' AND now() ORDER BY m.sent_at DESC, st.step_no LIMIT 1"};
 static const db_stmt INSERT = {
     "bk_insert",
@@ -41,13 +42,41 @@ static const db_stmt END_STEPS = {
     "  nurture AS (UPDATE sequences SET state = 'ended', end_reason = 'booked', ended_at = clock_timestamp() "
     "    WHERE practice_id = $1 AND id IN (SELECT id FROM seqs WHERE kind = 'nurture') RETURNING 1) "
     "UPDATE clients SET lapsed_at = NULL WHERE practice_id = $1 AND id = $2"};
+/* The confirmation sequence of booking $3 starting at $4: at once, 48 and 24 hours before, and the
+ * morning of (the quiet hours' start, local); steps already past, or not before the visit, are left out.
+ * A visit in the past (a PMS recording history) gets none. */
+static const db_stmt CONFIRMATIONS = {
+    "bk_confirmations",
+    "WITH ctx AS (SELECT coalesce(c.time_zone, p.time_zone) AS tz, p.quiet_start FROM clients c "
+    "    JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2), "
+    "  plan AS (SELECT v.no, v.key, v.due FROM ctx CROSS JOIN LATERAL (VALUES "
+    "      (1, 'confirmation_booked', now()), "
+    "      (2, 'confirmation_48h', $4::timestamptz - interval '48 hours'), "
+    "      (3, 'confirmation_24h', $4::timestamptz - interval '24 hours'), "
+    "      (4, 'confirmation_morning', local_instant(($4::timestamptz AT TIME ZONE ctx.tz)::date, ctx.quiet_start, "
+    "          ctx.tz))) AS v(no, key, due) "
+    "    WHERE $4::timestamptz > now() AND (v.no = 1 OR (v.due > now() AND v.due < $4::timestamptz))), "
+    "  seq AS (INSERT INTO sequences(practice_id, client_id, kind, booking_id) "
+    "    SELECT $1, $2, 'confirmation', $3 WHERE $4::timestamptz > now() RETURNING id), "
+    "  steps_in AS (INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, promotional, "
+    "      planned_date, due_at) "
+    "    SELECT $1, seq.id, $2, plan.no, plan.key, 'preferred', false, (plan.due AT TIME ZONE ctx.tz)::date, plan.due "
+    "    FROM plan, seq, ctx RETURNING 1) "
+    "SELECT pg_notify('cadence_due', '') FROM seq"};
+/* Ends the pending confirmation steps of booking $2 (on a cancel or before re-planning a reschedule). */
+static const db_stmt END_CONFIRMATIONS = {
+    "bk_end_confirmations",
+    "WITH seqs AS (UPDATE sequences SET state = 'ended', end_reason = $3, ended_at = clock_timestamp() "
+    "    WHERE practice_id = $1 AND booking_id = $2 AND state = 'active' RETURNING id) "
+    "UPDATE steps SET state = 'cancelled', reason = 'booking ' || $3, updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND sequence_id IN (SELECT id FROM seqs) AND state IN ('planned', 'deferred', 'paused')"};
 static const db_stmt PATCH = {
     "bk_patch",
     "UPDATE bookings b SET state = coalesce(j->>'state', b.state), "
     "  starts_at = coalesce((j->>'starts_at')::timestamptz, b.starts_at), "
     "  cancel_reason = coalesce(j->>'cancel_reason', b.cancel_reason), updated_at = clock_timestamp() "
     "FROM (SELECT $3::jsonb AS j) s WHERE b.practice_id = $1 AND b.id = $2 "
-    "RETURNING b.client_id, b.state, booking_json(b)"};
+    "RETURNING b.client_id, b.state, booking_json(b), b.starts_at::text"};
 /* After a cancel with no other future booking: steps the booking ended that are still ahead are planned again. */
 static const db_stmt REOPEN = {
     "bk_reopen",
@@ -175,7 +204,10 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *ep[] = {x->practice_id, client, id, families};
   PGresult *e = db_exec(c, &END_STEPS, 4, ep, err);
   PQclear(e);
-  return e != NULL;
+  const char *cp2[] = {x->practice_id, client, id, str(b, "starts_at")};
+  PGresult *conf = e ? db_exec(c, &CONFIRMATIONS, 4, cp2, err) : NULL;
+  PQclear(conf);
+  return conf != NULL;
 }
 
 bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
@@ -196,12 +228,26 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return FAIL_NOT_FOUND(err, "booking");
   }
   bool cancelled = strcmp(PQgetvalue(r, 0, 1), "cancelled") == 0;
-  char client[37];
+  bool moved = !cancelled && strcmp(PQgetvalue(r, 0, 1), "booked") == 0 && str(x->body, "starts_at");
+  char client[37], starts[64];
   snprintf(client, sizeof client, "%s", PQgetvalue(r, 0, 0));
+  snprintf(starts, sizeof starts, "%s", PQgetvalue(r, 0, 3));
   *x->out = db_json(r, 0, 2);
   PQclear(r);
-  if (!cancelled)
+  if (!cancelled && !moved)
     return true;
+  /* A cancel ends the confirmations; a reschedule plans them again for the new time. */
+  const char *ep[] = {x->practice_id, x->id, cancelled ? "cancelled" : "rescheduled"};
+  PGresult *e = db_exec(c, &END_CONFIRMATIONS, 3, ep, err);
+  PQclear(e);
+  if (!e)
+    return false;
+  if (moved) {
+    const char *cp[] = {x->practice_id, client, x->id, starts};
+    PGresult *conf = db_exec(c, &CONFIRMATIONS, 4, cp, err);
+    PQclear(conf);
+    return conf != NULL;
+  }
   const char *rp[] = {x->practice_id, x->id, client};
   PGresult *o = db_exec(c, &REOPEN, 3, rp, err);
   PQclear(o);

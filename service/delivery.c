@@ -27,7 +27,7 @@ static const db_stmt CLAIM_STEPS = {
   "LEFT JOIN LATERAL (SELECT tp.subject, tp.body FROM templates tp WHERE tp.practice_id = st.practice_id "      \
   "  AND tp.step = CASE WHEN st.step_key LIKE 'nurture\\_%' THEN 'nurture' ELSE st.step_key END "             \
   "  AND tp.channel = '" channel "' AND tp.treatment_type IN (coalesce(q.type_code, ''), 'default') "          \
-  "  AND (tp.injector_id IS NULL OR tp.injector_id = t.injector_id) "                                           \
+  "  AND (tp.injector_id IS NULL OR tp.injector_id = i.id) "                                                    \
   "  ORDER BY tp.injector_id IS NOT NULL DESC, tp.treatment_type <> 'default' DESC LIMIT 1) " alias " ON true "
 
 /* Everything a decision needs about one step, its client, practice, sequence, treatment and templates. */
@@ -54,7 +54,9 @@ static const db_stmt STEP_CONTEXT = {
     "  EXISTS (SELECT 1 FROM steps o WHERE o.practice_id = st.practice_id AND o.client_id = st.client_id "
     "          AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
     "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                             /* 42 */
-    "  tsms.subject, tsms.body, tmail.subject, tmail.body "                                         /* 43-46 */
+    "  tsms.subject, tsms.body, tmail.subject, tmail.body, "                                        /* 43-46 */
+    "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM'), p.address, "   /* 47-48 */
+    "  p.parking_text, p.check_in_text, p.intake_url "                                            /* 49-51 */
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -62,7 +64,8 @@ static const db_stmt STEP_CONTEXT = {
     "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "
     "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
     "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "
-    "LEFT JOIN injectors i ON i.practice_id = t.practice_id AND i.id = t.injector_id "
+    "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "
+    "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) "
     TEMPLATE_FOR("sms", "tsms") TEMPLATE_FOR("email", "tmail")
     "WHERE st.practice_id = $1 AND st.id = $2"};
 
@@ -72,7 +75,8 @@ enum {
   C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
   C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
-  C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY
+  C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY, C_APPOINTMENT, C_ADDRESS, C_PARKING,
+  C_CHECK_IN, C_INTAKE_URL
 };
 
 static const db_stmt SET_STATE = {
@@ -201,6 +205,11 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
       /* Without a booking page, replying is how the client books. */
       {"booking_link", val(ctx, C_BOOKING_URL) ? val(ctx, C_BOOKING_URL) : "reply to this message"},
       {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
+      {"appointment_time", val(ctx, C_APPOINTMENT)},
+      {"address", val(ctx, C_ADDRESS)},
+      {"parking", val(ctx, C_PARKING)},
+      {"check_in", val(ctx, C_CHECK_IN)},
+      {"intake_link", val(ctx, C_INTAKE_URL)},
       /* Opt-out text is appended once per message by the caller. */
   };
   *text = render_template(tmpl, vars, sizeof vars / sizeof vars[0]);

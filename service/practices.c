@@ -11,10 +11,10 @@
 static const db_stmt INSERT = {
     "practice_insert",
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
-    "  booking_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
+    "  booking_url, intake_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
     "  webhook_secret, paused, send_time, appearance_phrases, incentive_text) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
-    "  j->>'contact_text', j->>'booking_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
+    "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
     "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
     "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
@@ -23,7 +23,8 @@ static const db_stmt INSERT = {
     "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()) "
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
-static const db_stmt SEED = {"practice_seed", "SELECT seed_practice_defaults($1)"};
+static const db_stmt SEED = {"practice_seed",
+                             "SELECT seed_practice_defaults($1), seed_confirmation_templates($1)"};
 static const db_stmt GET = {"practice_get",
                             "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
 
@@ -33,7 +34,7 @@ static const db_stmt PATCH = {
     "practice_patch",
     "UPDATE practices p SET " PATCH_COL("name") PATCH_COL("time_zone") PATCH_COL("address")
     PATCH_COL("parking_text") PATCH_COL("check_in_text") PATCH_COL("contact_text")
-    PATCH_COL("booking_url") PATCH_COL("sms_from") PATCH_COL("email_from")
+    PATCH_COL("booking_url") PATCH_COL("intake_url") PATCH_COL("sms_from") PATCH_COL("email_from")
     PATCH_COL("report_email") PATCH_COL("sender_mode") PATCH_COL("webhook_secret")
     "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
     "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
@@ -78,6 +79,8 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
     return FAIL_VALUE(err, "time_zone", "'time_zone' must be an IANA time zone such as America/New_York");
   if ((v = str(body, "booking_url")) && !valid_url(v))
     return FAIL_VALUE(err, "booking_url", "'booking_url' must be an http(s) URL");
+  if ((v = str(body, "intake_url")) && !valid_url(v))
+    return FAIL_VALUE(err, "intake_url", "'intake_url' must be an http(s) URL");
   if ((v = str(body, "sms_from")) && !valid_sms_sender(v))
     return FAIL_VALUE(err, "sms_from", "'sms_from' must be an E.164 number or a Messaging Service SID");
   if ((v = str(body, "email_from")) && !valid_email(v))

@@ -114,3 +114,66 @@ def booking_validation():
         eq(s.request("PATCH", f"/v1/bookings/{b['id']}", {"state": "completed"}, key=other.staff).status, 404)
     finally:
         s.stop()
+
+
+@test
+def a_booking_plans_its_confirmations_and_follows_reschedule_and_cancel():
+    from zoneinfo import ZoneInfo
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, address="1 Main St", parking_text="Park behind the building.",
+                     check_in_text="Check in at the front desk.", intake_url="https://glow.example.com/intake")
+        inj = s.request("POST", "/v1/injectors", {"name": "Dr. Rivera"}, key=p.staff).json
+        c = client(s, p, email=None)
+        zone = ZoneInfo(c["time_zone"])
+        starts = (dt.datetime.now(zone) + dt.timedelta(days=3)).replace(second=0, microsecond=0)
+        b = s.request("POST", "/v1/bookings", {"client_id": c["id"], "injector_id": inj["id"], "duration_minutes": 30,
+                                               "starts_at": starts.isoformat()}, key=p.staff).json
+        got = wait_for("the booking confirmation", lambda: f.twilio.messages())
+        text = got[0]["form"]["Body"]
+        check("you are booked" in text and "Dr. Rivera" in text and starts.strftime("%B") in text, text)
+        seq = [q for q in s.request("GET", f"/v1/clients/{c['id']}/reminders", key=p.staff).json["data"]
+               if q["kind"] == "confirmation"][0]
+        due = {st["step"]: dt.datetime.fromisoformat(st["due_at"]) for st in seq["steps"]}
+        eq(sorted(due), ["confirmation_24h", "confirmation_48h", "confirmation_booked", "confirmation_morning"])
+        eq(due["confirmation_48h"], starts - dt.timedelta(hours=48))
+        eq(due["confirmation_24h"], starts - dt.timedelta(hours=24))
+        morning = due["confirmation_morning"].astimezone(zone)
+        eq((morning.date(), morning.strftime("%H:%M")), (starts.date(), "09:00"), "the morning of, at 09:00 local")
+        check(all(st["promotional"] is False for st in seq["steps"]), "confirmations are not promotion")
+        # Rescheduled: the old steps end, new ones are planned and the new time is confirmed.
+        later = starts + dt.timedelta(days=2)
+        r = s.request("PATCH", f"/v1/bookings/{b['id']}", {"starts_at": later.isoformat()}, key=p.staff)
+        eq(r.status, 200)
+        wait_for("the new confirmation", lambda: len(f.twilio.messages()) == 2)
+        seqs = [q for q in s.request("GET", f"/v1/clients/{c['id']}/reminders", key=p.staff).json["data"]
+                if q["kind"] == "confirmation"]
+        old = [q for q in seqs if q["state"] == "ended"][0]
+        eq(old["end_reason"], "rescheduled")
+        eq({st["state"] for st in old["steps"] if st["step"] != "confirmation_booked"}, {"cancelled"})
+        new = [q for q in seqs if q["state"] == "active"][0]
+        eq(dt.datetime.fromisoformat([st for st in new["steps"] if st["step"] == "confirmation_24h"][0]["due_at"]),
+           later - dt.timedelta(hours=24))
+        # Cancelled: nothing more is sent for it.
+        s.request("PATCH", f"/v1/bookings/{b['id']}", {"state": "cancelled"}, key=p.staff)
+        seqs = [q for q in s.request("GET", f"/v1/clients/{c['id']}/reminders", key=p.staff).json["data"]
+                if q["kind"] == "confirmation"]
+        eq({q["state"] for q in seqs}, {"ended"})
+        pending = [st for q in seqs for st in q["steps"] if st["state"] in ("planned", "deferred")]
+        eq(pending, [])
+        # Soon (30 hours): no 48-hour step. In the past (a PMS recording history): no confirmations.
+        soon = dt.datetime.now(zone) + dt.timedelta(hours=30)
+        c2 = client(s, p, phone="+15551110000", email=None)
+        s.request("POST", "/v1/bookings", {"client_id": c2["id"], "starts_at": soon.isoformat(), "duration_minutes": 30},
+                  key=p.staff)
+        steps = [st["step"] for q in s.request("GET", f"/v1/clients/{c2['id']}/reminders", key=p.staff).json["data"]
+                 for st in q["steps"]]
+        check("confirmation_48h" not in steps and "confirmation_24h" in steps, steps)
+        c3 = client(s, p, phone="+15552220000", email=None)
+        past = dt.datetime.now(zone) - dt.timedelta(days=1)
+        s.request("POST", "/v1/bookings", {"client_id": c3["id"], "starts_at": past.isoformat(), "duration_minutes": 30,
+                                           "source": "pms"}, key=p.integration)
+        eq(s.request("GET", f"/v1/clients/{c3['id']}/reminders", key=p.staff).json["data"], [])
+    finally:
+        s.stop()
