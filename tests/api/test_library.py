@@ -22,7 +22,9 @@ def default_library_is_seeded_per_practice():
     eq(botox["steps"][0], {"offset": {"days": 70}, "channel": "preferred", "incentive": False})
     check("Botox Cosmetic" in botox["aliases"])
     tpls = s.request("GET", "/v1/templates?treatment_type=default&channel=sms", key=p.staff).json["data"]
-    eq(sorted(t["step"] for t in tpls), ["aftercare_1", "aftercare_2", "nurture", "refill_1", "refill_2", "refill_3"])
+    eq(sorted(t["step"] for t in tpls), ["aftercare_1", "aftercare_2", "confirmation_24h", "confirmation_48h",
+                                         "confirmation_booked", "confirmation_morning", "nurture", "refill_1",
+                                         "refill_2", "refill_3"])
 
 
 @test
