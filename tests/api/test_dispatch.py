@@ -138,8 +138,8 @@ def day_70_botox_reminder_reaches_twilio():
         check(t["id"])
         eq(PRISMS["twilio"].violations(), [], "every request valid for Twilio's API description")
         check(PRISMS["twilio"].forwarded() >= 2, "the sends went through Prism")
-        check('cadence_messages_total{channel="sms",outcome="sent"} 2' in s.request("GET", "/metrics").text,
-              "sends counted in /metrics")
+        wait_for("sends counted in /metrics", lambda: 'cadence_messages_total{channel="sms",outcome="sent"} 2'
+                 in s.request("GET", "/metrics").text)
     finally:
         s.stop()
 
