@@ -45,7 +45,8 @@ bool db_exec_simple(db_conn *conn, const char *sql, cad_error *err);
 const char *db_sqlstate(const db_conn *conn);
 const char *db_constraint(const db_conn *conn);
 
-/* Runs fn inside BEGIN/COMMIT, retrying on serialization failure or deadlock. */
+/* Runs fn inside BEGIN/COMMIT, retrying on serialization failure or deadlock.
+ * fn may therefore run more than once: it starts with db_tx_reset on its outputs. */
 typedef bool (*db_tx_fn)(db_conn *conn, void *ctx, cad_error *err);
 bool db_tx(db_conn *conn, db_tx_fn fn, void *ctx, cad_error *err);
 
@@ -54,6 +55,9 @@ const char *db_value(const PGresult *res, int row, int col);
 
 /* Parses row/col (json or jsonb text) into a new jansson value; NULL when SQL NULL. */
 json_t *db_json(const PGresult *res, int row, int col);
+
+/* Releases what an earlier attempt of a retried transaction left in *out (NULL-initialised by the caller). */
+void db_tx_reset(json_t **out);
 
 /* Runs stmt and sets *found when it returns a row. */
 bool db_exists(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params, bool *found,

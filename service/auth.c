@@ -154,6 +154,8 @@ typedef struct bootstrap_ctx {
 
 static bool bootstrap_tx(db_conn *c, void *vctx, cad_error *err) {
   bootstrap_ctx *ctx = vctx;
+  free(*ctx->printed); /* an earlier attempt's key, when the transaction is retried */
+  *ctx->printed = NULL;
   /* Serialises concurrent first starts so only one admin key is generated. */
   if (!db_exec_simple(c, "SELECT pg_advisory_xact_lock(7311051401)", err))
     return false;

@@ -159,6 +159,7 @@ static bool families_of(db_conn *c, const char *practice_id, json_t *services, c
 
 static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   booking_ctx *x = vctx;
+  db_tx_reset(x->out);
   json_t *b = x->body;
   const char *client = str(b, "client_id"), *injector = str(b, "injector_id");
   bool found;
@@ -217,6 +218,7 @@ bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t *
 
 static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   booking_ctx *x = vctx;
+  db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
   PGresult *r = db_exec(c, &PATCH, 3, p, err);

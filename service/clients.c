@@ -211,6 +211,7 @@ bool clients_find_external(db_conn *c, const char *practice_id, const char *syst
 
 static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   write_ctx *x = vctx;
+  db_tx_reset(x->out);
   char id[37];
   return clients_insert(c, x->practice_id, x->body, id, err) && fetch(c, x->practice_id, id, x->out, err);
 }
@@ -228,6 +229,7 @@ bool clients_get(db_conn *c, const char *practice_id, const char *id, json_t **o
 
 static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   write_ctx *x = vctx;
+  db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
   PGresult *r = db_exec(c, &PATCH, 3, p, err);

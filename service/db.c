@@ -257,3 +257,8 @@ bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *
   PQclear(r);
   return true;
 }
+
+void db_tx_reset(json_t **out) {
+  json_decref(*out);
+  *out = NULL;
+}

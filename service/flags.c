@@ -49,6 +49,7 @@ typedef struct flag_ctx {
 
 static bool open_tx(db_conn *c, void *vctx, cad_error *err) {
   flag_ctx *x = vctx;
+  db_tx_reset(x->out);
   if (!lock_client(c, x->practice_id, x->client_id, err))
     return false;
   const char *kind = json_string_value(json_object_get(x->body, "kind"));
@@ -74,6 +75,7 @@ bool flags_open(db_conn *c, const char *practice_id, const char *client_id, json
 
 static bool resolve_tx(db_conn *c, void *vctx, cad_error *err) {
   flag_ctx *x = vctx;
+  db_tx_reset(x->out);
   if (!lock_client(c, x->practice_id, x->client_id, err))
     return false;
   if (!valid_uuid(x->flag_id))

@@ -136,6 +136,7 @@ typedef struct create_ctx {
 /* Inserts the practice and seeds its default cadence library and templates. */
 static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   create_ctx *x = vctx;
+  db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {text, x->secret};
   PGresult *r = db_exec(c, &INSERT, 2, p, err);

@@ -73,6 +73,7 @@ typedef struct opt_out_ctx {
 
 static bool opt_out_tx(db_conn *c, void *vctx, cad_error *err) {
   opt_out_ctx *x = vctx;
+  db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->client_id, x->channel};
   PGresult *r = db_exec(c, &CLIENT_ADDRESS, 3, p, err);
   if (!r)

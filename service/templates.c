@@ -82,6 +82,7 @@ typedef struct put_ctx {
 
 static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   put_ctx *x = vctx;
+  db_tx_reset(x->out);
   bool found;
   if (strcmp(x->type, "default") != 0) {
     if (!exists(c, &TYPE_EXISTS, x->practice_id, x->type, &found, err))

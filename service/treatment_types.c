@@ -190,6 +190,7 @@ typedef struct put_ctx {
 
 static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   put_ctx *x = vctx;
+  db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->code, text};
   PGresult *r = db_exec(c, &UPSERT, 3, p, err);

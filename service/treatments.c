@@ -296,6 +296,7 @@ static bool insert_items(db_conn *c, const char *practice_id, const char *treatm
 
 static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   create_ctx *x = vctx;
+  db_tx_reset(x->out);
   json_t *b = x->body;
   const char *source = str(b, "source") ? str(b, "source") : "api", *external_id = str(b, "external_id");
   char client_id[37], treatment_id[37];
