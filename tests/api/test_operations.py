@@ -137,3 +137,18 @@ def metrics_count_routes_statuses_and_pool():
     check('cadence_http_request_duration_seconds_bucket{route="/v1/practices",le="+Inf"}' in text)
     check("cadence_db_pool_size 4" in text)
     check("cadence_db_pool_in_use " in text)
+
+
+@test
+def the_contract_lists_exactly_the_routes_the_server_has():
+    import re
+    import yaml
+    with open("api/routes.c") as f:
+        routes = set(re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "([^"]+)"', f.read()))
+    with open("openapi.yaml") as f:
+        doc = yaml.safe_load(f)
+    documented = {(m.upper(), p) for p, item in doc["paths"].items() for m in item
+                  if m in ("get", "post", "put", "patch", "delete")}
+    check(len(routes) > 30, "the route table was read")
+    eq(routes - documented, set(), "routes missing from openapi.yaml")
+    eq(documented - routes, set(), "documented operations the server does not have")
