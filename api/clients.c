@@ -3,32 +3,9 @@
 
 #include "api.h"
 #include "app.h"
-#include "jsonspec.h"
-
-static const json_field CONSENTS[] = {{"sms", JS_BOOL, 0, 0, NULL, NULL},
-                                      {"email", JS_BOOL, 0, 0, NULL, NULL},
-                                      {"photo", JS_BOOL, 0, 0, NULL, NULL},
-                                      {NULL, 0, 0, 0, NULL, NULL}};
-
-#define CLIENT_FIELDS(required, consents)                                 \
-  {"first_name", JS_STRING, required, 100, NULL, NULL},                   \
-  {"last_name", JS_STRING, JS_NULLABLE, 100, NULL, NULL},                 \
-  {"phone", JS_STRING, JS_NULLABLE, 20, NULL, NULL},                      \
-  {"email", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                     \
-  {"time_zone", JS_STRING, JS_NULLABLE, 64, NULL, NULL},                  \
-  {"channel_preference", JS_STRING, 0, 10, NULL, NULL},                   \
-  {"consents", JS_OBJECT, 0, 0, consents, NULL},                          \
-  {"external_ids", JS_ARRAY, 0, 0, NULL, NULL},                           \
-  {"away_periods", JS_ARRAY, 0, 0, NULL, NULL},                           \
-  {NULL, 0, 0, 0, NULL, NULL}
 
 static bool parse_client(http_req *r, bool creating, cad_error *err) {
-  json_t *consents = NULL;
-  json_field create[] = {CLIENT_FIELDS(JS_REQUIRED, &consents)};
-  json_field patch[] = {CLIENT_FIELDS(0, &consents)};
-  return jsonspec_parse(r->json, creating ? create : patch, NULL, err) &&
-         (!consents || jsonspec_parse(consents, CONSENTS, "consents.", err)) &&
-         clients_validate(r->app->zones, r->json, creating, err);
+  return clients_validate(r->app->zones, r->json, creating, err);
 }
 
 void clients_post(http_req *r) {

@@ -3,23 +3,13 @@
 
 #include "api.h"
 #include "app.h"
-#include "jsonspec.h"
 
 void treatments_post(http_req *r) {
   cad_error err;
   json_t *out = NULL;
   bool replayed = false;
-  json_field spec[] = {{"client_id", JS_STRING, 0, 40, NULL, NULL},
-                       {"client", JS_OBJECT, 0, 0, NULL, NULL},
-                       {"injector_id", JS_STRING, JS_NULLABLE, 40, NULL, NULL},
-                       {"performed_at", JS_STRING, JS_REQUIRED, 40, NULL, NULL},
-                       {"source", JS_STRING, 0, 40, NULL, NULL},
-                       {"external_id", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
-                       {"notes", JS_STRING, JS_NULLABLE, 2000, NULL, NULL},
-                       {"items", JS_ARRAY, JS_REQUIRED, 0, NULL, NULL},
-                       {NULL, 0, 0, 0, NULL, NULL}};
   if (api_check(r,
-                jsonspec_parse(r->json, spec, NULL, &err) && treatments_validate(r->app->zones, r->json, &err) &&
+                treatments_validate(r->app->zones, r->json, &err) &&
                     treatments_create(r->db, r->who.practice_id, r->json, &out, &replayed, &err),
                 &err))
     http_reply_json(r, replayed ? 200 : 201, out);

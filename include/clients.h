@@ -16,7 +16,7 @@ typedef struct client_query {
   int limit;          /* 1..100 */
 } client_query;
 
-/* Checks the values of a create (creating) or patch body; 422 naming the field. */
+/* Checks a create (creating) or patch body: fields and types (400/422), then values (422), naming the field. */
 bool clients_validate(const tz_set *zones, json_t *body, bool creating, cad_error *err);
 
 /* Creates a client of practice_id; 409 naming the external id already taken. */

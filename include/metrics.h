@@ -14,7 +14,7 @@ metrics *metrics_create(const char *const *route_names, size_t nroutes);
 void metrics_destroy(metrics *m);
 
 /* Records one finished request; route -1 means no route matched. */
-void metrics_observe(metrics *m, int route, const char *method, int status, double seconds);
+void metrics_observe(metrics *m, int route, int status, double seconds);
 
 /* Counts one provider call's outcome ("sent", "failed", "dead", "unknown") on channel ("sms", "email"). */
 void metrics_message(metrics *m, const char *channel, const char *outcome);

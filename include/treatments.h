@@ -15,7 +15,7 @@ typedef struct treatment_query {
   int limit;
 } treatment_query;
 
-/* Checks the values of a create body; 422 naming the field. */
+/* Checks a create body: fields and types (400/422), then values (422), naming the field. */
 bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err);
 
 /* Records a visit and plans its reminders. A repeat of (source, external_id)

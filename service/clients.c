@@ -121,8 +121,32 @@ static bool validate_away(json_t *list, cad_error *err) {
   return true;
 }
 
+static const json_field CONSENTS[] = {{"sms", JS_BOOL, 0, 0, NULL, NULL},
+                                      {"email", JS_BOOL, 0, 0, NULL, NULL},
+                                      {"photo", JS_BOOL, 0, 0, NULL, NULL},
+                                      {NULL, 0, 0, 0, NULL, NULL}};
+
+/* The fields of a client; a create requires first_name. */
+#define CLIENT_FIELDS(required, consents)                                 \
+  {"first_name", JS_STRING, required, 100, NULL, NULL},                   \
+  {"last_name", JS_STRING, JS_NULLABLE, 100, NULL, NULL},                 \
+  {"phone", JS_STRING, JS_NULLABLE, 20, NULL, NULL},                      \
+  {"email", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                     \
+  {"time_zone", JS_STRING, JS_NULLABLE, 64, NULL, NULL},                  \
+  {"channel_preference", JS_STRING, 0, 10, NULL, NULL},                   \
+  {"consents", JS_OBJECT, 0, 0, consents, NULL},                          \
+  {"external_ids", JS_ARRAY, 0, 0, NULL, NULL},                           \
+  {"away_periods", JS_ARRAY, 0, 0, NULL, NULL},                           \
+  {NULL, 0, 0, 0, NULL, NULL}
+
 bool clients_validate(const tz_set *zones, json_t *body, bool creating, cad_error *err) {
-  (void)creating;
+  /* Shape first, here rather than in a handler: PMS events create clients too. */
+  json_t *consents = NULL;
+  json_field create[] = {CLIENT_FIELDS(JS_REQUIRED, &consents)};
+  json_field patch[] = {CLIENT_FIELDS(0, &consents)};
+  if (!jsonspec_parse(body, creating ? create : patch, NULL, err) ||
+      (consents && !jsonspec_parse(consents, CONSENTS, "consents.", err)))
+    return false;
   const char *v;
   if ((v = str(body, "first_name")) && !*v)
     return FAIL_VALUE(err, "first_name", "'first_name' must not be empty");

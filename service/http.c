@@ -292,7 +292,7 @@ static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_s
 static void finish_log(cad_app *app, conn_state *st) {
   http_req *r = &st->req;
   double secs = seconds_since(&st->started);
-  metrics_observe(app->metrics, st->route, r->method, r->status, secs);
+  metrics_observe(app->metrics, st->route, r->status, secs);
   json_t *f = json_pack("{s:s,s:s,s:o,s:i,s:f}", "request_id", r->request_id, "method", r->method,
                         "route", st->route >= 0 ? json_string(r->route->pattern) : json_null(),
                         "status", r->status, "duration_ms", secs * 1000.0);

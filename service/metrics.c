@@ -46,8 +46,7 @@ void metrics_destroy(metrics *m) {
   }
 }
 
-void metrics_observe(metrics *m, int route, const char *method, int status, double seconds) {
-  (void)method;
+void metrics_observe(metrics *m, int route, int status, double seconds) {
   route_counters *rc = &m->routes[route < 0 ? m->nroutes : (size_t)route];
   size_t s = 0;
   while (s < NSTATUS - 1 && STATUSES[s] != status)

@@ -119,7 +119,7 @@ bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *stat
   }
   if (!ok) {
     /* Name the field inside data, as the sender wrote it. */
-    if (err->field[0] && err->status == 422) {
+    if (err->field[0] && (err->status == 400 || err->status == 422)) {
       char field[sizeof err->field];
       snprintf(field, sizeof field, "data.%.80s", err->field);
       memcpy(err->field, field, sizeof field);

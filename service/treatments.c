@@ -120,6 +120,18 @@ static bool validate_item(json_t *item, size_t i, cad_error *err) {
 }
 
 bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err) {
+  /* Shape first, here rather than in a handler: PMS events record treatments too. */
+  json_field spec[] = {{"client_id", JS_STRING, 0, 40, NULL, NULL},
+                       {"client", JS_OBJECT, 0, 0, NULL, NULL},
+                       {"injector_id", JS_STRING, JS_NULLABLE, 40, NULL, NULL},
+                       {"performed_at", JS_STRING, JS_REQUIRED, 40, NULL, NULL},
+                       {"source", JS_STRING, 0, 40, NULL, NULL},
+                       {"external_id", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
+                       {"notes", JS_STRING, JS_NULLABLE, 2000, NULL, NULL},
+                       {"items", JS_ARRAY, JS_REQUIRED, 0, NULL, NULL},
+                       {NULL, 0, 0, 0, NULL, NULL}};
+  if (!jsonspec_parse(body, spec, NULL, err))
+    return false;
   const char *v;
   json_t *client = json_object_get(body, "client");
   bool has_id = json_object_get(body, "client_id") != NULL;

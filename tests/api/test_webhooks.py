@@ -10,7 +10,7 @@ import time
 import urllib.parse
 
 from harness import check, eq, psql, test
-from test_dispatch import client, fakes, messages, practice, server, visit, wait_for
+from test_dispatch import client, fakes, messages, practice, server, visit, wait_for, wait_for_state
 from providers import TWILIO_TOKEN  # noqa: E402 (test_dispatch put tests/fakes on the path)
 
 SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "twilio_sign.js")
@@ -56,9 +56,7 @@ def a_stop_reply_suppresses_sms_at_once_and_start_lifts_it():
         eq(suppression_events(s, p), ["suppress:sms_keyword"])
         # The next reminder for this client is suppressed, not sent.
         visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
-        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
-                                                               key=p.staff).json["data"]
-                                        for st in q["steps"] if st["state"] == "suppressed"])
+        wait_for_state(s, p, c, "suppressed")
         eq(len(f.twilio.messages()), 1)
         r = twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "help"})
         check("<Message>Glow Med Spa: call 555-0100 or reply STOP to opt out.</Message>" in r.text, r.text)
@@ -159,6 +157,21 @@ def a_pms_webhook_records_a_visit_and_plans_its_reminders():
         eq(count(), "1")
         r = pms_post(s, p, dict(bad, type="invoice.paid"), "pms-secret-0123456789")
         eq((r.status, r.error["details"]["field"]), (422, "type"))
+        # Events are checked as strictly as the API: wrong types and unknown fields, never a 500.
+        wrong = [({"event_id": "evt-4", "type": "client.upserted", "data": {
+                     "external_id": {"system": "zenoti", "id": "G-9"}, "consents": {"sms": "yes"}}},
+                  422, "data.consents.sms"),
+                 ({"event_id": "evt-5", "type": "treatment.completed", "data": dict(
+                     event["data"], external_id="INV-79", client={"external_id": {"system": "zenoti", "id": "G-10"},
+                                                                  "phone": 5554443333})},
+                  422, "data.client.phone"),
+                 ({"event_id": "evt-6", "type": "treatment.completed", "data": dict(event["data"], colour="red")},
+                  400, "data.colour")]
+        for ev, status, field in wrong:
+            r = pms_post(s, p, ev, "pms-secret-0123456789")
+            eq((r.status, r.error["details"]["field"]), (status, field), ev["event_id"])
+        eq(count(), "1", "refused events wrote nothing")
+        eq(psql(f"SELECT count(*) FROM clients WHERE practice_id = '{p.id}'", db=s.db), "1")
     finally:
         s.stop()
 
@@ -185,9 +198,7 @@ def staff_opt_outs_and_the_suppression_list():
         eq(len({page["data"][0]["id"], nxt["data"][0]["id"]}), 2)
         # Suppressed on both channels: the client's next reminder is not sent.
         visit(s, p, c, 70)
-        wait_for("suppressed", lambda: [st for q in s.request("GET", f"/v1/clients/{c['id']}/reminders",
-                                                               key=p.staff).json["data"]
-                                        for st in q["steps"] if st["state"] == "suppressed"])
+        wait_for_state(s, p, c, "suppressed")
         eq(f.twilio.messages() + f.sendgrid.messages(), [])
         no_email = client(s, p, phone="+15550000001", email=None)
         for body, status, field in (({"channel": "email"}, 422, "channel"), ({"channel": "fax"}, 422, "channel"),
