@@ -14,6 +14,7 @@ void bookings_post(http_req *r) {
                        {"services", JS_ARRAY, 0, 0, NULL, NULL},
                        {"source", JS_STRING, 0, 20, NULL, NULL},
                        {"external_id", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
+                       {"override_hours", JS_BOOL, 0, 0, NULL, NULL},
                        {NULL, 0, 0, 0, NULL, NULL}};
   if (api_check(r,
                 jsonspec_parse(r->json, spec, NULL, &err) && bookings_validate(r->json, &err) &&
@@ -40,6 +41,7 @@ void bookings_patch_one(http_req *r) {
   json_field spec[] = {{"state", JS_STRING, 0, 20, NULL, NULL},
                        {"starts_at", JS_STRING, 0, 40, NULL, NULL},
                        {"cancel_reason", JS_STRING, 0, 500, NULL, NULL},
+                       {"override_hours", JS_BOOL, 0, 0, NULL, NULL},
                        {NULL, 0, 0, 0, NULL, NULL}};
   if (api_check(r,
                 jsonspec_parse(r->json, spec, NULL, &err) &&

@@ -27,6 +27,8 @@ typedef struct cad_config {
   const char *twilio_webhook_token; /* TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature */
   int pms_tolerance_s;              /* PMS_WEBHOOK_TOLERANCE_S, default 300 (also SendGrid's window) */
   const char *sendgrid_webhook_key; /* SENDGRID_WEBHOOK_PUBLIC_KEY: base64 DER of the P-256 key */
+  const char *booking_link_secret;  /* BOOKING_LINK_SECRET: signs booking links (default: made and kept in the DB) */
+  long booking_link_ttl_s;          /* BOOKING_LINK_TTL_S, default 30 days */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

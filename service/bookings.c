@@ -76,7 +76,7 @@ static const db_stmt PATCH = {
     "  starts_at = coalesce((j->>'starts_at')::timestamptz, b.starts_at), "
     "  cancel_reason = coalesce(j->>'cancel_reason', b.cancel_reason), updated_at = clock_timestamp() "
     "FROM (SELECT $3::jsonb AS j) s WHERE b.practice_id = $1 AND b.id = $2 "
-    "RETURNING b.client_id, b.state, booking_json(b), b.starts_at::text"};
+    "RETURNING b.client_id, b.state, booking_json(b), b.starts_at::text, b.injector_id, b.duration_minutes"};
 /* After a cancel with no other future booking: steps the booking ended that are still ahead are planned again. */
 static const db_stmt REOPEN = {
     "bk_reopen",
@@ -84,6 +84,21 @@ static const db_stmt REOPEN = {
     "WHERE practice_id = $1 AND booking_id = $2 AND state = 'cancelled' AND due_at > now() "
     "  AND NOT EXISTS (SELECT 1 FROM bookings o WHERE o.practice_id = $1 AND o.client_id = $3 AND o.id <> $2 "
     "                  AND o.state = 'booked' AND o.starts_at > now())"};
+static const db_stmt BOOKING_ROW = {
+    "bk_row",
+    "SELECT coalesce(injector_id::text, ''), duration_minutes, starts_at::text FROM bookings "
+    "WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
+static const db_stmt WITHIN_HOURS = {
+    "bk_within_hours",
+    "SELECT 1 FROM bookings WHERE practice_id = $1 AND id = $2 "
+    "  AND within_hours(practice_id, injector_id, starts_at, duration_minutes)"};
+/* The booked visit that holds the injector during [$3, $3 + $4 minutes + buffer), other than booking $5. */
+static const db_stmt CLASH = {
+    "bk_clash",
+    "SELECT b.id FROM bookings b WHERE b.practice_id = $1 AND b.injector_id = $2 AND b.state = 'booked' "
+    "  AND b.id IS DISTINCT FROM $5::uuid AND b.blocked && tstzrange($3::timestamptz, $3::timestamptz + "
+    "    make_interval(mins => $4::int + (SELECT buffer_minutes FROM injectors WHERE practice_id = $1 AND id = $2))) "
+    "ORDER BY b.starts_at LIMIT 1"};
 static const db_stmt CURSOR_OK = {
     "bk_cursor_ok",
     "SELECT 1 FROM bookings WHERE practice_id = $1 AND id = $2 "
@@ -133,7 +148,60 @@ static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, 
 typedef struct booking_ctx {
   const char *practice_id, *id;
   json_t *body, **out;
+  bool clashed; /* lost a race for the injector's time: name the winner after the rollback */
+  char injector[37], minutes[12]; /* of the booking patched */
 } booking_ctx;
+
+static bool overrides_hours(json_t *body) { return json_is_true(json_object_get(body, "override_hours")); }
+
+/* The booking holding the injector during [starts, starts + minutes + buffer), other than self, into id
+ * ("" when none). */
+static bool find_clash(db_conn *c, const char *practice_id, const char *injector, const char *starts,
+                       const char *minutes, const char *self, char id[37], cad_error *err) {
+  const char *p[] = {practice_id, injector, starts, minutes, self};
+  PGresult *r = db_exec(c, &CLASH, 5, p, err);
+  if (!r)
+    return false;
+  snprintf(id, 37, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "");
+  PQclear(r);
+  return true;
+}
+
+static bool fail_clash(const char *id, cad_error *err) {
+  return cad_fail(err, 409, "conflict", "starts_at", "the injector is already booked at that time by booking %s",
+                  id[0] ? id : "(since cancelled; retry)");
+}
+
+/* Fails with a 409 naming the clashing booking, if any. */
+static bool injector_free(db_conn *c, const char *practice_id, const char *injector, const char *starts,
+                          const char *minutes, const char *self, cad_error *err) {
+  char id[37];
+  return find_clash(c, practice_id, injector, starts, minutes, self, id, err) && (!id[0] || fail_clash(id, err));
+}
+
+/* Maps the exclusion constraint's violation to a 409 to be named after the rollback. */
+static bool insert_failed(db_conn *c, booking_ctx *x, cad_error *err) {
+  if (strcmp(db_sqlstate(c), "23505") == 0)
+    return cad_fail(err, 409, "conflict", "external_id", "a booking with this source and external_id exists");
+  if (strcmp(db_sqlstate(c), "23P01") == 0) {
+    x->clashed = true;
+    return cad_fail(err, 409, "conflict", "starts_at", "the injector is already booked at that time");
+  }
+  return false;
+}
+
+/* 422 when the injector does not work at that time, unless the request overrides it. */
+static bool check_hours(db_conn *c, booking_ctx *x, const char *booking_id, cad_error *err) {
+  if (overrides_hours(x->body))
+    return true;
+  const char *p[] = {x->practice_id, booking_id};
+  bool inside;
+  if (!db_exists(c, &WITHIN_HOURS, 2, p, &inside, err))
+    return false;
+  return inside || FAIL_VALUE(err, "starts_at",
+                              "'starts_at' is outside the injector's working hours or on a day off "
+                              "(send \"override_hours\": true to book anyway)");
+}
 
 /* Families of the services as a text[] literal ("{}" for none: every family). */
 static bool families_of(db_conn *c, const char *practice_id, json_t *services, char *out, size_t len,
@@ -193,15 +261,16 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   snprintf(duration, sizeof duration, "%lld", json_integer_value(json_object_get(b, "duration_minutes")));
   const char *ip[] = {x->practice_id, client, injector, str(b, "starts_at"), duration, families, source,
                       str(b, "external_id"), cause[0] ? cause : NULL};
-  if (!(r = db_exec(c, &INSERT, 9, ip, err))) {
-    if (strcmp(db_sqlstate(c), "23505") == 0)
-      return cad_fail(err, 409, "conflict", "external_id", "a booking with this source and external_id exists");
+  if (injector && !injector_free(c, x->practice_id, injector, str(b, "starts_at"), duration, NULL, err))
     return false;
-  }
+  if (!(r = db_exec(c, &INSERT, 9, ip, err)))
+    return insert_failed(c, x, err);
   char id[37];
   snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
   *x->out = db_json(r, 0, 1);
   PQclear(r);
+  if (!check_hours(c, x, id, err))
+    return false;
   const char *ep[] = {x->practice_id, client, id, families};
   PGresult *e = db_exec(c, &END_STEPS, 4, ep, err);
   PQclear(e);
@@ -211,24 +280,59 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   return conf != NULL;
 }
 
+/* After a lost race (the transaction is rolled back by now) the winner is committed: name it. */
+static void name_clash(db_conn *c, const booking_ctx *x, const char *injector, const char *starts,
+                       const char *minutes, cad_error *err) {
+  char id[37];
+  cad_error lookup;
+  if (x->clashed && find_clash(c, x->practice_id, injector, starts, minutes, x->id, id, &lookup))
+    fail_clash(id, err);
+}
+
 bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
-  booking_ctx x = {practice_id, NULL, body, out};
-  return db_tx(c, create_tx, &x, err);
+  booking_ctx x = {practice_id, NULL, body, out, false, "", ""};
+  if (db_tx(c, create_tx, &x, err))
+    return true;
+  db_tx_reset(out); /* a check after the insert failed: the rolled-back row is not the answer */
+  char minutes[12];
+  snprintf(minutes, sizeof minutes, "%lld", json_integer_value(json_object_get(body, "duration_minutes")));
+  name_clash(c, &x, str(body, "injector_id"), str(body, "starts_at"), minutes, err);
+  return false;
+}
+
+/* Reads the booking's injector and duration into x (locking the row); 404 when unknown. When the
+ * patch books a time (a new start, or booked again), fails with a 409 if the injector is taken then. */
+static bool lock_and_check_free(db_conn *c, booking_ctx *x, cad_error *err) {
+  const char *p[] = {x->practice_id, x->id};
+  PGresult *r = db_exec(c, &BOOKING_ROW, 2, p, err);
+  if (!r)
+    return false;
+  bool found = PQntuples(r) == 1;
+  char starts[64] = "";
+  if (found) {
+    snprintf(x->injector, sizeof x->injector, "%s", PQgetvalue(r, 0, 0));
+    snprintf(x->minutes, sizeof x->minutes, "%s", PQgetvalue(r, 0, 1));
+    snprintf(starts, sizeof starts, "%s", str(x->body, "starts_at") ? str(x->body, "starts_at") : PQgetvalue(r, 0, 2));
+  }
+  PQclear(r);
+  if (!found)
+    return FAIL_NOT_FOUND(err, "booking");
+  const char *state = str(x->body, "state");
+  bool books = state ? strcmp(state, "booked") == 0 : str(x->body, "starts_at") != NULL;
+  return !books || !x->injector[0] || injector_free(c, x->practice_id, x->injector, starts, x->minutes, x->id, err);
 }
 
 static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   booking_ctx *x = vctx;
   db_tx_reset(x->out);
+  if (!lock_and_check_free(c, x, err))
+    return false;
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
   PGresult *r = db_exec(c, &PATCH, 3, p, err);
   free(text);
   if (!r)
-    return false;
-  if (PQntuples(r) == 0) {
-    PQclear(r);
-    return FAIL_NOT_FOUND(err, "booking");
-  }
+    return insert_failed(c, x, err);
   bool cancelled = strcmp(PQgetvalue(r, 0, 1), "cancelled") == 0;
   bool moved = !cancelled && strcmp(PQgetvalue(r, 0, 1), "booked") == 0 && str(x->body, "starts_at");
   char client[37], starts[64];
@@ -238,6 +342,8 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   PQclear(r);
   if (!cancelled && !moved)
     return true;
+  if (moved && !check_hours(c, x, x->id, err))
+    return false;
   /* A cancel ends the confirmations; a reschedule plans them again for the new time. */
   const char *ep[] = {x->practice_id, x->id, cancelled ? "cancelled" : "rescheduled"};
   PGresult *e = db_exec(c, &END_CONFIRMATIONS, 3, ep, err);
@@ -266,8 +372,12 @@ bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t 
     return FAIL_VALUE(err, "state", "'state' must be booked, cancelled, completed or no_show");
   if (starts && !valid_timestamp(starts))
     return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time with offset");
-  booking_ctx x = {practice_id, id, body, out};
-  return db_tx(c, patch_tx, &x, err);
+  booking_ctx x = {practice_id, id, body, out, false, "", ""};
+  if (db_tx(c, patch_tx, &x, err))
+    return true;
+  db_tx_reset(out);
+  name_clash(c, &x, x.injector, starts, x.minutes, err);
+  return false;
 }
 
 bool bookings_list(db_conn *c, const char *practice_id, const char *client_id, const char *state, const char *cursor,

@@ -77,6 +77,15 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   p->sendgrid_base = read_str("SENDGRID_BASE_URL", "https://api.sendgrid.com");
   p->sendgrid_key = read_str("SENDGRID_API_KEY", NULL);
   cfg->sendgrid_webhook_key = read_str("SENDGRID_WEBHOOK_PUBLIC_KEY", NULL);
+  cfg->booking_link_secret = read_str("BOOKING_LINK_SECRET", NULL);
+  if (cfg->booking_link_secret && (strlen(cfg->booking_link_secret) < 32 || strlen(cfg->booking_link_secret) > 128)) {
+    snprintf(msg, msg_len, "BOOKING_LINK_SECRET must be 32 to 128 characters");
+    return false;
+  }
+  long ttl;
+  if (!read_int("BOOKING_LINK_TTL_S", 30 * 86400, 1, 366 * 86400, &ttl, msg, msg_len))
+    return false;
+  cfg->booking_link_ttl_s = ttl;
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);

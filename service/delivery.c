@@ -3,6 +3,8 @@
  * a crash leaves the step due and nothing half-done. */
 #include "delivery.h"
 
+#include "booking_links.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,15 @@ static const db_stmt STEP_CONTEXT = {
     "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                             /* 42 */
     "  tsms.subject, tsms.body, tmail.subject, tmail.body, "                                        /* 43-46 */
     "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM'), p.address, "   /* 47-48 */
-    "  p.parking_text, p.check_in_text, p.intake_url "                                            /* 49-51 */
+    "  p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "                          /* 49-52 */
+    /* Step 1 offers the first open time of the treating injector on each of the next 3 days it has
+     * one, within the two weeks after today (the refresh window), skipping the client's away dates. */
+    "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "
+    "      to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) FROM ( "
+    "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
+    "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "
+    "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "
+    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END "    /* 53 */
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -76,7 +86,7 @@ enum {
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
   C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
   C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY, C_APPOINTMENT, C_ADDRESS, C_PARKING,
-  C_CHECK_IN, C_INTAKE_URL
+  C_CHECK_IN, C_INTAKE_URL, C_PRACTICE_ID, C_OPEN_SLOTS
 };
 
 static const db_stmt SET_STATE = {
@@ -184,6 +194,19 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
 }
 
 
+/* The practice's booking page with a signed token naming this client's sequence; without a booking
+ * page, replying is how the client books. */
+static void booking_link(PGresult *ctx, char *out, size_t len) {
+  const char *page = val(ctx, C_BOOKING_URL);
+  char token[BOOKING_TOKEN_LEN + 1];
+  if (!page)
+    snprintf(out, len, "reply to this message");
+  else if (booking_links_token(val(ctx, C_PRACTICE_ID), val(ctx, C_SEQUENCE), token))
+    snprintf(out, len, "%s%st=%s", page, strchr(page, '?') ? "&" : "?", token);
+  else
+    snprintf(out, len, "%s", page);
+}
+
 /* Renders the template of the step described by ctx for channel; NULL text when the practice has none. */
 static bool render_with(PGresult *ctx, const char *channel, char **subject, char **text) {
   bool sms = strcmp(channel, "sms") == 0;
@@ -194,6 +217,10 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
   bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
                      val(ctx, C_INJECTOR_NAME);
   const char *practice_name = val(ctx, C_PRACTICE_NAME);
+  char link[512], slots[200] = "";
+  booking_link(ctx, link, sizeof link);
+  if (val(ctx, C_OPEN_SLOTS))
+    snprintf(slots, sizeof slots, "Open: %s.", val(ctx, C_OPEN_SLOTS));
   tvar vars[] = {
       {"first_name", val(ctx, C_FIRST_NAME)},
       {"practice_name", practice_name},
@@ -202,8 +229,8 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
       {"treatment_name", val(ctx, C_TYPE_NAME)},
       {"treatment_date", val(ctx, C_TREATMENT_DATE)},
       {"typical_duration", val(ctx, C_DURATION)},
-      /* Without a booking page, replying is how the client books. */
-      {"booking_link", val(ctx, C_BOOKING_URL) ? val(ctx, C_BOOKING_URL) : "reply to this message"},
+      {"booking_link", link},
+      {"open_slots", slots},
       {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
       {"appointment_time", val(ctx, C_APPOINTMENT)},
       {"address", val(ctx, C_ADDRESS)},

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "booking_links.h"
 #include "auth.h"
 #include "dispatch.h"
 #include "log.h"
@@ -38,6 +39,7 @@ static bool prepare_database(cad_app *app) {
   cad_error err;
   char *key = NULL;
   bool ok = migrate_apply(c, &err) && (app->zones = timezones_load(c, &err)) &&
+            booking_links_init(c, app->cfg.booking_link_secret, app->cfg.booking_link_ttl_s, &err) &&
             auth_bootstrap_admin(c, app->cfg.admin_key != NULL, &key, &err);
   db_release(app->pool, c);
   if (!ok) {

@@ -29,5 +29,6 @@ void test_cadence(void);
 void test_render(void);
 void test_sendtime(void);
 void test_webhooks(void);
+void test_booking_links(void);
 
 #endif

@@ -13,6 +13,7 @@ int main(void) {
   test_render();
   test_sendtime();
   test_webhooks();
+  test_booking_links();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }
