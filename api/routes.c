@@ -46,6 +46,7 @@ const http_route API_ROUTES[] = {
     {"POST", "/v1/webhooks/twilio/status", twilio_status_post, 0, BODY_FORM},
     {"POST", "/v1/webhooks/twilio/inbound", twilio_inbound_post, 0, BODY_FORM},
     {"POST", "/v1/webhooks/pms/{vendor}", pms_post, 0, BODY_JSON},
+    {"GET", "/v1/integrations/unmapped", integrations_unmapped_get, ROLE_STAFF, BODY_NONE},
     {"POST", "/v1/webhooks/sendgrid/events", sendgrid_events_post, 0, BODY_JSON},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];

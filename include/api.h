@@ -56,6 +56,7 @@ void unsubscribe_any(http_req *r);
 void twilio_status_post(http_req *r);
 void twilio_inbound_post(http_req *r);
 void pms_post(http_req *r);
+void integrations_unmapped_get(http_req *r);
 void sendgrid_events_post(http_req *r);
 void opt_outs_post(http_req *r);
 void suppressions_get_list(http_req *r);

@@ -26,4 +26,8 @@ typedef struct pms_request {
 bool pms_handle(db_conn *conn, const tz_set *zones, const pms_request *req, int *status, json_t **out,
                 cad_error *err);
 
+/* {"data": [...]}: the vendor names (services, items) no type, alias or family maps yet, most
+ * frequent first; a name leaves the list once an alias maps it. */
+bool pms_unmapped(db_conn *conn, const char *practice_id, json_t **out, cad_error *err);
+
 #endif

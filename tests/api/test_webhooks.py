@@ -152,9 +152,15 @@ def a_pms_webhook_records_a_visit_and_plans_its_reminders():
         eq((r.status, r.json["result"]["email"], r.json["result"]["first_name"]), (200, "pia@example.com", "Pia"))
         bad = {"event_id": "evt-3", "type": "treatment.completed", "data": dict(event["data"], external_id="INV-78",
                                                                               items=[{"type": "potion"}])}
+        # A name no type or alias maps is kept for staff to map, not a failed delivery.
         r = pms_post(s, p, bad, "pms-secret-0123456789")
-        eq((r.status, r.error["details"]["field"]), (422, "data.items[0].type"))
+        eq((r.status, r.json["operations"][0]["outcome"], r.json["operations"][0]["unmapped"]),
+           (200, "no_mapped_items", ["potion"]))
         eq(count(), "1")
+        unmapped = s.request("GET", "/v1/integrations/unmapped", key=p.staff).json["data"]
+        eq([(u["vendor"], u["name"], u["kind"], u["occurrences"], u["last_event_id"]) for u in unmapped],
+           [("generic", "potion", "treatment", 1, "evt-3")])
+        eq(s.request("GET", "/v1/integrations/unmapped", key=other.staff).json["data"], [], "per practice")
         r = pms_post(s, p, dict(bad, type="invoice.paid"), "pms-secret-0123456789")
         eq((r.status, r.error["details"]["field"]), (422, "type"))
         # Events are checked as strictly as the API: wrong types and unknown fields, never a 500.

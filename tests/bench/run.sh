@@ -52,7 +52,19 @@ capture() {
   python3 tests/bench/capture_sql.py "$tmp/pg/server.log" "$offset" > "$tmp/$1.sql"
 }
 first=$(head -n 1 "$tmp/clients")
+# One injector working weekdays 09:00-17:00 with a 10-minute buffer, and a booked week ahead.
+injector=$(api POST /v1/injectors '{"name":"Dr. Bench"}' | field id)
+api PUT "/v1/injectors/$injector/schedule" "{\"buffer_minutes\":10,\"hours\":[$(for d in mon tue wed thu fri; do
+  printf '{"weekday":"%s","start":"09:00","end":"17:00"},' $d; done | sed 's/,$//')]}" >/dev/null
+for day in 1 2 3 4 5 6 7; do
+  for hour in 10 13 15; do
+    api POST /v1/bookings "{\"client_id\":\"$first\",\"injector_id\":\"$injector\",\"duration_minutes\":45,\"override_hours\":true,\"starts_at\":\"$(date -u -d "+$day days" +%Y-%m-%dT)$hour:00:00Z\"}" >/dev/null || true
+  done
+done
+booking_body() { echo "{\"client_id\":\"$1\",\"starts_at\":\"$(date -u -d '+20 days' +%Y-%m-%dT15:00:00Z)\",\"duration_minutes\":30,\"services\":[\"botox\"]}"; }
 capture get GET "/v1/clients/$first"
+capture slots GET "/v1/slots?injector_id=$injector"
+capture book POST /v1/bookings "$(booking_body "$first")"
 capture treat POST /v1/treatments "$(treatment_body "$first")"
 capture post POST /v1/clients "$client_body"
 # pgbench picks one of the same clients per transaction, as wrk does: the
@@ -60,11 +72,12 @@ capture post POST /v1/clients "$client_body"
 # read per transaction that the service does not make).
 sql "CREATE TABLE bench_clients (n int PRIMARY KEY, id uuid)" >/dev/null
 awk '{print NR "," $0}' "$tmp/clients" | sql "COPY bench_clients FROM STDIN WITH (FORMAT csv)" >/dev/null
-for f in get treat; do
+for f in get treat book; do
   { printf '\\set n random(1, %d)\nSELECT id AS cid FROM bench_clients WHERE n = :n \\gset\n' "$NCLIENTS"
     sed "s/'$first'/:cid/g" "$tmp/$f.sql"; } > "$tmp/$f.pgb"
 done
 cp "$tmp/post.sql" "$tmp/post.pgb"
+cp "$tmp/slots.sql" "$tmp/slots.pgb"
 
 # wrk scripts: the same NCLIENTS clients, chosen at random per request.
 ids=$(sed 's/.*/"&"/' "$tmp/clients" | paste -sd, -)
@@ -79,6 +92,15 @@ LUA
 cat "$tmp/common.lua" - > "$tmp/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$client_body'
+LUA
+cat "$tmp/common.lua" - > "$tmp/slots.lua" <<LUA
+request = function() return wrk.format("GET", "/v1/slots?injector_id=$injector") end
+LUA
+cat "$tmp/common.lua" - > "$tmp/book.lua" <<LUA
+request = function()
+  local body = '$(booking_body CLIENT)'
+  return wrk.format("POST", "/v1/bookings", nil, (body:gsub("CLIENT", ids[math.random(#ids)])))
+end
 LUA
 cat "$tmp/common.lua" - > "$tmp/treat.lua" <<LUA
 request = function()
@@ -110,6 +132,8 @@ printf '%-24s %9s %9s %9s %7s %12s %7s\n' endpoint "req/s" p50 p99 non2xx "pgben
 row "GET /v1/clients/{id}" "$(wrk_run -s "$tmp/get.lua" "$base")" "$(pgbench_run "$tmp/get.pgb")"
 row "POST /v1/clients" "$(wrk_run -s "$tmp/post.lua" "$base/v1/clients")" "$(pgbench_run "$tmp/post.pgb")"
 row "POST /v1/treatments (2)" "$(wrk_run -s "$tmp/treat.lua" "$base")" "$(pgbench_run "$tmp/treat.pgb")"
+row "GET /v1/slots (14 days)" "$(wrk_run -s "$tmp/slots.lua" "$base")" "$(pgbench_run "$tmp/slots.pgb")"
+row "POST /v1/bookings" "$(wrk_run -s "$tmp/book.lua" "$base")" "$(pgbench_run "$tmp/book.pgb")"
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 sh tests/bench/dispatch.sh

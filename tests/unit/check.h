@@ -30,5 +30,6 @@ void test_render(void);
 void test_sendtime(void);
 void test_webhooks(void);
 void test_booking_links(void);
+void test_pms_vendors(void);
 
 #endif

@@ -14,6 +14,7 @@ int main(void) {
   test_sendtime();
   test_webhooks();
   test_booking_links();
+  test_pms_vendors();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }
