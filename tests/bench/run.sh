@@ -30,7 +30,8 @@ api() { # method path body -> reply body
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 key=$admin
-practice=$(api POST /v1/practices '{"name":"Bench","time_zone":"America/New_York"}' | field id)
+webhook_secret=bench-webhook-secret-0123456789
+practice=$(api POST /v1/practices "{\"name\":\"Bench\",\"time_zone\":\"America/New_York\",\"webhook_secret\":\"$webhook_secret\"}" | field id)
 key=$(api POST "/v1/practices/$practice/api-keys" '{"role":"staff"}' | field key)
 visit=$(date -u -d '-3 days' +%Y-%m-%dT15:00:00Z)
 client_body='{"first_name":"Bench","last_name":"Client","phone":"+15551239999","consents":{"sms":true,"email":true}}'
@@ -109,6 +110,8 @@ request = function()
 end
 LUA
 
+python3 tests/bench/zenoti_requests.py "$practice" "$webhook_secret" 40000 > "$tmp/zenoti.lua"
+
 wrk_run() { # prints "rps p50 p99 non2xx"
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" > "$tmp/wrk.out" 2>&1
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out")
@@ -132,6 +135,11 @@ printf '%-24s %9s %9s %9s %7s %12s %7s\n' endpoint "req/s" p50 p99 non2xx "pgben
 row "GET /v1/clients/{id}" "$(wrk_run -s "$tmp/get.lua" "$base")" "$(pgbench_run "$tmp/get.pgb")"
 row "POST /v1/clients" "$(wrk_run -s "$tmp/post.lua" "$base/v1/clients")" "$(pgbench_run "$tmp/post.pgb")"
 row "POST /v1/treatments (2)" "$(wrk_run -s "$tmp/treat.lua" "$base")" "$(pgbench_run "$tmp/treat.pgb")"
+treat_rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out")
+zenoti=$(wrk_run -s "$tmp/zenoti.lua" "$base")
+printf '%-24s %9s %9s %9s %7s %12s %7s\n' "Zenoti Invoice.Closed (2)" $zenoti "-" \
+  "$(python3 -c "print(f'{${zenoti%% *}/$treat_rps:.2f}')")"
+echo "  (Zenoti ratio: to POST /v1/treatments, the same visit through the API)"
 row "GET /v1/slots (14 days)" "$(wrk_run -s "$tmp/slots.lua" "$base")" "$(pgbench_run "$tmp/slots.pgb")"
 row "POST /v1/bookings" "$(wrk_run -s "$tmp/book.lua" "$base")" "$(pgbench_run "$tmp/book.pgb")"
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
