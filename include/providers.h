@@ -41,7 +41,12 @@ void providers_close(provider_session *s);
 /* "twilio", "sendgrid" or "console": who sends on channel with this configuration. */
 const char *providers_name(const provider_config *cfg, const char *channel);
 
+/* Most requests one session has in flight at once. */
+enum { PROVIDERS_MAX_BATCH = 32 };
+
 /* Sends m and classifies the outcome into r. */
 void providers_send(provider_session *s, const outgoing *m, send_result *r);
+/* Sends n (at most PROVIDERS_MAX_BATCH) messages at once, concurrently; rs[i] is the outcome of ms[i]. */
+void providers_send_batch(provider_session *s, const outgoing *ms, int n, send_result *rs);
 
 #endif

@@ -33,9 +33,10 @@ static const char *read_str(const char *name, const char *def) {
  * and secret when given, else with the account SID and auth token. */
 static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   dispatch_config *d = &cfg->dispatch;
-  long workers, batch, lease, attempts, base, cap, rate, connect, timeout;
+  long workers, batch, concurrency, lease, attempts, base, cap, rate, connect, timeout;
   if (!read_int("DISPATCH_WORKERS", 2, 0, 64, &workers, msg, msg_len) ||
       !read_int("DISPATCH_BATCH", 10, 1, 1000, &batch, msg, msg_len) ||
+      !read_int("DISPATCH_CONCURRENCY", 8, 1, PROVIDERS_MAX_BATCH, &concurrency, msg, msg_len) ||
       !read_int("DISPATCH_LEASE_S", 60, 1, 3600, &lease, msg, msg_len) ||
       !read_int("DISPATCH_MAX_ATTEMPTS", 5, 1, 100, &attempts, msg, msg_len) ||
       !read_int("DISPATCH_RETRY_BASE_MS", 30000, 1, 86400000, &base, msg, msg_len) ||
@@ -50,6 +51,7 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   }
   d->workers = (int)workers;
   d->batch = (int)batch;
+  d->concurrency = (int)concurrency;
   d->lease_s = (int)lease;
   d->max_attempts = (int)attempts;
   d->retry_base_ms = base;

@@ -80,8 +80,8 @@ static const db_stmt STEP_CONTEXT = {
     "WHERE st.practice_id = $1 AND st.id = $2"};
 
 enum {
-  C_KEY, C_CHANNEL, C_INCENTIVE, C_PROMO, C_SEQUENCE, C_CLIENT, C_FIRST_NAME, C_PHONE, C_EMAIL, C_PREFERENCE,
-  C_CONSENT_SMS, C_CONSENT_EMAIL, C_AWAY, C_TZ, C_TODAY, C_LOCAL_MIN, C_PRACTICE_NAME, C_PAUSED, C_QUIET_START,
+  C_KEY, K_CHANNELNEL, C_INCENTIVE, C_PROMO, C_SEQUENCE, C_CLIENT, C_FIRST_NAME, C_PHONE, C_EMAIL, C_PREFERENCE,
+  C_CONSENT_SMS, C_CONSENT_EMAIL, C_AWAY, C_TZ, K_TODAY, C_LOCAL_MIN, C_PRACTICE_NAME, C_PAUSED, C_QUIET_START,
   C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
   C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
@@ -117,7 +117,8 @@ static const db_stmt QUEUE_MESSAGE = {
     "  s AS (UPDATE steps SET state = 'queued', message_id = (SELECT id FROM m), updated_at = clock_timestamp(), "
     "    reason = CASE WHEN id = ($9::uuid[])[1] THEN NULL ELSE 'sent together with another step due the same day' END "
     "    WHERE practice_id = $1 AND id = ANY($9::uuid[]) RETURNING sequence_id) "
-    "UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s)"};
+    "UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s) "
+    "  AND last_channel IS DISTINCT FROM $3"};
 static const db_stmt NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
 static const db_stmt LAPSE_CLIENT = {
     "dl_lapse_client",
@@ -144,22 +145,33 @@ static const db_stmt CLAIM_MESSAGES = {
     "WHERE m.practice_id = d.practice_id AND m.id = d.id "
     "RETURNING m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "
     "  (SELECT name FROM practices WHERE id = m.practice_id)"};
+/* 'sending', committed before the provider calls of a window: the messages still claimed by us. */
 static const db_stmt MARK_SENDING = {
     "dl_mark_sending",
-    "UPDATE messages SET state = 'sending', attempts = attempts + 1, provider = $3, "
-    "  lease_until = now() + $4 * interval '1 second', updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND id = $2 AND state = 'claimed' RETURNING attempts"};
-/* Records an outcome; the first SMS that may have reached a number marks its client as told how to opt out. */
+    "UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, "
+    "  provider = CASE m.channel WHEN 'sms' THEN $3 ELSE $4 END, "
+    "  lease_until = now() + $5 * interval '1 second', updated_at = clock_timestamp() "
+    "WHERE m.practice_id = ANY($1::uuid[]) AND m.id = ANY($2::uuid[]) AND m.state = 'claimed' "
+    "RETURNING m.id, m.attempts"};
+/* Records a window's outcomes (arrays in the order of $2, the message ids); the first SMS that may have
+ * reached a number marks its client as told how to opt out. Arrays, not a join with unnest, so each row
+ * is found through the primary key. */
 static const db_stmt RECORD = {
     "dl_record",
-    "WITH m AS (UPDATE messages SET state = $3, provider_id = coalesce($4, provider_id), last_error = $5, "
-    "    next_attempt_at = CASE WHEN $3 = 'failed' THEN now() + $6::bigint * interval '1 millisecond' "
-    "      ELSE next_attempt_at END, "
-    "    sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END, lease_until = NULL, "
-    "    updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 RETURNING client_id, channel) "
+    "WITH m AS (UPDATE messages m SET state = r.state, provider_id = coalesce(r.provider_id, m.provider_id), "
+    "    last_error = r.last_error, next_attempt_at = CASE WHEN r.state = 'failed' "
+    "      THEN now() + r.delay_ms * interval '1 millisecond' ELSE m.next_attempt_at END, "
+    "    sent_at = CASE WHEN r.state = 'sent' THEN clock_timestamp() ELSE m.sent_at END, lease_until = NULL, "
+    "    updated_at = clock_timestamp() "
+    "    FROM (SELECT array_position($2::uuid[], x.id) AS i, x.id FROM messages x "
+    "          WHERE x.practice_id = ANY($1::uuid[]) AND x.id = ANY($2::uuid[])) k "
+    "    CROSS JOIN LATERAL (SELECT ($3::text[])[k.i] AS state, ($4::text[])[k.i] AS provider_id, "
+    "          ($5::text[])[k.i] AS last_error, ($6::bigint[])[k.i] AS delay_ms) r "
+    "    WHERE m.practice_id = ANY($1::uuid[]) AND m.id = k.id "
+    "    RETURNING m.practice_id, m.client_id, m.channel, m.state) "
     "UPDATE clients c SET sms_notice_at = clock_timestamp() FROM m "
-    "WHERE c.practice_id = $1 AND c.id = m.client_id AND m.channel = 'sms' AND $3 IN ('sent', 'unknown') "
-    "  AND c.sms_notice_at IS NULL"};
+    "WHERE c.practice_id = m.practice_id AND c.id = m.client_id AND m.channel = 'sms' "
+    "  AND m.state IN ('sent', 'unknown') AND c.sms_notice_at IS NULL"};
 static const db_stmt RELEASE = {
     "dl_release",
     "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
@@ -304,7 +316,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
       snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     civil_date today;
-    cadence_parse_date(val(ctx, C_TODAY), &today);
+    cadence_parse_date(val(ctx, K_TODAY), &today);
     for (int k = 1; seq[0] && k <= max; k++) {
       char no[12], date[11];
       snprintf(no, sizeof no, "%d", k);
@@ -330,7 +342,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   snprintf(limit, sizeof limit, "%d", MAX_MERGE);
   PGresult *others = NULL;
   if (truthy(ctx, C_HAS_OTHERS)) {
-    const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, C_TODAY), channel,
+    const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, K_TODAY), channel,
                         truthy(ctx, C_FLAGGED) ? "true" : "false", limit};
     if (!(others = db_exec(c, &MERGEABLE, 7, mp, err))) {
       free(subject);
@@ -389,7 +401,7 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
     return false;
   bool ok;
   char resume[11];
-  const char *today = val(ctx, C_TODAY);
+  const char *today = val(ctx, K_TODAY);
   const char *state = val(ctx, C_STATE);
   if (strcmp(state, "planned") != 0 && strcmp(state, "deferred") != 0) {
     ok = true; /* merged into an earlier message of this batch */
@@ -410,7 +422,7 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
     bool has_phone = val(ctx, C_PHONE) != NULL, has_email = val(ctx, C_EMAIL) != NULL;
     bool sms_ok = has_phone && truthy(ctx, C_CONSENT_SMS) && !truthy(ctx, C_SMS_SUPPRESSED);
     bool email_ok = has_email && truthy(ctx, C_CONSENT_EMAIL) && !truthy(ctx, C_EMAIL_SUPPRESSED);
-    const char *channel = sendtime_channel(val(ctx, C_CHANNEL), val(ctx, C_PREFERENCE), sms_ok, email_ok,
+    const char *channel = sendtime_channel(val(ctx, K_CHANNELNEL), val(ctx, C_PREFERENCE), sms_ok, email_ok,
                                            val(ctx, C_LAST_CHANNEL));
     int wait = sendtime_quiet_wait(atoi(val(ctx, C_LOCAL_MIN)), atoi(val(ctx, C_QUIET_START)),
                                    atoi(val(ctx, C_QUIET_END)));
@@ -438,6 +450,8 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
 
 typedef struct plan_tx_ctx {
   delivery_worker *w;
+  bool careful; /* one savepoint per step, so a failing step is set aside alone */
+  bool failed_step;
   int decided, queued;
 } plan_tx_ctx;
 
@@ -454,11 +468,13 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   for (int i = 0; ok && i < PQntuples(due); i++) {
     bool queued = false;
     const char *practice = PQgetvalue(due, i, 0), *step = PQgetvalue(due, i, 1);
-    /* A step whose decision fails (a bug, bad data) must not block every
-     * other step behind it: undo its part and set it aside with a reason. */
-    ok = db_exec_simple(c, "SAVEPOINT step", err);
+    ok = !x->careful || db_exec_simple(c, "SAVEPOINT step", err);
     if (ok && !decide(c, x->w, practice, step, &queued, err)) {
-      ok = err->status != 503 && db_exec_simple(c, "ROLLBACK TO SAVEPOINT step", err) &&
+      /* A step whose decision fails (a bug, bad data) must not block every other step behind it. The
+       * fast pass has no savepoints: it gives up, and the batch is decided again carefully, where the
+       * failing step's part is undone and the step set aside with a reason. */
+      x->failed_step = err->status != 503;
+      ok = x->careful && x->failed_step && db_exec_simple(c, "ROLLBACK TO SAVEPOINT step", err) &&
            set_state(c, practice, step, "skipped", "internal error while deciding this step (see the logs)", NULL,
                      err);
       if (ok)
@@ -473,7 +489,12 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
 }
 
 int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
-  plan_tx_ctx x = {w, 0, 0};
+  plan_tx_ctx x = {w, false, false, 0, 0};
+  if (db_tx(c, plan_tx, &x, err))
+    return x.decided;
+  if (!x.failed_step)
+    return -1;
+  x.careful = true;
   return db_tx(c, plan_tx, &x, err) ? x.decided : -1;
 }
 
@@ -481,56 +502,116 @@ static const char *outcome_state(send_outcome o) {
   return o == SEND_OK ? "sent" : o == SEND_RETRY ? "failed" : o == SEND_UNKNOWN ? "unknown" : "dead";
 }
 
-/* Sends one claimed message (row r of the claim) and records what happened. */
-static bool send_one(db_conn *c, delivery_worker *w, PGresult *claim, int row, cad_error *err) {
-  const char *practice = PQgetvalue(claim, row, 0), *id = PQgetvalue(claim, row, 1);
-  const char *channel = PQgetvalue(claim, row, 2);
+/* A PostgreSQL array literal built element by element ("{a,NULL,\"b c\"}"). */
+typedef struct pg_array {
+  char *text;
+  size_t len, cap;
+} pg_array;
+
+static void array_add(pg_array *a, const char *v) {
+  size_t need = a->len + (v ? 2 * strlen(v) : 4) + 5;
+  if (need > a->cap) {
+    a->cap = need * 2;
+    a->text = xrealloc(a->text, a->cap);
+  }
+  char *w = a->text + a->len;
+  *w++ = a->len ? ',' : '{';
+  if (!v) {
+    w = stpcpy(w, "NULL");
+  } else {
+    *w++ = '"';
+    for (; *v; v++) {
+      if (*v == '"' || *v == '\\')
+        *w++ = '\\';
+      *w++ = *v;
+    }
+    *w++ = '"';
+  }
+  a->len = (size_t)(w - a->text);
+  strcpy(w, "}");
+}
+
+/* The literal, "{}" when empty; owned by a. */
+static const char *array_text(pg_array *a) { return a->len ? a->text : "{}"; }
+
+/* Columns of CLAIM_MESSAGES. */
+enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_PRACTICE_NAME };
+
+/* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call: if
+ * the process dies during the calls, recovery marks them unknown instead of sending twice), sends them
+ * concurrently, and records every outcome in one statement. */
+static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int from, int n, cad_error *err) {
+  pg_array practices = {0}, ids = {0};
+  for (int i = from; i < from + n; i++) {
+    w->throttle(w->throttle_ctx, db_value(claim, i, K_FROM) ? db_value(claim, i, K_FROM) : "");
+    array_add(&practices, PQgetvalue(claim, i, K_PRACTICE));
+    array_add(&ids, PQgetvalue(claim, i, K_ID));
+  }
   char lease[12];
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
-  const char *mp[] = {practice, id, providers_name(&w->cfg->providers, channel), lease};
-  w->throttle(w->throttle_ctx, db_value(claim, row, 4) ? db_value(claim, row, 4) : "");
-  /* 'sending' is committed before the call: if this process dies during it,
-   * recovery marks the message unknown instead of sending it twice. */
-  PGresult *r = db_exec(c, &MARK_SENDING, 4, mp, err);
-  if (!r)
+  const char *mp[] = {array_text(&practices), array_text(&ids), providers_name(&w->cfg->providers, "sms"),
+                      providers_name(&w->cfg->providers, "email"), lease};
+  PGresult *marked = db_exec(c, &MARK_SENDING, 5, mp, err);
+  free(practices.text);
+  free(ids.text);
+  if (!marked)
     return false;
-  if (PQntuples(r) == 0) { /* the lease expired and another worker took it */
-    PQclear(r);
+  /* Rows whose lease expired meanwhile were taken by another worker: not ours to send. */
+  int k = PQntuples(marked), row[PROVIDERS_MAX_BATCH], attempts[PROVIDERS_MAX_BATCH];
+  outgoing out[PROVIDERS_MAX_BATCH];
+  send_result res[PROVIDERS_MAX_BATCH];
+  char unsubscribe[PROVIDERS_MAX_BATCH][300];
+  for (int j = 0; j < k; j++) {
+    for (row[j] = from; strcmp(PQgetvalue(claim, row[j], K_ID), PQgetvalue(marked, j, 0)) != 0; row[j]++)
+      ;
+    attempts[j] = atoi(PQgetvalue(marked, j, 1));
+    int i = row[j];
+    snprintf(unsubscribe[j], sizeof unsubscribe[j], "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url,
+             PQgetvalue(claim, i, K_ID));
+    out[j] = (outgoing){PQgetvalue(claim, i, K_ID), PQgetvalue(claim, i, K_CHANNEL), PQgetvalue(claim, i, K_TO),
+                        db_value(claim, i, K_FROM), PQgetvalue(claim, i, K_PRACTICE_NAME),
+                        db_value(claim, i, K_SUBJECT), PQgetvalue(claim, i, K_BODY), unsubscribe[j]};
+  }
+  PQclear(marked);
+  if (k == 0)
     return true;
+  providers_send_batch(w->session, out, k, res);
+  pg_array rp = {0}, ri = {0}, rs = {0}, rpid = {0}, rerr = {0}, rdelay = {0};
+  for (int j = 0; j < k; j++) {
+    send_result *r = &res[j];
+    if (r->outcome == SEND_RETRY && attempts[j] >= w->cfg->max_attempts) {
+      r->outcome = SEND_PERMANENT;
+      snprintf(r->error + strlen(r->error), sizeof r->error - strlen(r->error), " (gave up after %d attempts)",
+               attempts[j]);
+    }
+    long delay = r->outcome == SEND_RETRY
+                     ? sendtime_backoff_ms(attempts[j], w->cfg->retry_base_ms, w->cfg->retry_cap_ms,
+                                           (double)rand_r(&w->seed) / ((double)RAND_MAX + 1), r->retry_after_ms)
+                     : 0;
+    char delay_ms[24];
+    snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
+    array_add(&rp, PQgetvalue(claim, row[j], K_PRACTICE));
+    array_add(&ri, out[j].message_id);
+    array_add(&rs, outcome_state(r->outcome));
+    array_add(&rpid, r->provider_id[0] ? r->provider_id : NULL);
+    array_add(&rerr, r->error[0] ? r->error : NULL);
+    array_add(&rdelay, delay_ms);
   }
-  int attempts = atoi(PQgetvalue(r, 0, 0));
-  PQclear(r);
-  char unsubscribe[512];
-  snprintf(unsubscribe, sizeof unsubscribe, "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url, id);
-  outgoing m = {id, channel, PQgetvalue(claim, row, 3), db_value(claim, row, 4), PQgetvalue(claim, row, 8),
-                db_value(claim, row, 5), PQgetvalue(claim, row, 6), unsubscribe};
-  send_result res;
-  providers_send(w->session, &m, &res);
-  if (res.outcome == SEND_RETRY && attempts >= w->cfg->max_attempts) {
-    res.outcome = SEND_PERMANENT;
-    snprintf(res.error + strlen(res.error), sizeof res.error - strlen(res.error), " (gave up after %d attempts)",
-             attempts);
+  const char *recp[] = {array_text(&rp), array_text(&ri), array_text(&rs), array_text(&rpid), array_text(&rerr),
+                        array_text(&rdelay)};
+  bool ok = exec_ok(c, &RECORD, 6, recp, err);
+  free(rp.text), free(ri.text), free(rs.text), free(rpid.text), free(rerr.text), free(rdelay.text);
+  for (int j = 0; ok && j < k; j++) {
+    const char *practice = PQgetvalue(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);
+    metrics_message(w->metrics, out[j].channel, state);
+    log_json(res[j].outcome == SEND_OK ? "info" : "warn", "message send",
+             json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", out[j].message_id,
+                       "channel", out[j].channel, "outcome", state, "http_status", res[j].http_status,
+                       "provider_code", res[j].provider_code, "attempt", attempts[j]));
+    if (res[j].provider_code == 21610) /* Twilio: the recipient replied STOP; suppress the number */
+      ok = suppressions_add(c, practice, "sms", out[j].to, "provider_error", "Twilio error 21610 on a send", err);
   }
-  long delay = res.outcome == SEND_RETRY
-                   ? sendtime_backoff_ms(attempts, w->cfg->retry_base_ms, w->cfg->retry_cap_ms,
-                                         (double)rand_r(&w->seed) / ((double)RAND_MAX + 1), res.retry_after_ms)
-                   : 0;
-  char delay_ms[24];
-  snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
-  const char *rp[] = {practice, id, outcome_state(res.outcome), res.provider_id[0] ? res.provider_id : NULL,
-                      res.error[0] ? res.error : NULL, delay_ms};
-  if (!exec_ok(c, &RECORD, 6, rp, err))
-    return false;
-  metrics_message(w->metrics, channel, outcome_state(res.outcome));
-  log_json(res.outcome == SEND_OK ? "info" : "warn", "message send",
-           json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", id, "channel", channel,
-                     "outcome", outcome_state(res.outcome), "http_status", res.http_status, "provider_code",
-                     res.provider_code, "attempt", attempts));
-  if (res.provider_code == 21610) { /* Twilio: the recipient replied STOP; suppress the number */
-    return suppressions_add(c, practice, "sms", PQgetvalue(claim, row, 3), "provider_error",
-                            "Twilio error 21610 on a send", err);
-  }
-  return true;
+  return ok;
 }
 
 int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
@@ -541,10 +622,13 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   PGresult *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
   if (!claim)
     return -1;
-  int n = PQntuples(claim), done = 0;
+  int n = PQntuples(claim), done = 0, window = w->cfg->concurrency;
   bool ok = true;
-  for (; ok && done < n && !atomic_load(w->stopping); done++)
-    ok = send_one(c, w, claim, done, err);
+  for (; ok && done < n && !atomic_load(w->stopping); done += window) {
+    if (window > n - done)
+      window = n - done;
+    ok = send_window(c, w, claim, done, window, err);
+  }
   /* Stopping (or an error): give back what was claimed but not yet sent. */
   for (int i = done; i < n; i++) {
     const char *rp[] = {PQgetvalue(claim, i, 0), PQgetvalue(claim, i, 1)};

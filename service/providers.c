@@ -15,9 +15,12 @@
 
 enum { MAX_REPLY = 64 * 1024 };
 
+/* One easy handle per concurrent request, kept between batches so their
+ * connections stay alive; the multi handle runs a batch's requests at once. */
 struct provider_session {
   const provider_config *cfg;
-  CURL *curl;
+  CURLM *multi;
+  CURL *easy[PROVIDERS_MAX_BATCH];
 };
 
 typedef struct reply {
@@ -26,16 +29,31 @@ typedef struct reply {
   char retry_after[64], rate_reset[32], message_id[96];
 } reply;
 
+/* One request of a batch: what it sends, what came back, and what it owns. */
+typedef struct transfer {
+  CURL *c;
+  const outgoing *m;
+  send_result *r;
+  reply rep;
+  bool sendgrid;
+  char *payload;
+  struct curl_slist *headers;
+} transfer;
+
 provider_session *providers_open(const provider_config *cfg) {
   provider_session *s = calloc(1, sizeof *s);
   s->cfg = cfg;
-  s->curl = curl_easy_init();
+  s->multi = curl_multi_init();
+  for (int i = 0; i < PROVIDERS_MAX_BATCH; i++)
+    s->easy[i] = curl_easy_init();
   return s;
 }
 
 void providers_close(provider_session *s) {
   if (s) {
-    curl_easy_cleanup(s->curl);
+    for (int i = 0; i < PROVIDERS_MAX_BATCH; i++)
+      curl_easy_cleanup(s->easy[i]);
+    curl_multi_cleanup(s->multi);
     free(s);
   }
 }
@@ -79,30 +97,33 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata) {
   return len;
 }
 
-/* Performs the prepared request; classifies transport failures. */
-static bool perform(provider_session *s, reply *rep, send_result *r) {
-  CURL *c = s->curl;
+/* The options every request shares: reply capture, timeouts, protocols. */
+static void common_options(const provider_session *s, transfer *t) {
+  CURL *c = t->c;
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, rep);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t->rep);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, rep);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t->rep);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, s->cfg->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->cfg->timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  CURLcode rc = curl_easy_perform(c);
+}
+
+/* After the transfer: true when an HTTP answer came back; otherwise classifies the transport failure. */
+static bool transport_ok(transfer *t, CURLcode rc) {
   long status = 0, request_size = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
-  r->http_status = (int)status;
+  curl_easy_getinfo(t->c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(t->c, CURLINFO_REQUEST_SIZE, &request_size);
+  t->r->http_status = (int)status;
   if (rc == CURLE_OK)
     return true;
   /* Nothing left this machine: safe to try again. Otherwise the provider may
    * have accepted the message and only its answer was lost. */
   bool never_sent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                     rc == CURLE_COULDNT_RESOLVE_PROXY || request_size == 0;
-  r->outcome = never_sent ? SEND_RETRY : SEND_UNKNOWN;
-  snprintf(r->error, sizeof r->error, "transport: %s", curl_easy_strerror(rc));
+  t->r->outcome = never_sent ? SEND_RETRY : SEND_UNKNOWN;
+  snprintf(t->r->error, sizeof t->r->error, "transport: %s", curl_easy_strerror(rc));
   return false;
 }
 
@@ -123,10 +144,10 @@ static void classify(const reply *rep, send_result *r) {
     r->outcome = SEND_PERMANENT;
 }
 
-static void send_twilio(provider_session *s, const outgoing *m, send_result *r) {
+static void prepare_twilio(const provider_session *s, transfer *t) {
   const provider_config *cfg = s->cfg;
-  CURL *c = s->curl;
-  curl_easy_reset(c);
+  const outgoing *m = t->m;
+  CURL *c = t->c;
   char url[512], callback[512];
   snprintf(url, sizeof url, "%s/2010-04-01/Accounts/%s/Messages.json", cfg->twilio_base, cfg->twilio_account_sid);
   snprintf(callback, sizeof callback, "%s/v1/webhooks/twilio/status", cfg->public_base_url);
@@ -134,35 +155,32 @@ static void send_twilio(provider_session *s, const outgoing *m, send_result *r) 
   char *body = curl_easy_escape(c, m->body, 0), *cb = curl_easy_escape(c, callback, 0);
   bool service = m->from && strncmp(m->from, "MG", 2) == 0;
   size_t len = strlen(to) + strlen(from) + strlen(body) + strlen(cb) + 128;
-  char *form = malloc(len);
-  snprintf(form, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From", from,
-           body, cb);
+  t->payload = malloc(len);
+  snprintf(t->payload, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From",
+           from, body, cb);
   curl_free(to);
   curl_free(from);
   curl_free(body);
   curl_free(cb);
   curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->payload);
   curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
   curl_easy_setopt(c, CURLOPT_USERNAME, cfg->twilio_user);
   curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->twilio_pass);
-  reply *rep = calloc(1, sizeof *rep);
-  if (perform(s, rep, r)) {
-    classify(rep, r);
-    json_t *j = json_loadb(rep->body, rep->len, 0, NULL);
-    if (r->outcome == SEND_OK) {
-      const char *sid = json_string_value(json_object_get(j, "sid"));
-      snprintf(r->provider_id, sizeof r->provider_id, "%s", sid ? sid : "");
-    } else {
-      r->provider_code = (int)json_integer_value(json_object_get(j, "code"));
-      const char *msg = json_string_value(json_object_get(j, "message"));
-      snprintf(r->error, sizeof r->error, "twilio %d: error %d: %s", r->http_status, r->provider_code,
-               msg ? msg : "");
-    }
-    json_decref(j);
+}
+
+static void finish_twilio(transfer *t) {
+  send_result *r = t->r;
+  json_t *j = json_loadb(t->rep.body, t->rep.len, 0, NULL);
+  if (r->outcome == SEND_OK) {
+    const char *sid = json_string_value(json_object_get(j, "sid"));
+    snprintf(r->provider_id, sizeof r->provider_id, "%s", sid ? sid : "");
+  } else {
+    r->provider_code = (int)json_integer_value(json_object_get(j, "code"));
+    const char *msg = json_string_value(json_object_get(j, "message"));
+    snprintf(r->error, sizeof r->error, "twilio %d: error %d: %s", r->http_status, r->provider_code, msg ? msg : "");
   }
-  free(rep);
-  free(form);
+  json_decref(j);
 }
 
 /* Escapes text for HTML and turns line breaks into <br>. */
@@ -185,10 +203,9 @@ static char *html_escape(const char *s) {
   return out;
 }
 
-static void send_sendgrid(provider_session *s, const outgoing *m, send_result *r) {
+static void prepare_sendgrid(const provider_session *s, transfer *t) {
   const provider_config *cfg = s->cfg;
-  CURL *c = s->curl;
-  curl_easy_reset(c);
+  const outgoing *m = t->m;
   char url[512], auth[600];
   snprintf(url, sizeof url, "%s/v3/mail/send", cfg->sendgrid_base);
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->sendgrid_key);
@@ -209,32 +226,29 @@ static void send_sendgrid(provider_session *s, const outgoing *m, send_result *r
       "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from, "subject",
       m->subject ? m->subject : "", "content", "type", "text/plain", "value", text, "type", "text/html", "value",
       html, "headers", "List-Unsubscribe", list_unsub, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-  char *payload = json_dumps(req, JSON_COMPACT);
+  t->payload = json_dumps(req, JSON_COMPACT);
   json_decref(req);
   free(text);
   free(escaped);
   free(link);
   free(html);
-  struct curl_slist *headers = curl_slist_append(NULL, auth);
-  headers = curl_slist_append(headers, "Content-Type: application/json");
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-  reply *rep = calloc(1, sizeof *rep);
-  if (perform(s, rep, r)) {
-    classify(rep, r);
-    if (r->outcome == SEND_OK) {
-      snprintf(r->provider_id, sizeof r->provider_id, "%s", rep->message_id);
-    } else {
-      json_t *j = json_loadb(rep->body, rep->len, 0, NULL);
-      const char *msg = json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "message"));
-      snprintf(r->error, sizeof r->error, "sendgrid %d: %s", r->http_status, msg ? msg : "");
-      json_decref(j);
-    }
+  t->headers = curl_slist_append(NULL, auth);
+  t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
+  curl_easy_setopt(t->c, CURLOPT_URL, url);
+  curl_easy_setopt(t->c, CURLOPT_HTTPHEADER, t->headers);
+  curl_easy_setopt(t->c, CURLOPT_POSTFIELDS, t->payload);
+}
+
+static void finish_sendgrid(transfer *t) {
+  send_result *r = t->r;
+  if (r->outcome == SEND_OK) {
+    snprintf(r->provider_id, sizeof r->provider_id, "%s", t->rep.message_id);
+  } else {
+    json_t *j = json_loadb(t->rep.body, t->rep.len, 0, NULL);
+    const char *msg = json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "message"));
+    snprintf(r->error, sizeof r->error, "sendgrid %d: %s", r->http_status, msg ? msg : "");
+    json_decref(j);
   }
-  free(rep);
-  curl_slist_free_all(headers);
-  free(payload);
 }
 
 /* Development sink: prints to stdout (never the JSON logs) and reports success. */
@@ -246,14 +260,61 @@ static void send_console(const outgoing *m, send_result *r) {
   snprintf(r->provider_id, sizeof r->provider_id, "console-%s", m->message_id);
 }
 
-void providers_send(provider_session *s, const outgoing *m, send_result *r) {
-  memset(r, 0, sizeof *r);
-  r->retry_after_ms = -1;
-  const char *name = providers_name(s->cfg, m->channel);
-  if (strcmp(name, "twilio") == 0)
-    send_twilio(s, m, r);
-  else if (strcmp(name, "sendgrid") == 0)
-    send_sendgrid(s, m, r);
-  else
-    send_console(m, r);
+void providers_send_batch(provider_session *s, const outgoing *ms, int n, send_result *rs) {
+  transfer *ts = calloc((size_t)n, sizeof *ts);
+  int running = 0;
+  for (int i = 0; i < n && i < PROVIDERS_MAX_BATCH; i++) {
+    send_result *r = &rs[i];
+    memset(r, 0, sizeof *r);
+    r->retry_after_ms = -1;
+    const char *name = providers_name(s->cfg, ms[i].channel);
+    if (strcmp(name, "console") == 0) {
+      send_console(&ms[i], r);
+      continue;
+    }
+    transfer *t = &ts[i];
+    t->c = s->easy[i];
+    t->m = &ms[i];
+    t->r = r;
+    t->sendgrid = strcmp(name, "sendgrid") == 0;
+    curl_easy_reset(t->c);
+    common_options(s, t);
+    curl_easy_setopt(t->c, CURLOPT_PRIVATE, t);
+    if (t->sendgrid)
+      prepare_sendgrid(s, t);
+    else
+      prepare_twilio(s, t);
+    curl_multi_add_handle(s->multi, t->c);
+    running++;
+  }
+  while (running > 0) {
+    int still = 0;
+    curl_multi_perform(s->multi, &still);
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(s->multi, &left))) {
+      if (msg->msg != CURLMSG_DONE)
+        continue;
+      transfer *t = NULL;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+      if (transport_ok(t, msg->data.result)) {
+        classify(&t->rep, t->r);
+        if (t->sendgrid)
+          finish_sendgrid(t);
+        else
+          finish_twilio(t);
+      }
+      curl_multi_remove_handle(s->multi, t->c);
+      running--;
+    }
+    if (running > 0)
+      curl_multi_poll(s->multi, NULL, 0, 100, NULL);
+  }
+  for (int i = 0; i < n; i++) {
+    free(ts[i].payload);
+    curl_slist_free_all(ts[i].headers);
+  }
+  free(ts);
 }
+
+void providers_send(provider_session *s, const outgoing *m, send_result *r) { providers_send_batch(s, m, 1, r); }

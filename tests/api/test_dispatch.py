@@ -370,6 +370,29 @@ def counts(s, p):
 
 
 @test
+def a_step_that_cannot_be_decided_is_set_aside_and_the_others_go_out():
+    f = fakes()
+    s = server(f, DISPATCH_BATCH="10")
+    try:
+        p = practice(s)
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # hold them while we break one
+        due_steps(s, p, 5)
+        # Bad data no API call can write: a zone PostgreSQL does not know fails the step's decision.
+        psql(f"UPDATE clients SET time_zone = 'Mars/Olympus_Mons' WHERE practice_id = '{p.id}' "
+             f"AND first_name = 'Client3'", db=s.db)
+        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'; "
+             f"UPDATE steps SET state = 'planned', due_at = now() WHERE practice_id = '{p.id}'; "
+             "SELECT pg_notify('cadence_due', '')", db=s.db)
+        wait_for("the other four sent", lambda: counts(s, p).get("sent") == 4)
+        eq(psql(f"SELECT st.state || '|' || st.reason FROM steps st JOIN clients c ON c.id = st.client_id "
+                f"WHERE c.first_name = 'Client3' AND c.practice_id = '{p.id}'", db=s.db),
+           "skipped|internal error while deciding this step (see the logs)")
+        check("step set aside" in s.log(), "logged for a person to look at")
+    finally:
+        s.stop()
+
+
+@test
 def two_processes_send_2000_due_steps_each_exactly_once():
     f = fakes()
     a = server(f)
@@ -396,7 +419,7 @@ def two_processes_send_2000_due_steps_each_exactly_once():
 def kill_9_mid_send_loses_nothing_and_sends_nothing_twice():
     f = fakes()
     f.twilio.delay = 0.004
-    s = server(f, DISPATCH_WORKERS="2", DISPATCH_BATCH="10")
+    s = server(f, DISPATCH_WORKERS="2", DISPATCH_BATCH="10", DISPATCH_CONCURRENCY="4")
     p = practice(s)
     due_steps(s, p, 2000)
     wait_for("sends under way", lambda: len(f.twilio.messages()) >= 300, timeout=60)
@@ -411,7 +434,8 @@ def kill_9_mid_send_loses_nothing_and_sends_nothing_twice():
         to = [g["form"]["To"] for g in f.twilio.messages()]
         eq(len(to), len(set(to)), "no client received a message twice")
         unknown = final.get("unknown", 0)
-        check(unknown <= 2, f"only the sends in flight at the kill are unknown ({unknown}; at kill {at_kill})")
+        # In flight at most: 2 workers x 4 concurrent requests.
+        check(unknown <= 8, f"only the sends in flight at the kill are unknown ({unknown}; at kill {at_kill})")
         eq(final.get("sent", 0) + unknown, 2000, "none lost")
         check(len(to) >= final["sent"], "every sent message reached the provider")
         listed = s2.request("GET", "/v1/messages?state=unknown&limit=100", key=p.staff).json["data"]
