@@ -1,7 +1,9 @@
 #!/bin/sh
 # The test command (make test): installs what the tests use, starts a
 # throwaway PostgreSQL, builds, and runs unit tests, the OpenAPI lint, and the
-# API tests against the server, then again against an ASan+UBSan build.
+# API tests against the server, then again against an ASan+UBSan build, then
+# builds the Docker image and runs a smoke flow through it (CADENCE_SKIP_DOCKER=1
+# skips that part on a machine without root or Docker's engine).
 # Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -62,6 +64,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 cat "$tmp/api-asan.out"; count "$tmp/api-asan.out" $rc
 if grep -l "ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer" tests/.tmp/*.log 2>/dev/null; then
   echo "sanitizer reports found in the server logs above"; failed=$((failed + 1))
+fi
+
+echo "== Docker image (make docker-test)"
+if [ -n "${CADENCE_SKIP_DOCKER:-}" ]; then
+  echo "skipped: CADENCE_SKIP_DOCKER is set"
+else
+  sh scripts/docker-test.sh > "$tmp/docker.out" 2>&1; rc=$?
+  cat "$tmp/docker.out"; count "$tmp/docker.out" $rc
 fi
 
 echo "$passed passed, $failed failed"
