@@ -15,9 +15,13 @@
 typedef struct cad_app cad_app;
 typedef struct http_req http_req;
 typedef void (*http_handler)(http_req *r);
+/* Takes one piece of a streamed body; returns false after replying (the rest is then discarded). */
+typedef bool (*http_stream)(http_req *r, const char *data, size_t len);
 
-/* Kinds of request body a route takes. */
-typedef enum { BODY_NONE, BODY_JSON, BODY_FORM } body_kind;
+/* Kinds of request body a route takes. BODY_STREAM bodies are handed to the
+ * route's stream function piece by piece as they arrive (never held whole,
+ * up to IMPORT_MAX_BYTES), then the handler runs. */
+typedef enum { BODY_NONE, BODY_JSON, BODY_FORM, BODY_STREAM } body_kind;
 
 /* One row of the routing table. roles == 0 means public (no key needed). */
 typedef struct http_route {
@@ -26,6 +30,7 @@ typedef struct http_route {
   http_handler handler;
   unsigned roles;
   body_kind body;
+  http_stream stream; /* BODY_STREAM only */
 } http_route;
 
 /* The request as a handler sees it. */
@@ -47,6 +52,8 @@ struct http_req {
   char *resp;
   const char *resp_type;
   bool replayed;
+  void *stream_state;                    /* the stream function's, for its handler */
+  void (*stream_abort)(http_req *r);     /* set by a stream function: called if the upload never completes */
 };
 
 /* Starts serving; returns NULL with a message on failure. */

@@ -26,6 +26,12 @@ typedef struct pms_request {
 bool pms_handle(db_conn *conn, const tz_set *zones, const pms_request *req, int *status, json_t **out,
                 cad_error *err);
 
+/* One visit in Cadence's form (a POST /v1/treatments body with client.external_id, injector_name,
+ * performed_at maybe local) from source, as webhooks apply it; *outcome (the caller's) is
+ * {"outcome": created | unchanged | no_mapped_items, "unmapped": [names]}. Nothing is written for a
+ * visit none of whose items map. For CSV imports. */
+bool pms_apply_visit(db_conn *conn, const tz_set *zones, const char *practice_id, const char *source,
+                     const char *event_id, json_t *data, json_t **outcome, cad_error *err);
 /* {"data": [...]}: the vendor names (services, items) no type, alias or family maps yet, most
  * frequent first; a name leaves the list once an alias maps it. */
 bool pms_unmapped(db_conn *conn, const char *practice_id, json_t **out, cad_error *err);

@@ -31,6 +31,9 @@ typedef struct conn_state {
   bool too_large;
   struct timespec started;
   int route;
+  route_match match;      /* made on the first call: the route decides how the body is read */
+  bool prepared, go;      /* routed, authorised and checked; go: the handler may run */
+  size_t streamed;        /* bytes handed to a stream function */
 } conn_state;
 
 static double seconds_since(const struct timespec *t0) {
@@ -163,7 +166,9 @@ static bool parse_body(http_req *r) {
 /* Runs the handler under the Idempotency-Key protocol when the request carries one. */
 static void run_handler(http_req *r) {
   const char *key = http_header(r, "Idempotency-Key");
-  if (strcmp(r->method, "POST") != 0 || !key || !r->route->roles) {
+  /* A streamed body is not kept, so it cannot be compared with a replay: imports are idempotent by
+   * their rows' visit ids instead. */
+  if (strcmp(r->method, "POST") != 0 || !key || !r->route->roles || r->route->body == BODY_STREAM) {
     r->route->handler(r);
     return;
   }
@@ -220,42 +225,79 @@ static void run_handler(http_req *r) {
     idem_abandon(r->db, scope, key);
 }
 
-static void route_request(cad_app *app, conn_state *st, const char *url) {
+static bool is_stream(cad_app *app, const conn_state *st) {
+  return st->match.index >= 0 && app->routes[st->match.index].body == BODY_STREAM;
+}
+
+static size_t body_limit(cad_app *app, const conn_state *st) {
+  return is_stream(app, st) ? app->cfg.import_max_bytes : app->cfg.max_body_bytes;
+}
+
+static void reply_too_large(cad_app *app, conn_state *st) {
+  char msg[96];
+  snprintf(msg, sizeof msg, "the body exceeds %zu bytes", body_limit(app, st));
+  reply_fail(&st->req, 413, "payload_too_large", NULL, msg);
+}
+
+/* Routes, authorises and checks the request; replies and returns false when it is refused. */
+static bool prepare(cad_app *app, conn_state *st) {
   http_req *r = &st->req;
   if (strcmp(r->method, "OPTIONS") == 0) {
     answer_preflight(r);
-    return;
+    return false;
   }
-  route_match m;
-  router_match(app->route_methods, app->route_patterns, app->nroutes, r->method, url, &m);
-  if (m.index < 0) {
-    if (m.path_matched)
+  route_match *m = &st->match;
+  if (m->index < 0) {
+    if (m->path_matched)
       reply_fail(r, 405, "method_not_allowed", NULL, "this method is not allowed on this path");
     else
       reply_fail(r, 404, "not_found", NULL, "no such endpoint");
-    return;
+    return false;
   }
-  st->route = m.index;
-  r->route = &app->routes[m.index];
+  st->route = m->index;
+  r->route = &app->routes[m->index];
   for (int i = 0; i < ROUTER_MAX_PARAMS; i++)
     r->params[i] = NULL;
-  for (int i = 0; i < m.nparams; i++)
-    r->params[i] = strdup(m.params[i]); /* freed with the request */
+  for (int i = 0; i < m->nparams; i++)
+    r->params[i] = strdup(m->params[i]); /* freed with the request */
   if (st->too_large) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "the body exceeds %zu bytes", app->cfg.max_body_bytes);
-    reply_fail(r, 413, "payload_too_large", NULL, msg);
-    return;
+    reply_too_large(app, st);
+    return false;
   }
   if (r->route->roles && !authorize(r))
-    return;
-  if (r->route->body != BODY_NONE && !parse_body(r))
-    return;
+    return false;
+  if (r->route->body == BODY_STREAM)
+    return true; /* the stream function checks the content type of what it reads */
+  return r->route->body == BODY_NONE || parse_body(r);
+}
+
+static void run_prepared(conn_state *st) {
+  http_req *r = &st->req;
   run_handler(r);
   if (!r->status) {
     log_json("error", "handler produced no reply", json_pack("{s:s}", "route", r->route->pattern));
     reply_fail(r, 500, "internal", NULL, "internal error");
   }
+}
+
+/* A piece of a streamed body: routed on the first piece, then handed on until the route refuses. */
+static void stream_piece(cad_app *app, conn_state *st, const char *data, size_t n) {
+  if (!st->prepared) {
+    st->prepared = true;
+    st->go = prepare(app, st);
+  }
+  if (!st->go)
+    return;
+  st->streamed += n;
+  if (st->streamed > app->cfg.import_max_bytes) {
+    st->go = false;
+    if (st->req.stream_abort)
+      st->req.stream_abort(&st->req);
+    st->req.stream_abort = NULL;
+    reply_too_large(app, st);
+    return;
+  }
+  st->go = st->req.route->stream(&st->req, data, n);
 }
 
 static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_state *st) {
@@ -321,9 +363,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     st->req.method = method;
     st->req.path = url;
     choose_request_id(&st->req);
+    router_match(app->route_methods, app->route_patterns, app->nroutes, method, url, &st->match);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > app->cfg.max_body_bytes)
+    if (cl && strtoull(cl, NULL, 10) > body_limit(app, st))
       st->too_large = true; /* answered at the end without reading past the limit */
+    return MHD_YES;
+  }
+  if (*upload_size && is_stream(app, st)) {
+    if (!st->too_large)
+      stream_piece(app, st, upload, *upload_size);
+    *upload_size = 0;
     return MHD_YES;
   }
   if (*upload_size) {
@@ -351,7 +400,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   st->req.body = st->body;
   st->req.body_len = st->len;
-  route_request(app, st, url);
+  if (!st->prepared) {
+    st->prepared = true;
+    st->go = prepare(app, st);
+  }
+  if (st->go)
+    run_prepared(st);
   if (st->req.db) {
     db_release(app->pool, st->req.db);
     st->req.db = NULL;
@@ -368,6 +422,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   conn_state *st = *con_cls;
   if (!st)
     return;
+  if (st->req.stream_abort) /* the upload ended before its handler ran */
+    st->req.stream_abort(&st->req);
   if (st->req.db)
     db_release(app->pool, st->req.db);
   for (int i = 0; i < ROUTER_MAX_PARAMS; i++)

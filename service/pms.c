@@ -133,6 +133,7 @@ typedef struct pms_apply {
   const tz_set *zones;
   const pms_request *q;
   const pms_delivery *d;
+  bool items_only; /* a visit whose items all fail to map writes nothing (imports refuse the row) */
 } pms_apply;
 
 static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
@@ -238,7 +239,7 @@ static bool apply_treatment(const pms_apply *a, json_t *data, json_t *outcome, j
     /* Nothing Cadence plans from (retail, unmapped services): keep the client, note the names. */
     char id[37];
     json_object_set_new(outcome, "outcome", json_string("no_mapped_items"));
-    return client_of(a, json_object_get(data, "client"), id, err);
+    return a->items_only || client_of(a, json_object_get(data, "client"), id, err);
   }
   bool replayed = false;
   if (!treatments_validate(a->zones, data, err) || !treatments_create(a->c, a->q->practice_id, data, result, &replayed,
@@ -372,7 +373,7 @@ bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *stat
     pms_delivery_free(&d);
     return true;
   }
-  pms_apply a = {c, zones, q, &d};
+  pms_apply a = {c, zones, q, &d, false};
   json_t *outcomes = json_array(), *first = NULL;
   bool ok = true, any_created = false;
   for (size_t i = 0; ok && i < json_array_size(d.ops); i++) {
@@ -405,6 +406,19 @@ bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *stat
     json_decref(outcomes);
   }
   pms_delivery_free(&d);
+  return ok;
+}
+
+bool pms_apply_visit(db_conn *c, const tz_set *zones, const char *practice_id, const char *source,
+                     const char *event_id, json_t *data, json_t **outcome, cad_error *err) {
+  pms_request q = {.vendor = source, .practice_id = practice_id};
+  pms_delivery d = {.event_id = event_id};
+  pms_apply a = {c, zones, &q, &d, true};
+  json_t *result = NULL;
+  bool created = false;
+  *outcome = json_pack("{s:[]}", "unmapped");
+  bool ok = apply_treatment(&a, data, *outcome, &result, &created, err);
+  json_decref(result);
   return ok;
 }
 
