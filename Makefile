@@ -6,7 +6,7 @@ SAN      ?=
 CFLAGS   := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -fstack-protector-strong -Iinclude -I/usr/include/postgresql
 LDFLAGS  := $(SAN)
-LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread
+LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread -lm
 
 SERVICE_SRC := $(filter-out service/main.c,$(wildcard service/*.c)) $(wildcard api/*.c)
 SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
@@ -68,8 +68,8 @@ lint:
 format:
 	clang-format -i include/*.h service/*.c api/*.c tests/unit/*.c
 
-docker-test: deps all
-	sh docker/test.sh
+docker-test:
+	sh scripts/docker-test.sh
 
 clean:
 	rm -rf build build-asan

@@ -16,6 +16,7 @@ typedef struct cad_config {
   int http_max_connections;     /* HTTP_MAX_CONNECTIONS, default 1000 */
   int http_timeout_s;           /* HTTP_CONNECTION_TIMEOUT_S, default 30 */
   size_t max_body_bytes;        /* HTTP_MAX_BODY_BYTES, default 1 MiB */
+  size_t import_max_bytes;      /* IMPORT_MAX_BYTES: streamed CSV imports, default 256 MiB */
   int db_pool_size;             /* DB_POOL_SIZE, default 8 */
   int db_acquire_timeout_ms;    /* DB_ACQUIRE_TIMEOUT_MS, default 2000 */
   int db_statement_timeout_ms;  /* DB_STATEMENT_TIMEOUT_MS, default 10000 */
@@ -29,6 +30,7 @@ typedef struct cad_config {
   const char *sendgrid_webhook_key; /* SENDGRID_WEBHOOK_PUBLIC_KEY: base64 DER of the P-256 key */
   const char *booking_link_secret;  /* BOOKING_LINK_SECRET: signs booking links (default: made and kept in the DB) */
   long booking_link_ttl_s;          /* BOOKING_LINK_TTL_S, default 30 days */
+  int loyalty_expiry_interval_s;    /* LOYALTY_EXPIRY_INTERVAL_S: how often points past their date expire */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

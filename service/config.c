@@ -88,6 +88,10 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   if (!read_int("BOOKING_LINK_TTL_S", 30 * 86400, 1, 366 * 86400, &ttl, msg, msg_len))
     return false;
   cfg->booking_link_ttl_s = ttl;
+  long expiry;
+  if (!read_int("LOYALTY_EXPIRY_INTERVAL_S", 3600, 1, 86400, &expiry, msg, msg_len))
+    return false;
+  cfg->loyalty_expiry_interval_s = (int)expiry;
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);
@@ -101,12 +105,13 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
 }
 
 bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
-  long port, threads, conns, timeout, body, pool, acquire, stmt, grace;
+  long port, threads, conns, timeout, body, import_body, pool, acquire, stmt, grace;
   if (!read_int("PORT", 8080, 1, 65535, &port, msg, msg_len) ||
       !read_int("HTTP_THREADS", 4, 1, 256, &threads, msg, msg_len) ||
       !read_int("HTTP_MAX_CONNECTIONS", 1000, 1, 100000, &conns, msg, msg_len) ||
       !read_int("HTTP_CONNECTION_TIMEOUT_S", 30, 1, 3600, &timeout, msg, msg_len) ||
       !read_int("HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30, &body, msg, msg_len) ||
+      !read_int("IMPORT_MAX_BYTES", 256L << 20, 1024, 16L << 30, &import_body, msg, msg_len) ||
       !read_int("DB_POOL_SIZE", 8, 1, 512, &pool, msg, msg_len) ||
       !read_int("DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 600000, &acquire, msg, msg_len) ||
       !read_int("DB_STATEMENT_TIMEOUT_MS", 10000, 0, 3600000, &stmt, msg, msg_len) ||
@@ -117,6 +122,7 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   cfg->http_max_connections = (int)conns;
   cfg->http_timeout_s = (int)timeout;
   cfg->max_body_bytes = (size_t)body;
+  cfg->import_max_bytes = (size_t)import_body;
   cfg->db_pool_size = (int)pool;
   cfg->db_acquire_timeout_ms = (int)acquire;
   cfg->db_statement_timeout_ms = (int)stmt;

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "app.h"
 #include "booking_links.h"
+#include "imports.h"
 #include "auth.h"
 #include "dispatch.h"
 #include "log.h"
@@ -93,6 +94,7 @@ int main(void) {
   }
   const provider_config *pc = &app.cfg.dispatch.providers;
   dispatch *workers = dispatch_start(&app.cfg.dispatch, app.metrics);
+  imports_start(app.cfg.database_url, app.zones, app.cfg.loyalty_expiry_interval_s);
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
                      "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",
@@ -106,6 +108,7 @@ int main(void) {
   log_json("info", "stopping", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   http_stop(server, &app, app.cfg.shutdown_grace_s);
   dispatch_stop(workers);
+  imports_stop();
   curl_global_cleanup();
 
   metrics_destroy(app.metrics);

@@ -10,6 +10,7 @@
 #include "clients.h"
 #include "crypto.h"
 #include "jsonspec.h"
+#include "loyalty.h"
 #include "paging.h"
 #include "plans.h"
 #include "validate.h"
@@ -363,7 +364,9 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
                      PQgetvalue(ctxr, 0, 2), PQgetvalue(ctxr, 0, 0), PQgetvalue(ctxr, 0, 3), away,
                      PQgetvalue(ctxr, 0, 6)[0] == 't'};
   ok = ok && insert_items(c, x->practice_id, treatment_id, json_object_get(b, "items"), &types, err) &&
-       plans_for_treatment(c, &pc, types.items, types.n, err) && fetch(c, x->practice_id, treatment_id, x->out, err);
+       plans_for_treatment(c, &pc, types.items, types.n, err) &&
+       loyalty_on_treatment(c, x->practice_id, client_id, treatment_id, err) &&
+       fetch(c, x->practice_id, treatment_id, x->out, err);
   json_decref(away);
   free_types(&types);
   PQclear(ctxr);

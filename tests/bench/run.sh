@@ -63,7 +63,15 @@ for day in 1 2 3 4 5 6 7; do
   done
 done
 booking_body() { echo "{\"client_id\":\"$1\",\"starts_at\":\"$(date -u -d '+20 days' +%Y-%m-%dT15:00:00Z)\",\"duration_minutes\":30,\"services\":[\"botox\"]}"; }
+# A loyalty member with 500 ledger entries (adjustments: cheap to make, 500,000 points to spend).
+member=$(sed -n 2p "$tmp/clients")
+for _ in $(seq 500); do
+  api POST "/v1/clients/$member/loyalty/adjustments" '{"points":1000,"reason":"bench"}' >/dev/null
+done
+redeem_body='{"points":1,"ticket_cents":10000}'
 capture get GET "/v1/clients/$first"
+capture loyalty GET "/v1/clients/$member/loyalty"
+capture redeem POST "/v1/clients/$member/loyalty/redemptions" "$redeem_body"
 capture slots GET "/v1/slots?injector_id=$injector"
 capture book POST /v1/bookings "$(booking_body "$first")"
 capture treat POST /v1/treatments "$(treatment_body "$first")"
@@ -79,6 +87,8 @@ for f in get treat book; do
 done
 cp "$tmp/post.sql" "$tmp/post.pgb"
 cp "$tmp/slots.sql" "$tmp/slots.pgb"
+cp "$tmp/loyalty.sql" "$tmp/loyalty.pgb"
+cp "$tmp/redeem.sql" "$tmp/redeem.pgb"
 
 # wrk scripts: the same NCLIENTS clients, chosen at random per request.
 ids=$(sed 's/.*/"&"/' "$tmp/clients" | paste -sd, -)
@@ -96,6 +106,12 @@ wrk.body = '$client_body'
 LUA
 cat "$tmp/common.lua" - > "$tmp/slots.lua" <<LUA
 request = function() return wrk.format("GET", "/v1/slots?injector_id=$injector") end
+LUA
+cat "$tmp/common.lua" - > "$tmp/loyalty.lua" <<LUA
+request = function() return wrk.format("GET", "/v1/clients/$member/loyalty") end
+LUA
+cat "$tmp/common.lua" - > "$tmp/redeem.lua" <<LUA
+request = function() return wrk.format("POST", "/v1/clients/$member/loyalty/redemptions", nil, '$redeem_body') end
 LUA
 cat "$tmp/common.lua" - > "$tmp/book.lua" <<LUA
 request = function()
@@ -142,6 +158,8 @@ printf '%-24s %9s %9s %9s %7s %12s %7s\n' "Zenoti Invoice.Closed (2)" $zenoti "-
 echo "  (Zenoti ratio: to POST /v1/treatments, the same visit through the API)"
 row "GET /v1/slots (14 days)" "$(wrk_run -s "$tmp/slots.lua" "$base")" "$(pgbench_run "$tmp/slots.pgb")"
 row "POST /v1/bookings" "$(wrk_run -s "$tmp/book.lua" "$base")" "$(pgbench_run "$tmp/book.pgb")"
+row "GET loyalty (500 entries)" "$(wrk_run -s "$tmp/loyalty.lua" "$base")" "$(pgbench_run "$tmp/loyalty.pgb")"
+row "POST redemptions" "$(wrk_run -s "$tmp/redeem.lua" "$base")" "$(pgbench_run "$tmp/redeem.pgb")"
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 sh tests/bench/dispatch.sh

@@ -31,5 +31,7 @@ void test_sendtime(void);
 void test_webhooks(void);
 void test_booking_links(void);
 void test_pms_vendors(void);
+void test_csv(void);
+void test_loyalty(void);
 
 #endif

@@ -15,6 +15,8 @@ int main(void) {
   test_webhooks();
   test_booking_links();
   test_pms_vendors();
+  test_csv();
+  test_loyalty();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }

@@ -1,0 +1,799 @@
+/* loyalty.c: the loyalty program against PostgreSQL. The ledger functions
+ * (loyalty_spend, loyalty_expire) and the balance trigger are in migration
+ * 0013; the arithmetic is in loyalty_math.c. */
+#include "loyalty.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loyalty_math.h"
+#include "paging.h"
+#include "validate.h"
+
+enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
+
+static const db_stmt SETTINGS = {"loy_settings", "SELECT loyalty_settings($1)::text"};
+static const db_stmt PUT = {
+    "loy_put",
+    "INSERT INTO loyalty_programs (practice_id, settings) VALUES ($1, $2::jsonb) "
+    "ON CONFLICT (practice_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = clock_timestamp() "
+    "RETURNING settings"};
+static const db_stmt CLIENT_EXISTS = {"loy_client", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
+/* Locks the account (made if new) so spends of one client happen one at a time. */
+static const db_stmt LOCK_ACCOUNT = {
+    "loy_lock",
+    "INSERT INTO loyalty_accounts AS a (practice_id, client_id) VALUES ($1, $2) "
+    "ON CONFLICT (practice_id, client_id) DO UPDATE SET balance = a.balance "
+    "RETURNING a.balance, a.debt, (a.xmax = 0)::int"};
+/* Everything a visit's points depend on, as of the visit. */
+static const db_stmt EARN_CONTEXT = {
+    "loy_earn_context",
+    "WITH tr AS (SELECT performed_at FROM treatments WHERE practice_id = $1 AND id = $3), "
+    "  s AS (SELECT loyalty_settings($1) AS v), "
+    "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
+    "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
+    "          FROM treatments t, tr WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
+    "            AND t.performed_at > tr.performed_at - interval '12 months' AND t.performed_at <= tr.performed_at "
+    "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
+    "                        AND i.treatment_id = t.id AND i.points_eligible)) "
+    "SELECT s.v::text, "
+    "  (SELECT coalesce(sum(price_cents), 0) FROM treatment_items WHERE practice_id = $1 AND treatment_id = $3 "
+    "     AND points_eligible), "
+    "  (SELECT coalesce(sum((s.v->'flat_points'->>type_code)::int), 0) FROM treatment_items "
+    "     WHERE practice_id = $1 AND treatment_id = $3 AND points_eligible), "
+    "  (SELECT count(*) FROM win), (SELECT coalesce(sum(spend), 0) FROM win), "
+    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL), "
+    "  a.referral_visits_left, a.referral_multiplier, "
+    "  (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
+    "     AND kind = 'earn' AND created_at > now() - interval '1 year'), "
+    "  (SELECT r.id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 AND r.converted_at IS NULL), "
+    "  (SELECT r.referrer_id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 "
+    "     AND r.converted_at IS NULL), "
+    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text "
+    "FROM tr, s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
+enum { E_SETTINGS, E_ELIGIBLE, E_FLAT, E_VISITS_12M, E_SPEND_12M, E_VISIT_NO, E_REF_LEFT, E_REF_MULT, E_EARNED_YEAR,
+       E_REFERRAL, E_REFERRER, E_EXPIRES };
+/* An award: points that can be spent until they expire. */
+static const db_stmt AWARD = {
+    "loy_award",
+    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, remaining, expires_at, reason, treatment_id, "
+    "  idempotency_key) VALUES ($1, $2, $3, $4::int, $4::int, $5::timestamptz, $6, $7, $8) "
+    "ON CONFLICT (practice_id, idempotency_key) DO NOTHING RETURNING id"};
+static const db_stmt ADJUST_AWARD = {
+    "loy_adjust_award",
+    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, remaining, expires_at, reason) "
+    "VALUES ($1, $2, 'adjust', $3::int, $3::int, now() + make_interval(months => $4::int), $5) RETURNING id"};
+static const db_stmt SPEND = {
+    "loy_spend", "SELECT loyalty_spend($1, $2, $3::int, $4, $5, $6, $7::bigint, $8)"};
+static const db_stmt ADD_DEBT = {
+    "loy_add_debt", "UPDATE loyalty_accounts SET debt = debt + $3::int WHERE practice_id = $1 AND client_id = $2"};
+static const db_stmt PAY_DEBT = {
+    "loy_pay_debt", "UPDATE loyalty_accounts SET debt = debt - $3::int WHERE practice_id = $1 AND client_id = $2"};
+static const db_stmt REFERRAL_USED = {
+    "loy_referral_used",
+    "UPDATE loyalty_accounts SET referral_visits_left = referral_visits_left - 1 "
+    "WHERE practice_id = $1 AND client_id = $2 AND referral_visits_left > 0"};
+static const db_stmt CONVERT_REFERRAL = {
+    "loy_convert",
+    "WITH r AS (UPDATE referrals SET converted_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
+    "    RETURNING referrer_id) "
+    "INSERT INTO loyalty_accounts (practice_id, client_id, referral_visits_left, referral_multiplier) "
+    "SELECT $1, referrer_id, $3::int, $4::numeric FROM r "
+    "ON CONFLICT (practice_id, client_id) DO UPDATE SET referral_visits_left = EXCLUDED.referral_visits_left, "
+    "  referral_multiplier = EXCLUDED.referral_multiplier"};
+static const db_stmt GRANT_PERK = {
+    "loy_perk",
+    "INSERT INTO perks (practice_id, client_id, name, source, treatment_id, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6::int * interval '1 day')"};
+static const db_stmt REFUND = {
+    "loy_refund",
+    "UPDATE treatments SET refunded_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
+    "RETURNING client_id, refunded_at IS NOT NULL"};
+static const db_stmt REFUND_STATE = {
+    "loy_refund_state", "SELECT client_id, refunded_at IS NOT NULL FROM treatments WHERE practice_id = $1 AND id = $2 "
+                        "FOR UPDATE"};
+/* The visit's awards: what they gave and what is left; what is left is taken back here. */
+static const db_stmt TAKE_BACK = {
+    "loy_take_back",
+    "WITH a AS (SELECT id, points, remaining FROM loyalty_ledger WHERE practice_id = $1 AND treatment_id = $2 "
+    "    AND points > 0 FOR UPDATE), "
+    "  z AS (UPDATE loyalty_ledger l SET remaining = 0 FROM a WHERE l.practice_id = $1 AND l.id = a.id "
+    "    AND a.remaining > 0) "
+    "SELECT coalesce(sum(points), 0), coalesce(sum(remaining), 0) FROM a"};
+static const db_stmt REVERSE_LEFT = {
+    "loy_reverse_left",
+    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, reason, treatment_id) "
+    "VALUES ($1, $2, 'reverse', -$3::int, 'treatment refunded: its unspent points', $4)"};
+static const db_stmt SUMMARY = {
+    "loy_summary",
+    "WITH s AS (SELECT loyalty_settings($1) AS v), "
+    "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
+    "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
+    "          FROM treatments t WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
+    "            AND t.performed_at > now() - interval '12 months' "
+    "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
+    "                        AND i.treatment_id = t.id AND i.points_eligible)) "
+    "SELECT s.v::text, coalesce(a.balance, 0), coalesce(a.debt, 0), (SELECT count(*) FROM win), "
+    "  (SELECT coalesce(sum(spend), 0) FROM win), "
+    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL), "
+    "  coalesce(a.referral_visits_left, 0), coalesce(a.referral_multiplier, 1), "
+    "  coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'source', p.source, "
+    "      'granted_at', p.granted_at, 'expires_at', p.expires_at, 'used_at', p.used_at) ORDER BY p.granted_at) "
+    "    FROM perks p WHERE p.practice_id = $1 AND p.client_id = $2), '[]')::text, "
+    "  (SELECT min(expires_at)::text FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
+    "     AND remaining > 0) "
+    "FROM s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
+static const db_stmt LEDGER = {
+    "loy_ledger",
+    "SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'kind', l.kind, 'points', l.points, "
+    "    'remaining', l.remaining, 'expires_at', l.expires_at, 'reason', l.reason, 'treatment_id', l.treatment_id, "
+    "    'ticket_cents', l.ticket_cents, 'created_at', l.created_at) ORDER BY l.id DESC), '[]')::text, "
+    "  min(l.id), count(*) "
+    "FROM (SELECT * FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
+    "      AND ($3::bigint IS NULL OR id < $3::bigint) ORDER BY id DESC LIMIT $4) l"};
+static const db_stmt ENTRY = {
+    "loy_entry",
+    "SELECT jsonb_build_object('id', l.id, 'kind', l.kind, 'points', l.points, 'remaining', l.remaining, "
+    "  'expires_at', l.expires_at, 'reason', l.reason, 'treatment_id', l.treatment_id, "
+    "  'ticket_cents', l.ticket_cents, 'created_at', l.created_at, "
+    "  'balance', (SELECT balance FROM loyalty_accounts a WHERE a.practice_id = l.practice_id "
+    "              AND a.client_id = l.client_id)) "
+    "FROM loyalty_ledger l WHERE l.practice_id = $1 AND l.id = $2::bigint"};
+static const db_stmt USE_PERK = {
+    "loy_use_perk",
+    "UPDATE perks p SET used_at = clock_timestamp() WHERE practice_id = $1 AND client_id = $2 AND id = $3 "
+    "  AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
+    "RETURNING jsonb_build_object('id', p.id, 'name', p.name, 'source', p.source, 'granted_at', p.granted_at, "
+    "  'expires_at', p.expires_at, 'used_at', p.used_at)"};
+static const db_stmt PERK_STATE = {
+    "loy_perk_state",
+    "SELECT used_at IS NOT NULL, expires_at <= now() FROM perks WHERE practice_id = $1 AND client_id = $2 AND id = $3"};
+static const db_stmt REFER = {
+    "loy_refer",
+    "INSERT INTO referrals AS r (practice_id, referrer_id, referred_id) VALUES ($1, $2, $3) "
+    "RETURNING jsonb_build_object('id', r.id, 'referrer_id', r.referrer_id, 'referred_id', r.referred_id, "
+    "  'converted_at', r.converted_at, 'created_at', r.created_at)"};
+static const db_stmt FIRST_VISIT_DONE = {
+    "loy_first_visit", "SELECT 1 FROM treatments WHERE practice_id = $1 AND client_id = $2 LIMIT 1"};
+static const db_stmt EXPIRE_ALL = {"loy_expire_all", "SELECT loyalty_expire(NULL)"};
+static const db_stmt EXPIRE_CLIENT = {"loy_expire_client", "SELECT loyalty_expire($1)"};
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
+  PGresult *r = db_exec(c, st, n, p, err);
+  PQclear(r);
+  return r != NULL;
+}
+
+/* ---------------------------------------------------------------- program */
+
+/* A number field: present, of the kind, within [min, max]. */
+static bool num_in(json_t *o, const char *key, const char *prefix, double min, double max, bool integer,
+                   cad_error *err) {
+  json_t *v = json_object_get(o, key);
+  char field[80];
+  snprintf(field, sizeof field, "%s%s", prefix, key);
+  if (!v || !(integer ? json_is_integer(v) : json_is_number(v)) || json_number_value(v) < min ||
+      json_number_value(v) > max)
+    return FAIL_VALUE(err, field, "'%s' must be %s from %g to %g", field, integer ? "an integer" : "a number", min, max);
+  return true;
+}
+
+static bool only_keys(json_t *o, const char *const *keys, const char *prefix, cad_error *err) {
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) {
+    bool known = false;
+    for (int i = 0; keys[i] && !known; i++)
+      known = strcmp(k, keys[i]) == 0;
+    if (!known)
+      return cad_fail(err, 400, "unknown_field", k, "'%s%s' is not a field of the loyalty program", prefix, k);
+  }
+  return true;
+}
+
+/* 422 naming prefix + key. */
+static bool fail_at(cad_error *err, const char *prefix, const char *key, const char *why) {
+  char field[80];
+  snprintf(field, sizeof field, "%s%s", prefix, key);
+  return FAIL_VALUE(err, field, "'%s' %s", field, why);
+}
+
+static bool valid_tiers(json_t *tiers, cad_error *err) {
+  static const char *const keys[] = {"name", "min_visits", "min_spend_cents", "multiplier", "benefits", NULL};
+  if (!json_is_array(tiers) || json_array_size(tiers) < 1 || json_array_size(tiers) > MAX_TIERS)
+    return FAIL_VALUE(err, "tiers", "'tiers' must list 1 to %d tiers, lowest first", MAX_TIERS);
+  for (size_t i = 0; i < json_array_size(tiers); i++) {
+    json_t *t = json_array_get(tiers, i), *prev = i ? json_array_get(tiers, i - 1) : NULL;
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, "tiers[%zu].", i);
+    if (!json_is_object(t) || !only_keys(t, keys, prefix, err))
+      return json_is_object(t) ? false : FAIL_VALUE(err, "tiers", "'tiers[%zu]' must be an object", i);
+    const char *name = str(t, "name");
+    if (!name || !*name || strlen(name) > 60)
+      return fail_at(err, prefix, "name", "must be 1-60 characters");
+    if (!num_in(t, "min_visits", prefix, 0, 1000, true, err) ||
+        !num_in(t, "min_spend_cents", prefix, 0, 1e10, true, err) ||
+        !num_in(t, "multiplier", prefix, 1, 10, false, err))
+      return false;
+    if (json_object_get(t, "benefits") && !json_is_string(json_object_get(t, "benefits")))
+      return fail_at(err, prefix, "benefits", "must be text");
+    if (i == 0 && (json_integer_value(json_object_get(t, "min_visits")) ||
+                   json_integer_value(json_object_get(t, "min_spend_cents"))))
+      return fail_at(err, prefix, "min_visits", "must be 0: the first tier is everyone's");
+    if (prev && json_integer_value(json_object_get(t, "min_visits")) <=
+                    json_integer_value(json_object_get(prev, "min_visits")))
+      return fail_at(err, prefix, "min_visits", "must be above the tier before it");
+  }
+  return true;
+}
+
+static bool valid_milestones(json_t *ms, cad_error *err) {
+  static const char *const keys[] = {"visit", "perk", "valid_days", NULL};
+  if (!json_is_array(ms) || json_array_size(ms) > MAX_MILESTONES)
+    return FAIL_VALUE(err, "milestones", "'milestones' must be a list of at most %d", MAX_MILESTONES);
+  for (size_t i = 0; i < json_array_size(ms); i++) {
+    json_t *m = json_array_get(ms, i);
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "milestones[%zu].", i);
+    if (!json_is_object(m))
+      return FAIL_VALUE(err, "milestones", "'milestones[%zu]' must be an object", i);
+    if (!only_keys(m, keys, prefix, err) || !num_in(m, "visit", prefix, 1, 1000, true, err) ||
+        !num_in(m, "valid_days", prefix, 1, 3660, true, err))
+      return false;
+    const char *perk = str(m, "perk");
+    if (!perk || !*perk || strlen(perk) > 200)
+      return fail_at(err, prefix, "perk", "must be 1-200 characters");
+  }
+  return true;
+}
+
+static bool valid_program(json_t *b, cad_error *err) {
+  static const char *const keys[] = {"point_value_cents", "earn_per_dollar", "flat_points", "yearly_cap_points",
+                                     "welcome_bonus", "milestones", "tiers", "referral", "redemption_cap_percent",
+                                     "expiry_months", NULL};
+  static const char *const referral_keys[] = {"referred_bonus", "referrer_multiplier", "referrer_visits", NULL};
+  if (!only_keys(b, keys, "", err) || !num_in(b, "point_value_cents", "", 1, 10000, true, err) ||
+      !num_in(b, "earn_per_dollar", "", 0, 100, false, err) || !num_in(b, "welcome_bonus", "", 0, 100000, true, err) ||
+      !num_in(b, "redemption_cap_percent", "", 0, 100, true, err) ||
+      !num_in(b, "expiry_months", "", 1, 120, true, err))
+    return false;
+  json_t *cap = json_object_get(b, "yearly_cap_points");
+  if (cap && !json_is_null(cap) && !num_in(b, "yearly_cap_points", "", 0, 10000000, true, err))
+    return false;
+  json_t *flat = json_object_get(b, "flat_points");
+  const char *k;
+  json_t *v;
+  if (!json_is_object(flat))
+    return FAIL_VALUE(err, "flat_points", "'flat_points' must map treatment types to points");
+  json_object_foreach(flat, k, v) if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100000)
+      return FAIL_VALUE(err, "flat_points", "'flat_points.%s' must be points from 0 to 100000", k);
+  json_t *ref = json_object_get(b, "referral");
+  if (!json_is_object(ref))
+    return FAIL_VALUE(err, "referral", "'referral' must be {referred_bonus, referrer_multiplier, referrer_visits}");
+  return only_keys(ref, referral_keys, "referral.", err) &&
+         num_in(ref, "referred_bonus", "referral.", 0, 100000, true, err) &&
+         num_in(ref, "referrer_multiplier", "referral.", 1, 10, false, err) &&
+         num_in(ref, "referrer_visits", "referral.", 0, 100, true, err) &&
+         valid_milestones(json_object_get(b, "milestones"), err) && valid_tiers(json_object_get(b, "tiers"), err);
+}
+
+bool loyalty_program_get(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
+  const char *p[] = {practice_id};
+  PGresult *r = db_exec(c, &SETTINGS, 1, p, err);
+  if (!r)
+    return false;
+  *out = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+  PQclear(r);
+  return true;
+}
+
+bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
+  /* A PUT replaces the program; fields left out keep their defaults. */
+  const char *none[] = {"00000000-0000-0000-0000-000000000000"}; /* no practice: the defaults */
+  PGresult *d = db_exec(c, &SETTINGS, 1, none, err);
+  if (!d)
+    return false;
+  json_t *full = json_loads(PQgetvalue(d, 0, 0), 0, NULL);
+  PQclear(d);
+  if (!only_keys(body, (const char *const[]){"point_value_cents", "earn_per_dollar", "flat_points",
+                                             "yearly_cap_points", "welcome_bonus", "milestones", "tiers", "referral",
+                                             "redemption_cap_percent", "expiry_months", NULL},
+                 "", err)) {
+    json_decref(full);
+    return false;
+  }
+  json_object_update(full, body);
+  bool ok = valid_program(full, err);
+  if (ok) {
+    char *text = json_dumps(full, JSON_COMPACT);
+    const char *p[] = {practice_id, text};
+    ok = db_one_json(db_exec(c, &PUT, 2, p, err), "program", out, err);
+    free(text);
+  }
+  json_decref(full);
+  return ok;
+}
+
+/* Tiers of a settings object, for loyalty_math. */
+static int tiers_of(json_t *settings, loyalty_tier *t) {
+  json_t *tiers = json_object_get(settings, "tiers");
+  int n = 0;
+  for (size_t i = 0; i < json_array_size(tiers) && n < MAX_TIERS; i++, n++) {
+    json_t *x = json_array_get(tiers, i);
+    t[n] = (loyalty_tier){(int)json_integer_value(json_object_get(x, "min_visits")),
+                          (long)json_integer_value(json_object_get(x, "min_spend_cents")),
+                          json_number_value(json_object_get(x, "multiplier"))};
+  }
+  return n;
+}
+
+/* ------------------------------------------------------------------ earning */
+
+static bool award(db_conn *c, const char *practice_id, const char *client_id, const char *kind, long points,
+                  const char *expires, const char *reason, const char *treatment_id, const char *key, cad_error *err) {
+  if (points <= 0)
+    return true;
+  char pts[24];
+  snprintf(pts, sizeof pts, "%ld", points);
+  const char *p[] = {practice_id, client_id, kind, pts, expires, reason, treatment_id, key};
+  return exec_ok(c, &AWARD, 8, p, err);
+}
+
+static bool spend(db_conn *c, const char *practice_id, const char *client_id, long points, const char *kind,
+                  const char *reason, const char *treatment_id, const char *ticket, const char *key, char id[24],
+                  cad_error *err) {
+  char pts[24];
+  snprintf(pts, sizeof pts, "%ld", points);
+  const char *p[] = {practice_id, client_id, pts, kind, reason, treatment_id, ticket, key};
+  PGresult *r = db_exec(c, &SPEND, 8, p, err);
+  if (!r)
+    return false;
+  if (id)
+    snprintf(id, 24, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return true;
+}
+
+/* Locks (making if new) the client's account; balance, debt, and whether it was just made. */
+static bool lock_account(db_conn *c, const char *practice_id, const char *client_id, long *balance, long *debt,
+                         bool *made, cad_error *err) {
+  const char *p[] = {practice_id, client_id};
+  PGresult *r = db_exec(c, &LOCK_ACCOUNT, 2, p, err);
+  if (!r)
+    return false;
+  *balance = atol(PQgetvalue(r, 0, 0));
+  *debt = atol(PQgetvalue(r, 0, 1));
+  if (made)
+    *made = atoi(PQgetvalue(r, 0, 2)) > 0;
+  PQclear(r);
+  return true;
+}
+
+/* Earned points first pay what a refund left owing. */
+static bool settle_debt(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
+  long balance, debt;
+  if (!lock_account(c, practice_id, client_id, &balance, &debt, NULL, err))
+    return false;
+  long pay = debt < balance ? debt : balance;
+  if (pay <= 0)
+    return true;
+  char amount[24];
+  snprintf(amount, sizeof amount, "%ld", pay);
+  const char *p[] = {practice_id, client_id, amount};
+  return spend(c, practice_id, client_id, pay, "reverse", "settles points owed for a refunded treatment", NULL, NULL,
+               NULL, NULL, err) &&
+         exec_ok(c, &PAY_DEBT, 3, p, err);
+}
+
+bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *client_id, const char *treatment_id,
+                          cad_error *err) {
+  long balance, debt;
+  bool new_member;
+  if (!lock_account(c, practice_id, client_id, &balance, &debt, &new_member, err))
+    return false;
+  const char *p[] = {practice_id, client_id, treatment_id};
+  PGresult *r = db_exec(c, &EARN_CONTEXT, 3, p, err);
+  if (!r)
+    return false;
+  json_t *s = json_loads(PQgetvalue(r, 0, E_SETTINGS), 0, NULL);
+  loyalty_tier tiers[MAX_TIERS];
+  int ntiers = tiers_of(s, tiers);
+  int tier = loyalty_tier_index(tiers, ntiers, atoi(PQgetvalue(r, 0, E_VISITS_12M)),
+                                atol(PQgetvalue(r, 0, E_SPEND_12M)));
+  bool referral_boost = atoi(PQgetvalue(r, 0, E_REF_LEFT)) > 0;
+  double multiplier = tiers[tier].multiplier * (referral_boost ? atof(PQgetvalue(r, 0, E_REF_MULT)) : 1.0);
+  json_t *cap = json_object_get(s, "yearly_cap_points");
+  long points = loyalty_earn_points(atol(PQgetvalue(r, 0, E_ELIGIBLE)),
+                                    json_number_value(json_object_get(s, "earn_per_dollar")), multiplier,
+                                    atol(PQgetvalue(r, 0, E_FLAT)), atol(PQgetvalue(r, 0, E_EARNED_YEAR)),
+                                    json_is_integer(cap) ? (long)json_integer_value(cap) : -1);
+  int visit_no = atoi(PQgetvalue(r, 0, E_VISIT_NO));
+  char expires[64], referral[37] = "", welcome_key[80], earn_key[80], reason[160];
+  snprintf(expires, sizeof expires, "%s", PQgetvalue(r, 0, E_EXPIRES));
+  if (!PQgetisnull(r, 0, E_REFERRAL))
+    snprintf(referral, sizeof referral, "%s", PQgetvalue(r, 0, E_REFERRAL));
+  PQclear(r);
+  snprintf(welcome_key, sizeof welcome_key, "welcome:%s", client_id);
+  snprintf(earn_key, sizeof earn_key, "earn:%s", treatment_id);
+  snprintf(reason, sizeof reason, "visit points (%s tier x%.2g%s)",
+           json_string_value(json_object_get(json_array_get(json_object_get(s, "tiers"), (size_t)tier), "name")),
+           multiplier, referral_boost ? ", referral boost" : "");
+  bool ok = (!new_member || award(c, practice_id, client_id, "welcome",
+                                  (long)json_integer_value(json_object_get(s, "welcome_bonus")), expires,
+                                  "welcome bonus", NULL, welcome_key, err)) &&
+            award(c, practice_id, client_id, "earn", points, expires, reason, treatment_id, earn_key, err);
+  if (ok && referral_boost) {
+    const char *rp[] = {practice_id, client_id};
+    ok = exec_ok(c, &REFERRAL_USED, 2, rp, err);
+  }
+  json_t *ref = json_object_get(s, "referral");
+  if (ok && referral[0]) { /* the referred client's first visit: their bonus; the referrer's boost starts */
+    char key[80], visits[12], mult[24];
+    snprintf(key, sizeof key, "referral:%s", referral);
+    snprintf(visits, sizeof visits, "%lld", json_integer_value(json_object_get(ref, "referrer_visits")));
+    snprintf(mult, sizeof mult, "%g", json_number_value(json_object_get(ref, "referrer_multiplier")));
+    const char *cp[] = {practice_id, referral, visits, mult};
+    ok = award(c, practice_id, client_id, "referral", (long)json_integer_value(json_object_get(ref, "referred_bonus")),
+               expires, "referred by a friend: first visit", treatment_id, key, err) &&
+         exec_ok(c, &CONVERT_REFERRAL, 4, cp, err);
+  }
+  json_t *ms = json_object_get(s, "milestones");
+  for (size_t i = 0; ok && i < json_array_size(ms); i++) {
+    json_t *m = json_array_get(ms, i);
+    if (json_integer_value(json_object_get(m, "visit")) != visit_no)
+      continue;
+    char days[12];
+    snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(m, "valid_days")));
+    const char *gp[] = {practice_id, client_id, str(m, "perk"), "milestone", treatment_id, days};
+    ok = exec_ok(c, &GRANT_PERK, 6, gp, err);
+  }
+  json_decref(s);
+  return ok && (debt == 0 || settle_debt(c, practice_id, client_id, err));
+}
+
+/* ------------------------------------------------------------------ refunds */
+
+typedef struct refund_ctx {
+  const char *practice_id, *treatment_id;
+  json_t **out;
+} refund_ctx;
+
+static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
+  refund_ctx *x = vctx;
+  db_tx_reset(x->out);
+  const char *p[] = {x->practice_id, x->treatment_id};
+  PGresult *r = db_exec(c, &REFUND_STATE, 2, p, err);
+  if (!r)
+    return false;
+  if (PQntuples(r) == 0) {
+    PQclear(r);
+    return FAIL_NOT_FOUND(err, "treatment");
+  }
+  char client[37];
+  snprintf(client, sizeof client, "%s", PQgetvalue(r, 0, 0));
+  bool already = PQgetvalue(r, 0, 1)[0] == 't';
+  PQclear(r);
+  if (already)
+    return cad_fail(err, 409, "conflict", NULL, "the treatment is already refunded");
+  long balance, debt;
+  if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !exec_ok(c, &REFUND, 2, p, err))
+    return false;
+  PGresult *t = db_exec(c, &TAKE_BACK, 2, p, err);
+  if (!t)
+    return false;
+  long given = atol(PQgetvalue(t, 0, 0)), left = atol(PQgetvalue(t, 0, 1));
+  PQclear(t);
+  char amount[24];
+  snprintf(amount, sizeof amount, "%ld", left);
+  const char *rp[] = {x->practice_id, client, amount, x->treatment_id};
+  if (left > 0 && !exec_ok(c, &REVERSE_LEFT, 4, rp, err))
+    return false;
+  /* Points of the visit already spent: taken from the client's other points, oldest first; the rest is owed. */
+  long spent = given - left, available = balance - left;
+  long take = spent < available ? spent : available, owed = spent - take;
+  if (take > 0 && !spend(c, x->practice_id, client, take, "reverse", "treatment refunded: points already spent",
+                         x->treatment_id, NULL, NULL, NULL, err))
+    return false;
+  snprintf(amount, sizeof amount, "%ld", owed);
+  const char *dp[] = {x->practice_id, client, amount};
+  if (owed > 0 && !exec_ok(c, &ADD_DEBT, 3, dp, err))
+    return false;
+  *x->out = json_pack("{s:s,s:s,s:I,s:I}", "treatment_id", x->treatment_id, "client_id", client, "points_reversed",
+                      (json_int_t)(left + take), "points_owed", (json_int_t)owed);
+  return true;
+}
+
+bool loyalty_refund(db_conn *c, const char *practice_id, const char *treatment_id, json_t **out, cad_error *err) {
+  if (!valid_uuid(treatment_id))
+    return FAIL_NOT_FOUND(err, "treatment");
+  refund_ctx x = {practice_id, treatment_id, out};
+  return db_tx(c, refund_tx, &x, err);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+static bool known_client(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, client_id};
+  bool found;
+  return db_exists(c, &CLIENT_EXISTS, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, "client"));
+}
+
+bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
+  if (!known_client(c, practice_id, client_id, err))
+    return false;
+  const char *p[] = {practice_id, client_id};
+  PGresult *r = db_exec(c, &SUMMARY, 2, p, err);
+  if (!r)
+    return false;
+  json_t *s = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+  loyalty_tier tiers[MAX_TIERS];
+  int ntiers = tiers_of(s, tiers), visits = atoi(PQgetvalue(r, 0, 3));
+  long spend_12m = atol(PQgetvalue(r, 0, 4)), balance = atol(PQgetvalue(r, 0, 1));
+  int tier = loyalty_tier_index(tiers, ntiers, visits, spend_12m);
+  json_t *tier_list = json_object_get(s, "tiers"), *next = json_null();
+  if (tier + 1 < ntiers)
+    next = json_pack("{s:O,s:i,s:I}", "name", json_object_get(json_array_get(tier_list, (size_t)tier + 1), "name"),
+                     "visits_needed", tiers[tier + 1].min_visits - visits > 0 ? tiers[tier + 1].min_visits - visits : 0,
+                     "spend_needed_cents",
+                     (json_int_t)(tiers[tier + 1].min_spend_cents > spend_12m ? tiers[tier + 1].min_spend_cents - spend_12m
+                                                                              : 0));
+  int ref_left = atoi(PQgetvalue(r, 0, 6));
+  json_t *multipliers = json_pack("{s:f}", "tier", tiers[tier].multiplier);
+  if (ref_left > 0)
+    json_object_set_new(multipliers, "referral",
+                        json_pack("{s:f,s:i}", "multiplier", atof(PQgetvalue(r, 0, 7)), "visits_left", ref_left));
+  json_t *cur = json_array_get(tier_list, (size_t)tier);
+  *out = json_pack("{s:s,s:I,s:I,s:I,s:{s:O,s:O},s:o,s:i,s:i,s:I,s:o,s:o,s:o}", "client_id", client_id, "balance",
+                   (json_int_t)balance, "value_cents",
+                   (json_int_t)(balance * json_integer_value(json_object_get(s, "point_value_cents"))), "points_owed",
+                   (json_int_t)atol(PQgetvalue(r, 0, 2)), "tier", "name", json_object_get(cur, "name"), "benefits",
+                   json_object_get(cur, "benefits") ? json_object_get(cur, "benefits") : json_null(), "next_tier",
+                   next, "visits_12_months", visits, "visits_total", atoi(PQgetvalue(r, 0, 5)), "spend_12_months_cents",
+                   (json_int_t)spend_12m, "multipliers", multipliers, "perks",
+                   json_loads(PQgetvalue(r, 0, 8), 0, NULL), "next_expiry",
+                   PQgetisnull(r, 0, 9) ? json_null() : json_string(PQgetvalue(r, 0, 9)));
+  json_decref(s);
+  PQclear(r);
+  return true;
+}
+
+bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client_id, const char *cursor, int limit,
+                         json_t **out, cad_error *err) {
+  if (!known_client(c, practice_id, client_id, err))
+    return false;
+  char *end = NULL;
+  if (cursor && (strtoll(cursor, &end, 10) <= 0 || *end))
+    return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not one this endpoint gave");
+  char lim[12];
+  snprintf(lim, sizeof lim, "%d", limit);
+  const char *p[] = {practice_id, client_id, cursor, lim};
+  PGresult *r = db_exec(c, &LEDGER, 4, p, err);
+  if (!r)
+    return false;
+  bool more = atoi(PQgetvalue(r, 0, 2)) == limit;
+  *out = json_pack("{s:o,s:o}", "data", json_loads(PQgetvalue(r, 0, 0), 0, NULL), "next_cursor",
+                   more ? json_string(PQgetvalue(r, 0, 1)) : json_null());
+  PQclear(r);
+  return true;
+}
+
+/* --------------------------------------------------------- spending points */
+
+typedef struct spend_ctx {
+  const char *practice_id, *client_id;
+  json_t *body, **out;
+} spend_ctx;
+
+static bool entry_json(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  const char *p[] = {practice_id, id};
+  return db_one_json(db_exec(c, &ENTRY, 2, p, err), "ledger entry", out, err);
+}
+
+static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
+  spend_ctx *x = vctx;
+  db_tx_reset(x->out);
+  long balance, debt;
+  if (!lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
+    return false;
+  const char *ep[] = {x->client_id};
+  if (!exec_ok(c, &EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
+                                                                 err))
+    return false; /* what expired today is not spendable */
+  json_t *s;
+  if (!loyalty_program_get(c, x->practice_id, &s, err))
+    return false;
+  int value = (int)json_integer_value(json_object_get(s, "point_value_cents"));
+  int cap_pct = (int)json_integer_value(json_object_get(s, "redemption_cap_percent"));
+  json_decref(s);
+  long ticket = (long)json_integer_value(json_object_get(x->body, "ticket_cents"));
+  json_t *amount = json_object_get(x->body, "amount_cents");
+  long points = amount ? (long)((json_integer_value(amount) + value - 1) / value)
+                       : (long)json_integer_value(json_object_get(x->body, "points"));
+  long cap = loyalty_redeem_cap_points(ticket, cap_pct, value);
+  const char *field = amount ? "amount_cents" : "points";
+  if (points > cap)
+    return cad_fail(err, 422, "over_redemption_cap", field,
+                    "at most %ld points ($%ld.%02ld, %d%% of the ticket) may be redeemed on this visit", cap,
+                    cap * value / 100, cap * value % 100, cap_pct);
+  if (points > balance)
+    return cad_fail(err, 409, "insufficient_points", field, "the balance is %ld points", balance);
+  char ticket_s[24], id[24];
+  snprintf(ticket_s, sizeof ticket_s, "%ld", ticket);
+  return spend(c, x->practice_id, x->client_id, points, "redeem", "redeemed at checkout",
+               str(x->body, "treatment_id"), ticket_s, NULL, id, err) &&
+         entry_json(c, x->practice_id, id, x->out, err);
+}
+
+bool loyalty_redeem(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
+                    cad_error *err) {
+  json_t *pts = json_object_get(body, "points"), *amt = json_object_get(body, "amount_cents");
+  if (!pts == !amt)
+    return FAIL_VALUE(err, "points", "give either 'points' or 'amount_cents'");
+  if ((pts && json_integer_value(pts) < 1) || (amt && json_integer_value(amt) < 1))
+    return FAIL_VALUE(err, pts ? "points" : "amount_cents", "'%s' must be at least 1", pts ? "points" : "amount_cents");
+  if (json_integer_value(json_object_get(body, "ticket_cents")) < 1)
+    return FAIL_VALUE(err, "ticket_cents", "'ticket_cents' (the visit's total) must be at least 1");
+  const char *t = str(body, "treatment_id");
+  if (t && !valid_uuid(t))
+    return FAIL_VALUE(err, "treatment_id", "'treatment_id' is not a treatment of this practice");
+  if (!known_client(c, practice_id, client_id, err))
+    return false;
+  spend_ctx x = {practice_id, client_id, body, out};
+  return db_tx(c, redeem_tx, &x, err);
+}
+
+static bool adjust_tx(db_conn *c, void *vctx, cad_error *err) {
+  spend_ctx *x = vctx;
+  db_tx_reset(x->out);
+  long balance, debt;
+  if (!lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
+    return false;
+  long points = (long)json_integer_value(json_object_get(x->body, "points"));
+  char reason[600];
+  snprintf(reason, sizeof reason, "adjusted by staff: %s", str(x->body, "reason"));
+  if (points < 0 && -points > balance)
+    return cad_fail(err, 409, "insufficient_points", "points", "the balance is %ld points", balance);
+  if (points < 0) {
+    char id[24];
+    return spend(c, x->practice_id, x->client_id, -points, "adjust", reason, NULL, NULL, NULL, id, err) &&
+           entry_json(c, x->practice_id, id, x->out, err);
+  }
+  json_t *s;
+  if (!loyalty_program_get(c, x->practice_id, &s, err))
+    return false;
+  char pts[24], months[12];
+  snprintf(pts, sizeof pts, "%ld", points);
+  snprintf(months, sizeof months, "%lld", json_integer_value(json_object_get(s, "expiry_months")));
+  json_decref(s);
+  const char *ap[] = {x->practice_id, x->client_id, pts, months, reason};
+  PGresult *r = db_exec(c, &ADJUST_AWARD, 5, ap, err);
+  if (!r)
+    return false;
+  char id[24];
+  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return (debt == 0 || settle_debt(c, x->practice_id, x->client_id, err)) &&
+         entry_json(c, x->practice_id, id, x->out, err);
+}
+
+bool loyalty_adjust(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
+                    cad_error *err) {
+  long long points = json_integer_value(json_object_get(body, "points"));
+  if (points == 0 || points > 1000000 || points < -1000000)
+    return FAIL_VALUE(err, "points", "'points' must be a non-zero number of points (negative takes away)");
+  const char *why = str(body, "reason");
+  if (!why || !*why)
+    return FAIL_VALUE(err, "reason", "'reason' is required: the ledger records why");
+  if (!known_client(c, practice_id, client_id, err))
+    return false;
+  spend_ctx x = {practice_id, client_id, body, out};
+  return db_tx(c, adjust_tx, &x, err);
+}
+
+/* ---------------------------------------------------- perks and referrals */
+
+bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id, const char *perk_id, json_t **out,
+                      cad_error *err) {
+  if (!valid_uuid(client_id) || !valid_uuid(perk_id))
+    return FAIL_NOT_FOUND(err, "perk");
+  const char *p[] = {practice_id, client_id, perk_id};
+  PGresult *r = db_exec(c, &USE_PERK, 3, p, err);
+  if (!r)
+    return false;
+  if (PQntuples(r) == 1) {
+    *out = db_json(r, 0, 0);
+    PQclear(r);
+    return true;
+  }
+  PQclear(r);
+  PGresult *st = db_exec(c, &PERK_STATE, 3, p, err);
+  if (!st)
+    return false;
+  bool found = PQntuples(st) == 1, used = found && PQgetvalue(st, 0, 0)[0] == 't';
+  PQclear(st);
+  if (!found)
+    return FAIL_NOT_FOUND(err, "perk");
+  return cad_fail(err, 409, "conflict", NULL, used ? "the perk is already used" : "the perk has expired");
+}
+
+bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
+  const char *referrer = str(body, "referrer_id"), *referred = str(body, "referred_id");
+  if (!known_client(c, practice_id, referrer, err))
+    return cad_fail(err, 422, "invalid_value", "referrer_id", "'referrer_id' is not a client of this practice");
+  if (!known_client(c, practice_id, referred, err))
+    return cad_fail(err, 422, "invalid_value", "referred_id", "'referred_id' is not a client of this practice");
+  if (strcmp(referrer, referred) == 0)
+    return FAIL_VALUE(err, "referred_id", "a client cannot refer themselves");
+  const char *fp[] = {practice_id, referred};
+  bool visited;
+  if (!db_exists(c, &FIRST_VISIT_DONE, 2, fp, &visited, err))
+    return false;
+  if (visited)
+    return FAIL_VALUE(err, "referred_id", "the referred client has already visited: a referral brings a new client");
+  const char *p[] = {practice_id, referrer, referred};
+  PGresult *r = db_exec(c, &REFER, 3, p, err);
+  if (!r)
+    return strcmp(db_sqlstate(c), "23505") == 0
+               ? cad_fail(err, 409, "conflict", "referred_id", "this client already has a referrer")
+               : false;
+  return db_one_json(r, "referral", out, err);
+}
+
+/* ------------------------------------------------------------- calculator */
+
+static bool whole(const char *v, const char *name, long min, long max, long *out, cad_error *err) {
+  char *end;
+  long n = v ? strtol(v, &end, 10) : -1;
+  if (!v || !*v || *end || n < min || n > max)
+    return cad_fail(err, 400, "invalid_query", name, "'%s' must be an integer from %ld to %ld", name, min, max);
+  *out = n;
+  return true;
+}
+
+bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_s, const char *ticket_s,
+                        const char *tier_name, json_t **out, cad_error *err) {
+  long visits, ticket;
+  if (!whole(visits_s, "visits_per_year", 1, 52, &visits, err) ||
+      !whole(ticket_s, "average_ticket_cents", 100, 10000000, &ticket, err))
+    return false;
+  json_t *s;
+  if (!loyalty_program_get(c, practice_id, &s, err))
+    return false;
+  loyalty_tier tiers[MAX_TIERS];
+  int ntiers = tiers_of(s, tiers), tier = -1;
+  json_t *list = json_object_get(s, "tiers");
+  for (int i = 0; tier_name && i < ntiers; i++)
+    if (strcmp(json_string_value(json_object_get(json_array_get(list, (size_t)i), "name")), tier_name) == 0)
+      tier = i;
+  if (tier_name && tier < 0) {
+    json_decref(s);
+    return cad_fail(err, 400, "invalid_query", "tier", "'tier' is not a tier of this program");
+  }
+  if (tier < 0) /* the tier such a member reaches */
+    tier = loyalty_tier_index(tiers, ntiers, (int)visits, visits * ticket);
+  int value = (int)json_integer_value(json_object_get(s, "point_value_cents"));
+  loyalty_year y = loyalty_calculate((int)visits, ticket, json_number_value(json_object_get(s, "earn_per_dollar")),
+                                     tiers[tier].multiplier, value);
+  *out = json_pack("{s:i,s:I,s:O,s:I,s:I,s:f,s:f,s:b}", "visits_per_year", (int)visits, "average_ticket_cents",
+                   (json_int_t)ticket, "tier", json_object_get(json_array_get(list, (size_t)tier), "name"),
+                   "points_per_year", (json_int_t)y.points, "value_cents_per_year", (json_int_t)y.value_cents,
+                   "percent_back", round(y.percent_back * 100) / 100, "program_cost_share_percent",
+                   round(y.cost_share * 100) / 100, "within_target", y.cost_share >= 5 && y.cost_share <= 8);
+  json_decref(s);
+  return true;
+}
+
+int loyalty_expire_due(db_conn *c, cad_error *err) {
+  PGresult *r = db_exec(c, &EXPIRE_ALL, 0, NULL, err);
+  if (!r)
+    return -1;
+  int n = atoi(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return n;
+}
