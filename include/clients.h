@@ -29,6 +29,8 @@ bool clients_insert(db_conn *conn, const char *practice_id, json_t *body, char i
 bool clients_find_external(db_conn *conn, const char *practice_id, const char *system, const char *external_id,
                            char id[37], bool *found, cad_error *err);
 
+/* 404 "client" unless id is a client of practice_id. */
+bool clients_require(db_conn *conn, const char *practice_id, const char *id, cad_error *err);
 /* Reads one client of practice_id; 404 when not there. */
 bool clients_get(db_conn *conn, const char *practice_id, const char *id, json_t **out, cad_error *err);
 

@@ -15,8 +15,9 @@
 #include "metrics.h"
 #include "providers.h"
 
-/* Waits, if needed, until sender may send one more message (the per-sender rate limit). */
-typedef void (*delivery_throttle)(void *ctx, const char *sender);
+/* Takes the right for sender to send one more message (the per-sender rate limit): waiting for it
+ * when wait is set, otherwise returning false when it is not there yet. */
+typedef bool (*delivery_throttle)(void *ctx, const char *sender, bool wait);
 
 typedef struct delivery_worker {
   const dispatch_config *cfg;

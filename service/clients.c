@@ -35,6 +35,7 @@ static const db_stmt PATCH = {
     "  away_periods = coalesce(j->'away_periods', c.away_periods), updated_at = clock_timestamp() "
     "FROM (SELECT $3::jsonb AS j) s WHERE c.practice_id = $1 AND c.id = $2 RETURNING c.id"};
 
+static const db_stmt EXISTS = {"clients_exists", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
 static const db_stmt GET = {
     "client_get", "SELECT client_json(c) FROM clients c WHERE c.practice_id = $1 AND c.id = $2"};
 static const db_stmt CLEAR_EXTERNAL = {
@@ -290,4 +291,12 @@ bool clients_list(db_conn *c, const char *practice_id, const client_query *q, js
     return false;
   *out = paging_page(r, q->limit);
   return true;
+}
+
+bool clients_require(db_conn *c, const char *practice_id, const char *id, cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, id};
+  bool found;
+  return db_exists(c, &EXISTS, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, "client"));
 }

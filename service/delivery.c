@@ -122,7 +122,8 @@ static const db_stmt QUEUE_MESSAGE = {
 static const db_stmt NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
 static const db_stmt LAPSE_CLIENT = {
     "dl_lapse_client",
-    "UPDATE clients SET lapsed_at = coalesce(lapsed_at, now()) WHERE practice_id = $1 AND id = $2"};
+    "UPDATE clients SET lapsed_at = coalesce(lapsed_at, now()), last_lapsed_at = coalesce(lapsed_at, now()) "
+    "WHERE practice_id = $1 AND id = $2"};
 static const db_stmt NURTURE_SEQUENCE = {
     "dl_nurture_sequence",
     "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
@@ -543,7 +544,6 @@ enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS,
 static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int from, int n, cad_error *err) {
   pg_array practices = {0}, ids = {0};
   for (int i = from; i < from + n; i++) {
-    w->throttle(w->throttle_ctx, db_value(claim, i, K_FROM) ? db_value(claim, i, K_FROM) : "");
     array_add(&practices, PQgetvalue(claim, i, K_PRACTICE));
     array_add(&ids, PQgetvalue(claim, i, K_ID));
   }
@@ -622,12 +622,20 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   PGresult *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
   if (!claim)
     return -1;
-  int n = PQntuples(claim), done = 0, window = w->cfg->concurrency;
+  int n = PQntuples(claim), done = 0;
   bool ok = true;
-  for (; ok && done < n && !atomic_load(w->stopping); done += window) {
-    if (window > n - done)
-      window = n - done;
+  while (ok && done < n && !atomic_load(w->stopping)) {
+    /* A window holds the messages whose senders may send now: the first waits for its turn, the
+     * others join only if their sender's rate allows them at once, so a window never bursts past it. */
+    int window = 0;
+    do {
+      const char *sender = db_value(claim, done + window, K_FROM) ? db_value(claim, done + window, K_FROM) : "";
+      if (!w->throttle(w->throttle_ctx, sender, window == 0))
+        break;
+      window++;
+    } while (window < w->cfg->concurrency && done + window < n);
     ok = send_window(c, w, claim, done, window, err);
+    done += window;
   }
   /* Stopping (or an error): give back what was claimed but not yet sent. */
   for (int i = done; i < n; i++) {

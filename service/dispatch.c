@@ -71,7 +71,7 @@ static void sleep_until_woken(dispatch *d, double seconds, unsigned long seen) {
   pthread_mutex_unlock(&d->lock);
 }
 
-static void throttle(void *ctx, const char *sender) {
+static bool throttle(void *ctx, const char *sender, bool wait_for_it) {
   dispatch *d = ctx;
   for (;;) {
     double wait = 0;
@@ -86,8 +86,8 @@ static void throttle(void *ctx, const char *sender) {
     }
     bool ok = !s || sendtime_take(&s->bucket, now_s(), d->cfg.rate_per_sender, d->cfg.rate_per_sender, &wait);
     pthread_mutex_unlock(&d->lock);
-    if (ok)
-      return;
+    if (ok || !wait_for_it)
+      return ok;
     usleep((useconds_t)(wait * 1e6) + 1000);
   }
 }

@@ -13,6 +13,7 @@
 #include "csv.h"
 #include "log.h"
 #include "loyalty.h"
+#include "memberships.h"
 #include "mem.h"
 #include "pms.h"
 #include "pms_vendors.h"
@@ -566,16 +567,17 @@ static struct {
   time_t last_expiry;
 } importer = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
-/* The thread's other periodic duty: loyalty points past their date expire (oldest first). */
+/* The thread's other periodic duty: loyalty points past their date expire (oldest first), and
+ * memberships bank their monthly credit, get their quarterly perk and lose credit past rollover. */
 static void expire_points(db_conn *c) {
   time_t now = time(NULL);
   if (now - importer.last_expiry < importer.expiry_interval_s)
     return;
   importer.last_expiry = now;
   cad_error err;
-  int n = loyalty_expire_due(c, &err);
-  if (n > 0)
-    log_json("info", "loyalty points expired", json_pack("{s:i}", "awards", n));
+  int n = loyalty_expire_due(c, &err), months = memberships_monthly_due(c, &err);
+  if (n > 0 || months > 0)
+    log_json("info", "loyalty upkeep", json_pack("{s:i,s:i}", "awards_expired", n, "membership_months_banked", months));
 }
 
 static void *importer_main(void *arg) {

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "loyalty_math.h"
+#include "memberships.h"
 #include "paging.h"
+#include "clients.h"
 #include "validate.h"
 
 enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
@@ -20,7 +22,6 @@ static const db_stmt PUT = {
     "INSERT INTO loyalty_programs (practice_id, settings) VALUES ($1, $2::jsonb) "
     "ON CONFLICT (practice_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = clock_timestamp() "
     "RETURNING settings"};
-static const db_stmt CLIENT_EXISTS = {"loy_client", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
 /* Locks the account (made if new) so spends of one client happen one at a time. */
 static const db_stmt LOCK_ACCOUNT = {
     "loy_lock",
@@ -30,7 +31,7 @@ static const db_stmt LOCK_ACCOUNT = {
 /* Everything a visit's points depend on, as of the visit. */
 static const db_stmt EARN_CONTEXT = {
     "loy_earn_context",
-    "WITH tr AS (SELECT performed_at FROM treatments WHERE practice_id = $1 AND id = $3), "
+    "WITH tr AS (SELECT performed_at, behaviours FROM treatments WHERE practice_id = $1 AND id = $3), "
     "  s AS (SELECT loyalty_settings($1) AS v), "
     "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
     "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
@@ -51,10 +52,18 @@ static const db_stmt EARN_CONTEXT = {
     "  (SELECT r.id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 AND r.converted_at IS NULL), "
     "  (SELECT r.referrer_id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 "
     "     AND r.converted_at IS NULL), "
-    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text "
+    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text, "
+    "  (SELECT coalesce(exp(sum(ln((s.v->'behaviour_multipliers'->>b)::numeric))), 1) FROM unnest(tr.behaviours) b), "
+    "  (SELECT c.last_lapsed_at::text FROM clients c WHERE c.practice_id = $1 AND c.id = $2 "
+    "     AND c.last_lapsed_at > coalesce((SELECT max(o.performed_at) FROM treatments o WHERE o.practice_id = $1 "
+    "       AND o.client_id = $2 AND o.id <> $3 AND o.refunded_at IS NULL AND o.performed_at < tr.performed_at), "
+    "       '-infinity') "
+    "     AND NOT EXISTS (SELECT 1 FROM reactivations x WHERE x.practice_id = $1 AND x.client_id = $2 "
+    "       AND x.lapsed_at = c.last_lapsed_at)), "
+    "  tr.performed_at::text "
     "FROM tr, s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
 enum { E_SETTINGS, E_ELIGIBLE, E_FLAT, E_VISITS_12M, E_SPEND_12M, E_VISIT_NO, E_REF_LEFT, E_REF_MULT, E_EARNED_YEAR,
-       E_REFERRAL, E_REFERRER, E_EXPIRES };
+       E_REFERRAL, E_REFERRER, E_EXPIRES, E_BEHAVIOURS, E_LAPSED_AT, E_PERFORMED };
 /* An award: points that can be spent until they expire. */
 static const db_stmt AWARD = {
     "loy_award",
@@ -87,6 +96,10 @@ static const db_stmt GRANT_PERK = {
     "loy_perk",
     "INSERT INTO perks (practice_id, client_id, name, source, treatment_id, expires_at) "
     "VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6::int * interval '1 day')"};
+static const db_stmt REACTIVATION = {
+    "loy_reactivation",
+    "INSERT INTO reactivations (practice_id, treatment_id, client_id, lapsed_at, returned_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
 static const db_stmt REFUND = {
     "loy_refund",
     "UPDATE treatments SET refunded_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
@@ -253,8 +266,11 @@ static bool valid_milestones(json_t *ms, cad_error *err) {
 
 static bool valid_program(json_t *b, cad_error *err) {
   static const char *const keys[] = {"point_value_cents", "earn_per_dollar", "flat_points", "yearly_cap_points",
-                                     "welcome_bonus", "milestones", "tiers", "referral", "redemption_cap_percent",
-                                     "expiry_months", NULL};
+                                     "welcome_bonus", "milestones", "tiers", "referral", "behaviour_multipliers",
+                                     "welcome_back", "redemption_cap_percent", "expiry_months", NULL};
+  static const char *const behaviour_keys[] = {"prebooked", "baseline_photos", "online_evaluation", "safety_check",
+                                               NULL};
+  static const char *const back_keys[] = {"perk", "valid_days", NULL};
   static const char *const referral_keys[] = {"referred_bonus", "referrer_multiplier", "referrer_visits", NULL};
   if (!only_keys(b, keys, "", err) || !num_in(b, "point_value_cents", "", 1, 10000, true, err) ||
       !num_in(b, "earn_per_dollar", "", 0, 100, false, err) || !num_in(b, "welcome_bonus", "", 0, 100000, true, err) ||
@@ -271,6 +287,20 @@ static bool valid_program(json_t *b, cad_error *err) {
     return FAIL_VALUE(err, "flat_points", "'flat_points' must map treatment types to points");
   json_object_foreach(flat, k, v) if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100000)
       return FAIL_VALUE(err, "flat_points", "'flat_points.%s' must be points from 0 to 100000", k);
+  json_t *beh = json_object_get(b, "behaviour_multipliers");
+  if (!json_is_object(beh) || !only_keys(beh, behaviour_keys, "behaviour_multipliers.", err))
+    return json_is_object(beh) ? false
+                               : FAIL_VALUE(err, "behaviour_multipliers", "'behaviour_multipliers' must be an object");
+  json_object_foreach(beh, k, v) if (!num_in(beh, k, "behaviour_multipliers.", 1, 10, false, err)) return false;
+  json_t *back = json_object_get(b, "welcome_back");
+  if (!json_is_null(back)) {
+    if (!json_is_object(back) || !only_keys(back, back_keys, "welcome_back.", err) ||
+        !num_in(back, "valid_days", "welcome_back.", 1, 3660, true, err))
+      return json_is_object(back) ? false : FAIL_VALUE(err, "welcome_back", "'welcome_back' must be {perk, valid_days} or null");
+    const char *perk = str(back, "perk");
+    if (!perk || !*perk || strlen(perk) > 200)
+      return fail_at(err, "welcome_back.", "perk", "must be 1-200 characters");
+  }
   json_t *ref = json_object_get(b, "referral");
   if (!json_is_object(ref))
     return FAIL_VALUE(err, "referral", "'referral' must be {referred_bonus, referrer_multiplier, referrer_visits}");
@@ -299,14 +329,7 @@ bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json
     return false;
   json_t *full = json_loads(PQgetvalue(d, 0, 0), 0, NULL);
   PQclear(d);
-  if (!only_keys(body, (const char *const[]){"point_value_cents", "earn_per_dollar", "flat_points",
-                                             "yearly_cap_points", "welcome_bonus", "milestones", "tiers", "referral",
-                                             "redemption_cap_percent", "expiry_months", NULL},
-                 "", err)) {
-    json_decref(full);
-    return false;
-  }
-  json_object_update(full, body);
+  json_object_update(full, body); /* valid_program refuses unknown fields */
   bool ok = valid_program(full, err);
   if (ok) {
     char *text = json_dumps(full, JSON_COMPACT);
@@ -405,23 +428,28 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
   int tier = loyalty_tier_index(tiers, ntiers, atoi(PQgetvalue(r, 0, E_VISITS_12M)),
                                 atol(PQgetvalue(r, 0, E_SPEND_12M)));
   bool referral_boost = atoi(PQgetvalue(r, 0, E_REF_LEFT)) > 0;
-  double multiplier = tiers[tier].multiplier * (referral_boost ? atof(PQgetvalue(r, 0, E_REF_MULT)) : 1.0);
+  double behaviours = atof(PQgetvalue(r, 0, E_BEHAVIOURS));
+  double multiplier = tiers[tier].multiplier * (referral_boost ? atof(PQgetvalue(r, 0, E_REF_MULT)) : 1.0) *
+                      (behaviours > 1 ? behaviours : 1.0);
   json_t *cap = json_object_get(s, "yearly_cap_points");
   long points = loyalty_earn_points(atol(PQgetvalue(r, 0, E_ELIGIBLE)),
                                     json_number_value(json_object_get(s, "earn_per_dollar")), multiplier,
                                     atol(PQgetvalue(r, 0, E_FLAT)), atol(PQgetvalue(r, 0, E_EARNED_YEAR)),
                                     json_is_integer(cap) ? (long)json_integer_value(cap) : -1);
   int visit_no = atoi(PQgetvalue(r, 0, E_VISIT_NO));
-  char expires[64], referral[37] = "", welcome_key[80], earn_key[80], reason[160];
+  char expires[64], referral[37] = "", welcome_key[80], earn_key[80], reason[160], lapsed[64] = "", performed[64];
   snprintf(expires, sizeof expires, "%s", PQgetvalue(r, 0, E_EXPIRES));
+  snprintf(performed, sizeof performed, "%s", PQgetvalue(r, 0, E_PERFORMED));
+  if (!PQgetisnull(r, 0, E_LAPSED_AT))
+    snprintf(lapsed, sizeof lapsed, "%s", PQgetvalue(r, 0, E_LAPSED_AT));
   if (!PQgetisnull(r, 0, E_REFERRAL))
     snprintf(referral, sizeof referral, "%s", PQgetvalue(r, 0, E_REFERRAL));
   PQclear(r);
   snprintf(welcome_key, sizeof welcome_key, "welcome:%s", client_id);
   snprintf(earn_key, sizeof earn_key, "earn:%s", treatment_id);
-  snprintf(reason, sizeof reason, "visit points (%s tier x%.2g%s)",
+  snprintf(reason, sizeof reason, "visit points (%s tier, x%.4g in all%s%s)",
            json_string_value(json_object_get(json_array_get(json_object_get(s, "tiers"), (size_t)tier), "name")),
-           multiplier, referral_boost ? ", referral boost" : "");
+           multiplier, referral_boost ? ", referral boost" : "", behaviours > 1 ? ", behaviour bonus" : "");
   bool ok = (!new_member || award(c, practice_id, client_id, "welcome",
                                   (long)json_integer_value(json_object_get(s, "welcome_bonus")), expires,
                                   "welcome bonus", NULL, welcome_key, err)) &&
@@ -450,6 +478,17 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(m, "valid_days")));
     const char *gp[] = {practice_id, client_id, str(m, "perk"), "milestone", treatment_id, days};
     ok = exec_ok(c, &GRANT_PERK, 6, gp, err);
+  }
+  json_t *back = json_object_get(s, "welcome_back");
+  if (ok && lapsed[0]) { /* a lapsed client's return: a reactivation, and the welcome-back perk */
+    const char *rp[] = {practice_id, treatment_id, client_id, lapsed, performed};
+    ok = exec_ok(c, &REACTIVATION, 5, rp, err);
+    if (ok && json_is_object(back)) {
+      char days[12];
+      snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(back, "valid_days")));
+      const char *gp[] = {practice_id, client_id, str(back, "perk"), "welcome_back", treatment_id, days};
+      ok = exec_ok(c, &GRANT_PERK, 6, gp, err);
+    }
   }
   json_decref(s);
   return ok && (debt == 0 || settle_debt(c, practice_id, client_id, err));
@@ -516,16 +555,8 @@ bool loyalty_refund(db_conn *c, const char *practice_id, const char *treatment_i
 
 /* ------------------------------------------------------------------ reading */
 
-static bool known_client(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
-  if (!valid_uuid(client_id))
-    return FAIL_NOT_FOUND(err, "client");
-  const char *p[] = {practice_id, client_id};
-  bool found;
-  return db_exists(c, &CLIENT_EXISTS, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, "client"));
-}
-
 bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
-  if (!known_client(c, practice_id, client_id, err))
+  if (!clients_require(c, practice_id, client_id, err))
     return false;
   const char *p[] = {practice_id, client_id};
   PGresult *r = db_exec(c, &SUMMARY, 2, p, err);
@@ -548,7 +579,15 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
   if (ref_left > 0)
     json_object_set_new(multipliers, "referral",
                         json_pack("{s:f,s:i}", "multiplier", atof(PQgetvalue(r, 0, 7)), "visits_left", ref_left));
-  json_t *cur = json_array_get(tier_list, (size_t)tier);
+  json_t *cur = json_array_get(tier_list, (size_t)tier), *membership = NULL;
+  bool offer = false;
+  if (!memberships_of_client(c, practice_id, client_id, &membership, &offer, err)) {
+    json_decref(multipliers);
+    json_decref(next);
+    json_decref(s);
+    PQclear(r);
+    return false;
+  }
   *out = json_pack("{s:s,s:I,s:I,s:I,s:{s:O,s:O},s:o,s:i,s:i,s:I,s:o,s:o,s:o}", "client_id", client_id, "balance",
                    (json_int_t)balance, "value_cents",
                    (json_int_t)(balance * json_integer_value(json_object_get(s, "point_value_cents"))), "points_owed",
@@ -558,6 +597,8 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
                    (json_int_t)spend_12m, "multipliers", multipliers, "perks",
                    json_loads(PQgetvalue(r, 0, 8), 0, NULL), "next_expiry",
                    PQgetisnull(r, 0, 9) ? json_null() : json_string(PQgetvalue(r, 0, 9)));
+  json_object_set_new(*out, "membership", membership);
+  json_object_set_new(*out, "membership_offer", json_boolean(offer));
   json_decref(s);
   PQclear(r);
   return true;
@@ -565,7 +606,7 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
 
 bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client_id, const char *cursor, int limit,
                          json_t **out, cad_error *err) {
-  if (!known_client(c, practice_id, client_id, err))
+  if (!clients_require(c, practice_id, client_id, err))
     return false;
   char *end = NULL;
   if (cursor && (strtoll(cursor, &end, 10) <= 0 || *end))
@@ -642,7 +683,7 @@ bool loyalty_redeem(db_conn *c, const char *practice_id, const char *client_id, 
   const char *t = str(body, "treatment_id");
   if (t && !valid_uuid(t))
     return FAIL_VALUE(err, "treatment_id", "'treatment_id' is not a treatment of this practice");
-  if (!known_client(c, practice_id, client_id, err))
+  if (!clients_require(c, practice_id, client_id, err))
     return false;
   spend_ctx x = {practice_id, client_id, body, out};
   return db_tx(c, redeem_tx, &x, err);
@@ -690,7 +731,7 @@ bool loyalty_adjust(db_conn *c, const char *practice_id, const char *client_id, 
   const char *why = str(body, "reason");
   if (!why || !*why)
     return FAIL_VALUE(err, "reason", "'reason' is required: the ledger records why");
-  if (!known_client(c, practice_id, client_id, err))
+  if (!clients_require(c, practice_id, client_id, err))
     return false;
   spend_ctx x = {practice_id, client_id, body, out};
   return db_tx(c, adjust_tx, &x, err);
@@ -724,9 +765,9 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
 
 bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   const char *referrer = str(body, "referrer_id"), *referred = str(body, "referred_id");
-  if (!known_client(c, practice_id, referrer, err))
+  if (!clients_require(c, practice_id, referrer, err))
     return cad_fail(err, 422, "invalid_value", "referrer_id", "'referrer_id' is not a client of this practice");
-  if (!known_client(c, practice_id, referred, err))
+  if (!clients_require(c, practice_id, referred, err))
     return cad_fail(err, 422, "invalid_value", "referred_id", "'referred_id' is not a client of this practice");
   if (strcmp(referrer, referred) == 0)
     return FAIL_VALUE(err, "referred_id", "a client cannot refer themselves");

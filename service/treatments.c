@@ -41,7 +41,8 @@ static const db_stmt RESOLVE_TYPE = {
 static const db_stmt INSERT = {
     "treat_insert",
     "INSERT INTO treatments(practice_id, client_id, injector_id, performed_at, source, external_id, "
-    "  request_hash, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "  request_hash, notes, behaviours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "  coalesce(ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), '{}')) "
     "ON CONFLICT (practice_id, source, external_id) DO NOTHING RETURNING id"};
 static const db_stmt INSERT_ITEM = {
     "treat_insert_item",
@@ -120,6 +121,26 @@ static bool validate_item(json_t *item, size_t i, cad_error *err) {
   return true;
 }
 
+/* The loyalty behaviours a visit can carry: each earns the program's multiplier. */
+static bool valid_behaviours(json_t *list, cad_error *err) {
+  static const char *const known[] = {"prebooked", "baseline_photos", "online_evaluation", "safety_check"};
+  for (size_t i = 0; i < json_array_size(list); i++) {
+    const char *v = json_string_value(json_array_get(list, i));
+    bool ok = false;
+    for (size_t k = 0; v && k < sizeof known / sizeof known[0]; k++)
+      ok = ok || strcmp(v, known[k]) == 0;
+    for (size_t k = 0; ok && k < i; k++)
+      ok = strcmp(v, json_string_value(json_array_get(list, k))) != 0;
+    if (!ok) {
+      char field[48];
+      snprintf(field, sizeof field, "behaviours[%zu]", i);
+      return FAIL_VALUE(err, field, "'%s' must be one of prebooked, baseline_photos, online_evaluation, "
+                                    "safety_check, once each", field);
+    }
+  }
+  return true;
+}
+
 bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err) {
   /* Shape first, here rather than in a handler: PMS events record treatments too. */
   json_field spec[] = {{"client_id", JS_STRING, 0, 40, NULL, NULL},
@@ -129,9 +150,10 @@ bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err) {
                        {"source", JS_STRING, 0, 40, NULL, NULL},
                        {"external_id", JS_STRING, JS_NULLABLE, 100, NULL, NULL},
                        {"notes", JS_STRING, JS_NULLABLE, 2000, NULL, NULL},
+                       {"behaviours", JS_ARRAY, 0, 0, NULL, NULL},
                        {"items", JS_ARRAY, JS_REQUIRED, 0, NULL, NULL},
                        {NULL, 0, 0, 0, NULL, NULL}};
-  if (!jsonspec_parse(body, spec, NULL, err))
+  if (!jsonspec_parse(body, spec, NULL, err) || !valid_behaviours(json_object_get(body, "behaviours"), err))
     return false;
   const char *v;
   json_t *client = json_object_get(body, "client");
@@ -343,9 +365,12 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   resolved_types types = {.n = 0};
   bool ok = resolve_types(c, x->practice_id, json_object_get(b, "items"), &types, err);
   if (ok) {
+    json_t *behaviours = json_object_get(b, "behaviours");
+    char *behaviours_text = behaviours ? json_dumps(behaviours, JSON_COMPACT) : NULL;
     const char *ip[] = {x->practice_id, client_id, injector, performed_at, source, external_id, x->hash,
-                        str(b, "notes")};
-    PGresult *r = db_exec(c, &INSERT, 8, ip, err);
+                        str(b, "notes"), behaviours_text};
+    PGresult *r = db_exec(c, &INSERT, 9, ip, err);
+    free(behaviours_text);
     ok = r != NULL;
     bool raced = ok && PQntuples(r) == 0; /* another request recorded the same external id meanwhile */
     if (ok && !raced)

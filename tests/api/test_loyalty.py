@@ -295,6 +295,96 @@ def the_program_is_validated_applies_to_later_visits_and_drives_the_calculator()
 
 
 @test
+def behaviour_bonuses_multiply_and_a_lapsed_client_is_welcomed_back():
+    import test_dispatch
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = member(s, p)
+        visit(s, p, c, days_ago=200)
+        day = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=150)).isoformat()
+        r = s.request("POST", "/v1/treatments", {"client_id": c, "performed_at": day, "behaviours": ["prebooked", "x"],
+                                                 "items": [{"type": "botox", "price_cents": 30000}]}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (422, "behaviours[1]"))
+        r = s.request("POST", "/v1/treatments", {"client_id": c, "performed_at": day,
+                                                 "behaviours": ["prebooked", "safety_check"],
+                                                 "items": [{"type": "botox", "price_cents": 30000}]}, key=p.staff)
+        eq((r.status, r.json["behaviours"]), (201, ["prebooked", "safety_check"]))
+        eq(ledger(s, p, c)[0]["points"], 247, "180 x 1.25 x 1.1, rounded down")
+        # The lapse checkpoint (day 112 of Botox) tags the client; a booking later would not hide it.
+        lapsing = test_dispatch.client(s, p, phone="+15557770099", email=None)
+        test_dispatch.visit(s, p, lapsing, 112)
+        wait_for("the lapse", lambda: psql(f"SELECT last_lapsed_at IS NOT NULL FROM clients WHERE id = "
+                                           f"'{lapsing['id']}'", db=s.db) == "t")
+        starts = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)).replace(microsecond=0).isoformat()
+        eq(s.request("POST", "/v1/bookings", {"client_id": lapsing["id"], "starts_at": starts, "duration_minutes": 30},
+                     key=p.staff).status, 201)
+        visit(s, p, lapsing["id"], days_ago=0)
+        eq(sorted(x["source"] for x in summary(s, p, lapsing["id"])["perks"]), ["milestone", "welcome_back"],
+           "the 2nd visit's milestone, and the welcome back")
+        eq(psql(f"SELECT count(*) FROM reactivations WHERE client_id = '{lapsing['id']}'", db=s.db), "1")
+        visit(s, p, lapsing["id"], days_ago=0, type_="lip_filler")
+        eq(len(summary(s, p, lapsing["id"])["perks"]), 2, "welcomed back once, not on every later visit")
+    finally:
+        close_checks(s)
+        s.stop()
+
+
+@test
+def memberships_bank_monthly_credit_roll_it_over_and_record_payments():
+    f = fakes()
+    s = server(f, LOYALTY_EXPIRY_INTERVAL_S="1")
+    try:
+        p = practice(s)
+        c = member(s, p)
+        plan = {"name": "Glow Club", "monthly_fee_cents": 9900, "monthly_credit_cents": 10000, "rollover_months": 6,
+                "member_discount_percent": 10, "vip_perk": "VIP: complimentary hydrafacial"}
+        for bad, field in (({**plan, "rollover_months": 30}, "rollover_months"), ({**plan, "name": ""}, "name"),
+                           ({**plan, "monthly_fee_cents": 0}, "monthly_fee_cents")):
+            r = s.request("POST", "/v1/loyalty/membership-plans", bad, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (422, field))
+        pl = s.request("POST", "/v1/loyalty/membership-plans", plan, key=p.staff)
+        eq(pl.status, 201)
+        eq(s.request("POST", "/v1/loyalty/membership-plans", plan, key=p.staff).status, 409, "names are unique")
+        # Two visits: the upgrade offer.
+        eq(summary(s, p, c)["membership_offer"], False)
+        visit(s, p, c, days_ago=20)
+        visit(s, p, c, days_ago=10)
+        eq(summary(s, p, c)["membership_offer"], True, "a points member is offered a membership after two visits")
+        r = s.request("POST", f"/v1/clients/{c}/membership", {"plan_id": pl.json["id"]}, key=p.staff)
+        eq((r.status, r.json["credit_cents"], r.json["member_discount_percent"]), (201, 10000, 10), str(r))
+        eq(s.request("POST", f"/v1/clients/{c}/membership", {"plan_id": pl.json["id"]}, key=p.staff).status, 409)
+        sm = summary(s, p, c)
+        eq((sm["membership"]["plan"], sm["membership_offer"]), ("Glow Club", False))
+        eq([x["name"] for x in sm["perks"] if x["source"] == "membership"], ["VIP: complimentary hydrafacial"])
+        # Two months pass: the job banks both, once; the quarter's perk is not granted twice.
+        psql(f"UPDATE memberships SET next_bank_on = current_date - interval '1 month' WHERE client_id = '{c}'",
+             db=s.db)
+        wait_for("two more months banked", lambda: summary(s, p, c)["membership"]["credit_cents"] == 30000)
+        eq(len([x for x in summary(s, p, c)["perks"] if x["source"] == "membership"]), 1)
+        r = s.request("POST", f"/v1/clients/{c}/membership/credit-uses", {"amount_cents": 15000}, key=p.staff)
+        eq((r.status, r.json["credit_cents"]), (201, 15000))
+        r = s.request("POST", f"/v1/clients/{c}/membership/credit-uses", {"amount_cents": 20000}, key=p.staff)
+        eq((r.status, r.error["code"], r.error["details"]["field"]), (409, "insufficient_credit", "amount_cents"))
+        # Rollover: the oldest bank left (5,000 of the second month) expires first.
+        psql(f"UPDATE membership_credits SET expires_at = now() - interval '1 second' WHERE id = (SELECT min(id) "
+             f"FROM membership_credits WHERE remaining > 0)", db=s.db)
+        wait_for("the old credit to expire", lambda: summary(s, p, c)["membership"]["credit_cents"] == 10000)
+        r = s.request("POST", f"/v1/clients/{c}/membership/payments", {"amount_cents": 9900, "reference": "stripe-1"},
+                      key=p.integration)
+        eq((r.status, r.json["paid_cents"]), (201, 9900))
+        r = s.request("POST", f"/v1/clients/{c}/membership/cancel", {"reason": "moving away"}, key=p.staff)
+        eq((r.status, r.json["state"], r.json["cancel_reason"], r.json["credit_cents"]),
+           (200, "cancelled", "moving away", 10000))
+        eq(s.request("POST", f"/v1/clients/{c}/membership/payments", {"amount_cents": 1}, key=p.staff).status, 409)
+        eq(summary(s, p, c)["membership"]["state"], "cancelled")
+    finally:
+        close_checks(s)
+        s.stop()
+
+
+@test
 def random_operations_keep_the_ledger_and_balance_in_step():
     f = fakes()
     s = server(f)

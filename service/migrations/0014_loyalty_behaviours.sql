@@ -1,0 +1,57 @@
+-- 0014_loyalty_behaviours: behaviour bonuses recorded on the visit, and the
+-- welcome back of a client who had lapsed (counted as a reactivation).
+ALTER TABLE treatments ADD COLUMN behaviours text[] NOT NULL DEFAULT '{}';
+-- Set with lapsed_at, but not cleared by a booking: a return visit can tell the client had lapsed.
+ALTER TABLE clients ADD COLUMN last_lapsed_at timestamptz;
+UPDATE clients SET last_lapsed_at = lapsed_at WHERE lapsed_at IS NOT NULL;
+
+CREATE TABLE reactivations (
+  practice_id  uuid NOT NULL,
+  treatment_id uuid NOT NULL,
+  client_id    uuid NOT NULL,
+  lapsed_at    timestamptz NOT NULL,
+  returned_at  timestamptz NOT NULL,
+  PRIMARY KEY (practice_id, treatment_id),
+  FOREIGN KEY (practice_id, client_id) REFERENCES clients(practice_id, id)
+);
+
+CREATE OR REPLACE FUNCTION treatment_json(t treatments) RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+    'id', t.id, 'client_id', t.client_id, 'injector_id', t.injector_id,
+    'performed_at', t.performed_at, 'source', t.source, 'external_id', t.external_id,
+    'notes', t.notes, 'behaviours', to_jsonb(t.behaviours), 'refunded_at', t.refunded_at, 'created_at', t.created_at,
+    'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
+        'type', i.type_code, 'family', i.family, 'given_name', i.given_name, 'areas', to_jsonb(i.areas),
+        'units', i.units, 'volume_ml', i.volume_ml, 'product', i.product, 'lot_number', i.lot_number,
+        'dilution', i.dilution, 'notes', i.notes, 'price_cents', i.price_cents,
+        'points_eligible', i.points_eligible, 'series_complete', i.series_complete) ORDER BY i.item_no)
+      FROM treatment_items i WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id), '[]'))
+$$;
+
+-- New settings have defaults that a program stored earlier lacks: stored values win, key by key.
+CREATE OR REPLACE FUNCTION loyalty_default_settings() RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT '{
+    "point_value_cents": 10,
+    "earn_per_dollar": 0.6,
+    "flat_points": {},
+    "yearly_cap_points": null,
+    "welcome_bonus": 50,
+    "milestones": [
+      {"visit": 2, "perk": "Complimentary skin analysis", "valid_days": 90},
+      {"visit": 4, "perk": "Member pricing on a touch-up within 14 days", "valid_days": 14},
+      {"visit": 6, "perk": "Priority booking and bundle pricing", "valid_days": 365}],
+    "tiers": [
+      {"name": "Silver", "min_visits": 0, "min_spend_cents": 0, "multiplier": 1.0, "benefits": "Points on every eligible visit"},
+      {"name": "Gold", "min_visits": 4, "min_spend_cents": 200000, "multiplier": 1.25, "benefits": "10% off a Botox + filler combo"},
+      {"name": "Platinum", "min_visits": 8, "min_spend_cents": 500000, "multiplier": 1.5, "benefits": "Priority booking and a yearly skin analysis"}],
+    "referral": {"referred_bonus": 100, "referrer_multiplier": 2.0, "referrer_visits": 3},
+    "behaviour_multipliers": {"prebooked": 1.25, "baseline_photos": 1.1, "online_evaluation": 1.1, "safety_check": 1.1},
+    "welcome_back": {"perk": "Welcome back: a complimentary add-on", "valid_days": 60},
+    "redemption_cap_percent": 20,
+    "expiry_months": 12
+  }'::jsonb
+$$;
+
+CREATE OR REPLACE FUNCTION loyalty_settings(p uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT loyalty_default_settings() || coalesce((SELECT settings FROM loyalty_programs WHERE practice_id = p), '{}')
+$$;
