@@ -59,6 +59,9 @@ json_t *db_json(const PGresult *res, int row, int col);
 /* Releases what an earlier attempt of a retried transaction left in *out (NULL-initialised by the caller). */
 void db_tx_reset(json_t **out);
 
+/* Runs stmt for its effect only: true when it succeeded (the result is discarded). */
+bool db_run(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params, cad_error *err);
+
 /* Runs stmt and sets *found when it returns a row. */
 bool db_exists(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params, bool *found,
                cad_error *err);

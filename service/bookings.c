@@ -272,12 +272,8 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!check_hours(c, x, id, err))
     return false;
   const char *ep[] = {x->practice_id, client, id, families};
-  PGresult *e = db_exec(c, &END_STEPS, 4, ep, err);
-  PQclear(e);
   const char *cp2[] = {x->practice_id, client, id, str(b, "starts_at")};
-  PGresult *conf = e ? db_exec(c, &CONFIRMATIONS, 4, cp2, err) : NULL;
-  PQclear(conf);
-  return conf != NULL;
+  return db_run(c, &END_STEPS, 4, ep, err) && db_run(c, &CONFIRMATIONS, 4, cp2, err);
 }
 
 /* After a lost race (the transaction is rolled back by now) the winner is committed: name it. */
@@ -346,20 +342,11 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   /* A cancel ends the confirmations; a reschedule plans them again for the new time. */
   const char *ep[] = {x->practice_id, x->id, cancelled ? "cancelled" : "rescheduled"};
-  PGresult *e = db_exec(c, &END_CONFIRMATIONS, 3, ep, err);
-  PQclear(e);
-  if (!e)
+  if (!db_run(c, &END_CONFIRMATIONS, 3, ep, err))
     return false;
-  if (moved) {
-    const char *cp[] = {x->practice_id, client, x->id, starts};
-    PGresult *conf = db_exec(c, &CONFIRMATIONS, 4, cp, err);
-    PQclear(conf);
-    return conf != NULL;
-  }
+  const char *cp[] = {x->practice_id, client, x->id, starts};
   const char *rp[] = {x->practice_id, x->id, client};
-  PGresult *o = db_exec(c, &REOPEN, 3, rp, err);
-  PQclear(o);
-  return o != NULL;
+  return moved ? db_run(c, &CONFIRMATIONS, 4, cp, err) : db_run(c, &REOPEN, 3, rp, err);
 }
 
 bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,

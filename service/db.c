@@ -248,6 +248,12 @@ bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err) 
   return found ? true : FAIL_NOT_FOUND(err, what);
 }
 
+bool db_run(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
+  PGresult *r = db_exec(c, st, n, p, err);
+  PQclear(r);
+  return r != NULL;
+}
+
 bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params, bool *found,
                cad_error *err) {
   PGresult *r = db_exec(c, stmt, nparams, params, err);

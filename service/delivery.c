@@ -191,19 +191,13 @@ static const db_stmt NEXT_DUE = {
     "  (SELECT min(next_attempt_at) FROM messages WHERE state IN ('queued', 'failed')), "
     "  (SELECT min(lease_until) FROM messages WHERE state IN ('claimed', 'sending'))) - now())"};
 
-static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
-  PGresult *r = db_exec(c, st, n, p, err);
-  PQclear(r);
-  return r != NULL;
-}
-
 static const char *val(PGresult *r, int col) { return db_value(r, 0, col); }
 static bool truthy(PGresult *r, int col) { return PQgetvalue(r, 0, col)[0] == 't'; }
 
 static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
                       const char *due_at, cad_error *err) {
   const char *p[] = {practice, step, state, reason, due_at};
-  return exec_ok(c, &SET_STATE, 5, p, err);
+  return db_run(c, &SET_STATE, 5, p, err);
 }
 
 
@@ -297,7 +291,7 @@ static bool away_today(const char *away_json, const char *today, char resume[11]
 /* The lapse checkpoint: no booking by now tags the client lapsed and starts the nurture. */
 static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *ctx, cad_error *err) {
   const char *cp[] = {practice, val(ctx, C_CLIENT)};
-  if (!exec_ok(c, &LAPSE_CLIENT, 2, cp, err))
+  if (!db_run(c, &LAPSE_CLIENT, 2, cp, err))
     return false;
   json_t *nurture = json_loads(val(ctx, C_NURTURE) ? val(ctx, C_NURTURE) : "{}", 0, NULL);
   int every = (int)json_integer_value(json_object_get(nurture, "every_months"));
@@ -324,7 +318,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
       cadence_format_date(cadence_add_months(today, k * every), date);
       const char *sp[] = {practice, seq, val(ctx, C_CLIENT), no, channel_buf, date, val(ctx, C_SEND_TIME),
                           val(ctx, C_TZ), truthy(ctx, C_FLAGGED) ? "true" : "false"};
-      if (!exec_ok(c, &NURTURE_STEP, 9, sp, err))
+      if (!db_run(c, &NURTURE_STEP, 9, sp, err))
         return false;
     }
     reason = "lapsed: no booking by the lapse checkpoint; reactivation nurture started";
@@ -387,7 +381,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   const char *from = sms ? val(ctx, C_SMS_FROM) : val(ctx, C_EMAIL_FROM);
   const char *np[] = {practice, val(ctx, C_CLIENT), channel, providers_name(&w->cfg->providers, channel), to, from,
                       sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids};
-  bool ok = exec_ok(c, &QUEUE_MESSAGE, 9, np, err);
+  bool ok = db_run(c, &QUEUE_MESSAGE, 9, np, err);
   free(subject);
   free(body);
   return ok;
@@ -413,12 +407,12 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
     cadence_parse_date(today, &d);
     cadence_format_date(cadence_add_days(d, 1), resume);
     const char *p[] = {practice, step, "the practice is paused", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
-    ok = exec_ok(c, &DEFER_TO_DAY, 6, p, err);
+    ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
   } else if (truthy(ctx, C_PROMO) && truthy(ctx, C_FLAGGED)) {
     ok = set_state(c, practice, step, "paused", "the client has an open flag", NULL, err);
   } else if (away_today(val(ctx, C_AWAY), today, resume)) {
     const char *p[] = {practice, step, "the client is away", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
-    ok = exec_ok(c, &DEFER_TO_DAY, 6, p, err);
+    ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
   } else {
     bool has_phone = val(ctx, C_PHONE) != NULL, has_email = val(ctx, C_EMAIL) != NULL;
     bool sms_ok = has_phone && truthy(ctx, C_CONSENT_SMS) && !truthy(ctx, C_SMS_SUPPRESSED);
@@ -439,7 +433,7 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
       char secs[24];
       snprintf(secs, sizeof secs, "%ld", (long)wait * 60 + (long)(rand_r(&w->seed) % JITTER_MAX_S));
       const char *p[] = {practice, step, "quiet hours in the client's time zone", secs};
-      ok = exec_ok(c, &DEFER_FOR, 4, p, err);
+      ok = db_run(c, &DEFER_FOR, 4, p, err);
     } else {
       ok = queue_message(c, w, practice, step, ctx, channel, err);
       *queued = ok;
@@ -486,7 +480,7 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   PQclear(due);
   /* Wake the other workers (and processes) to help send what was queued. */
-  return ok && (x->queued == 0 || exec_ok(c, &NOTIFY, 0, NULL, err));
+  return ok && (x->queued == 0 || db_run(c, &NOTIFY, 0, NULL, err));
 }
 
 int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
@@ -599,7 +593,7 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
   }
   const char *recp[] = {array_text(&rp), array_text(&ri), array_text(&rs), array_text(&rpid), array_text(&rerr),
                         array_text(&rdelay)};
-  bool ok = exec_ok(c, &RECORD, 6, recp, err);
+  bool ok = db_run(c, &RECORD, 6, recp, err);
   free(rp.text), free(ri.text), free(rs.text), free(rpid.text), free(rerr.text), free(rdelay.text);
   for (int j = 0; ok && j < k; j++) {
     const char *practice = PQgetvalue(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);

@@ -291,9 +291,7 @@ static bool refuse(batch *b, int line, const char *field, const char *reason, ca
   char ln[12];
   snprintf(ln, sizeof ln, "%d", line);
   const char *p[] = {b->import_id, ln, field, reason};
-  PGresult *r = db_exec(b->c, &REFUSE, 4, p, err);
-  PQclear(r);
-  return r != NULL;
+  return db_run(b->c, &REFUSE, 4, p, err);
 }
 
 /* The header-to-column map from the stored header ("{client_id,...}"). */
@@ -349,7 +347,8 @@ static bool visit_time(const char *v, char out[40]) {
   return valid_date(day) && h < 24 && mi < 60 && s < 60;
 }
 
-/* A positive number (units, ml) or a price in dollars ("$1,250.50") as cents; false when not one. */
+/* A positive number (units, ml) or a price in dollars ("$1,250.50"), at most 10 million; false when not
+ * one (the cap also keeps the conversion to cents defined). */
 static bool number(const char *v, bool money, double *out) {
   char clean[40];
   size_t n = 0;
@@ -359,7 +358,7 @@ static bool number(const char *v, bool money, double *out) {
   clean[n] = 0;
   char *end;
   *out = strtod(clean, &end);
-  return n && !*end && *out >= 0 && (money || *out > 0);
+  return n && !*end && *out >= 0 && *out <= 1e7 && (money || *out > 0);
 }
 
 /* Where a Cadence field comes from in the CSV. */

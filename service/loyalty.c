@@ -17,6 +17,7 @@
 enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
 
 static const db_stmt SETTINGS = {"loy_settings", "SELECT loyalty_settings($1)::text"};
+static const db_stmt DEFAULTS = {"loy_defaults", "SELECT loyalty_default_settings()::text"};
 static const db_stmt PUT = {
     "loy_put",
     "INSERT INTO loyalty_programs (practice_id, settings) VALUES ($1, $2::jsonb) "
@@ -175,12 +176,6 @@ static const db_stmt EXPIRE_CLIENT = {"loy_expire_client", "SELECT loyalty_expir
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
-  PGresult *r = db_exec(c, st, n, p, err);
-  PQclear(r);
-  return r != NULL;
-}
-
 /* ---------------------------------------------------------------- program */
 
 /* A number field: present, of the kind, within [min, max]. */
@@ -323,8 +318,7 @@ bool loyalty_program_get(db_conn *c, const char *practice_id, json_t **out, cad_
 
 bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   /* A PUT replaces the program; fields left out keep their defaults. */
-  const char *none[] = {"00000000-0000-0000-0000-000000000000"}; /* no practice: the defaults */
-  PGresult *d = db_exec(c, &SETTINGS, 1, none, err);
+  PGresult *d = db_exec(c, &DEFAULTS, 0, NULL, err);
   if (!d)
     return false;
   json_t *full = json_loads(PQgetvalue(d, 0, 0), 0, NULL);
@@ -363,7 +357,7 @@ static bool award(db_conn *c, const char *practice_id, const char *client_id, co
   char pts[24];
   snprintf(pts, sizeof pts, "%ld", points);
   const char *p[] = {practice_id, client_id, kind, pts, expires, reason, treatment_id, key};
-  return exec_ok(c, &AWARD, 8, p, err);
+  return db_run(c, &AWARD, 8, p, err);
 }
 
 static bool spend(db_conn *c, const char *practice_id, const char *client_id, long points, const char *kind,
@@ -409,7 +403,7 @@ static bool settle_debt(db_conn *c, const char *practice_id, const char *client_
   const char *p[] = {practice_id, client_id, amount};
   return spend(c, practice_id, client_id, pay, "reverse", "settles points owed for a refunded treatment", NULL, NULL,
                NULL, NULL, err) &&
-         exec_ok(c, &PAY_DEBT, 3, p, err);
+         db_run(c, &PAY_DEBT, 3, p, err);
 }
 
 bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *client_id, const char *treatment_id,
@@ -456,7 +450,7 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
             award(c, practice_id, client_id, "earn", points, expires, reason, treatment_id, earn_key, err);
   if (ok && referral_boost) {
     const char *rp[] = {practice_id, client_id};
-    ok = exec_ok(c, &REFERRAL_USED, 2, rp, err);
+    ok = db_run(c, &REFERRAL_USED, 2, rp, err);
   }
   json_t *ref = json_object_get(s, "referral");
   if (ok && referral[0]) { /* the referred client's first visit: their bonus; the referrer's boost starts */
@@ -467,7 +461,7 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     const char *cp[] = {practice_id, referral, visits, mult};
     ok = award(c, practice_id, client_id, "referral", (long)json_integer_value(json_object_get(ref, "referred_bonus")),
                expires, "referred by a friend: first visit", treatment_id, key, err) &&
-         exec_ok(c, &CONVERT_REFERRAL, 4, cp, err);
+         db_run(c, &CONVERT_REFERRAL, 4, cp, err);
   }
   json_t *ms = json_object_get(s, "milestones");
   for (size_t i = 0; ok && i < json_array_size(ms); i++) {
@@ -477,17 +471,17 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     char days[12];
     snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(m, "valid_days")));
     const char *gp[] = {practice_id, client_id, str(m, "perk"), "milestone", treatment_id, days};
-    ok = exec_ok(c, &GRANT_PERK, 6, gp, err);
+    ok = db_run(c, &GRANT_PERK, 6, gp, err);
   }
   json_t *back = json_object_get(s, "welcome_back");
   if (ok && lapsed[0]) { /* a lapsed client's return: a reactivation, and the welcome-back perk */
     const char *rp[] = {practice_id, treatment_id, client_id, lapsed, performed};
-    ok = exec_ok(c, &REACTIVATION, 5, rp, err);
+    ok = db_run(c, &REACTIVATION, 5, rp, err);
     if (ok && json_is_object(back)) {
       char days[12];
       snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(back, "valid_days")));
       const char *gp[] = {practice_id, client_id, str(back, "perk"), "welcome_back", treatment_id, days};
-      ok = exec_ok(c, &GRANT_PERK, 6, gp, err);
+      ok = db_run(c, &GRANT_PERK, 6, gp, err);
     }
   }
   json_decref(s);
@@ -519,7 +513,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   if (already)
     return cad_fail(err, 409, "conflict", NULL, "the treatment is already refunded");
   long balance, debt;
-  if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !exec_ok(c, &REFUND, 2, p, err))
+  if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !db_run(c, &REFUND, 2, p, err))
     return false;
   PGresult *t = db_exec(c, &TAKE_BACK, 2, p, err);
   if (!t)
@@ -529,7 +523,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   char amount[24];
   snprintf(amount, sizeof amount, "%ld", left);
   const char *rp[] = {x->practice_id, client, amount, x->treatment_id};
-  if (left > 0 && !exec_ok(c, &REVERSE_LEFT, 4, rp, err))
+  if (left > 0 && !db_run(c, &REVERSE_LEFT, 4, rp, err))
     return false;
   /* Points of the visit already spent: taken from the client's other points, oldest first; the rest is owed. */
   long spent = given - left, available = balance - left;
@@ -539,7 +533,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   snprintf(amount, sizeof amount, "%ld", owed);
   const char *dp[] = {x->practice_id, client, amount};
-  if (owed > 0 && !exec_ok(c, &ADD_DEBT, 3, dp, err))
+  if (owed > 0 && !db_run(c, &ADD_DEBT, 3, dp, err))
     return false;
   *x->out = json_pack("{s:s,s:s,s:I,s:I}", "treatment_id", x->treatment_id, "client_id", client, "points_reversed",
                       (json_int_t)(left + take), "points_owed", (json_int_t)owed);
@@ -643,7 +637,7 @@ static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
     return false;
   const char *ep[] = {x->client_id};
-  if (!exec_ok(c, &EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
+  if (!db_run(c, &EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
                                                                  err))
     return false; /* what expired today is not spendable */
   json_t *s;
@@ -765,10 +759,11 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
 
 bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   const char *referrer = str(body, "referrer_id"), *referred = str(body, "referred_id");
+  /* An unknown client in the body is the body's fault (422), not a missing resource; a database failure stays. */
   if (!clients_require(c, practice_id, referrer, err))
-    return cad_fail(err, 422, "invalid_value", "referrer_id", "'referrer_id' is not a client of this practice");
+    return err->status == 404 && FAIL_VALUE(err, "referrer_id", "'referrer_id' is not a client of this practice");
   if (!clients_require(c, practice_id, referred, err))
-    return cad_fail(err, 422, "invalid_value", "referred_id", "'referred_id' is not a client of this practice");
+    return err->status == 404 && FAIL_VALUE(err, "referred_id", "'referred_id' is not a client of this practice");
   if (strcmp(referrer, referred) == 0)
     return FAIL_VALUE(err, "referred_id", "a client cannot refer themselves");
   const char *fp[] = {practice_id, referred};

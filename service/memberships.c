@@ -129,9 +129,8 @@ static bool join_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!found)
     return FAIL_VALUE(err, "plan_id", "'plan_id' is not a plan of this practice");
   const char *mp[] = {id};
-  PGresult *b = db_exec(c, &MONTHLY_ONE, 1, mp, err); /* the first month is banked on joining */
-  PQclear(b);
-  return b && get(c, x->practice_id, id, x->out, err);
+  /* the first month is banked on joining */
+  return db_run(c, &MONTHLY_ONE, 1, mp, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_join(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -165,9 +164,7 @@ static bool payment_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   snprintf(amount, sizeof amount, "%lld", json_integer_value(json_object_get(x->body, "amount_cents")));
   const char *p[] = {x->practice_id, id, amount, str(x->body, "paid_at"), str(x->body, "reference")};
-  PGresult *r = db_exec(c, &PAYMENT, 5, p, err);
-  PQclear(r);
-  return r && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &PAYMENT, 5, p, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_payment(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -190,9 +187,7 @@ static bool cancel_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!active(c, x, id, err))
     return false;
   const char *p[] = {x->practice_id, id, str(x->body, "reason")};
-  PGresult *r = db_exec(c, &CANCEL, 3, p, err);
-  PQclear(r);
-  return r && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &CANCEL, 3, p, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_cancel(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -210,10 +205,9 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!active(c, x, id, err))
     return false;
   const char *mp[] = {id};
-  PGresult *m = db_exec(c, &MONTHLY_ONE, 1, mp, err); /* credit past its rollover is not spendable */
-  PQclear(m);
   const char *cp[] = {x->practice_id, id};
-  PGresult *r = m ? db_exec(c, &CREDIT, 2, cp, err) : NULL;
+  /* credit past its rollover is not spendable */
+  PGresult *r = db_run(c, &MONTHLY_ONE, 1, mp, err) ? db_exec(c, &CREDIT, 2, cp, err) : NULL;
   if (!r)
     return false;
   long credit = atol(PQgetvalue(r, 0, 0)), want = (long)json_integer_value(json_object_get(x->body, "amount_cents"));
@@ -222,9 +216,7 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
     return cad_fail(err, 409, "insufficient_credit", "amount_cents", "the membership credit is %ld cents", credit);
   snprintf(amount, sizeof amount, "%ld", want);
   const char *up[] = {x->practice_id, id, amount};
-  PGresult *u = db_exec(c, &USE, 3, up, err);
-  PQclear(u);
-  return u && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &USE, 3, up, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_use_credit(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,

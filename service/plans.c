@@ -78,12 +78,6 @@ static const db_stmt VIEW = {
     "  ORDER BY s.started_at DESC, s.kind), '[]') "
     "FROM sequences s WHERE s.practice_id = $1 AND s.client_id = $2"};
 
-static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
-  PGresult *r = db_exec(c, st, n, p, err);
-  PQclear(r);
-  return r != NULL;
-}
-
 static int load_away(json_t *list, date_range *out) {
   int n = 0;
   size_t i;
@@ -122,7 +116,7 @@ static bool insert_step(db_conn *c, const plan_context *ctx, const char *sequenc
   const char *p[] = {ctx->practice_id, sequence_id, ctx->client_id, no, s->key, s->channel,
                      s->incentive ? "true" : "false", s->promotional ? "true" : "false", date, ctx->send_time,
                      ctx->time_zone, state, reason};
-  return exec_ok(c, &NEW_STEP, 13, p, err);
+  return db_run(c, &NEW_STEP, 13, p, err);
 }
 
 static bool new_sequence(db_conn *c, const plan_context *ctx, const char *kind, const plan_item *it, char id[37],
@@ -211,7 +205,7 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     PQclear(r);
     if (later_exists)
       continue; /* a visit recorded late must not cut short the cycle of a newer one */
-    if (!exec_ok(c, &SUPERSEDE, 3, p, err))
+    if (!db_run(c, &SUPERSEDE, 3, p, err))
       return false;
     const plan_item *chosen = NULL;
     for (int k = i; k < n; k++)
@@ -223,17 +217,17 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
   }
   /* A visit recorded late can make a step due now: wake the dispatchers (delivered at commit). */
   const char *np[] = {ctx->practice_id, ctx->client_id};
-  return exec_ok(c, &NOTIFY_DUE, 2, np, err);
+  return db_run(c, &NOTIFY_DUE, 2, np, err);
 }
 
 bool plans_pause(db_conn *c, const char *practice_id, const char *client_id, const char *reason, cad_error *err) {
   const char *p[] = {practice_id, client_id, reason};
-  return exec_ok(c, &PAUSE, 3, p, err);
+  return db_run(c, &PAUSE, 3, p, err);
 }
 
 bool plans_resume(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  return exec_ok(c, &RESUME, 2, p, err);
+  return db_run(c, &RESUME, 2, p, err);
 }
 
 bool plans_view(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {

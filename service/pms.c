@@ -136,12 +136,6 @@ typedef struct pms_apply {
   bool items_only; /* a visit whose items all fail to map writes nothing (imports refuse the row) */
 } pms_apply;
 
-static bool exec_ok(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_error *err) {
-  PGresult *r = db_exec(c, st, n, p, err);
-  PQclear(r);
-  return r != NULL;
-}
-
 /* Replaces obj[key], a time maybe without offset, by the same local time with the practice's offset. */
 static bool with_offset(const pms_apply *a, json_t *obj, const char *key, cad_error *err) {
   const char *v = json_string_value(json_object_get(obj, key));
@@ -182,7 +176,7 @@ static bool map_names(const pms_apply *a, json_t *list, const char *key, bool fa
       continue;
     }
     const char *u[] = {a->q->practice_id, a->q->vendor, name, families ? "service" : "treatment", a->d->event_id};
-    if (!exec_ok(a->c, &UNMAPPED, 5, u, err))
+    if (!db_run(a->c, &UNMAPPED, 5, u, err))
       return false;
     json_array_append_new(unmapped, json_string(name));
     json_array_remove(list, i);
@@ -348,7 +342,7 @@ static bool apply_op(const pms_apply *a, json_t *op, json_t *outcome, json_t **r
   json_decref(data);
   if (ok && !stale && a->d->occurred_at && *resource) {
     const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->d->occurred_at};
-    ok = exec_ok(a->c, &APPLIED, 4, p, err);
+    ok = db_run(a->c, &APPLIED, 4, p, err);
   }
   return ok;
 }
@@ -396,7 +390,7 @@ bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *stat
       memcpy(err->field, field, sizeof field);
     }
   }
-  ok = ok && exec_ok(c, &RECORD, 4, p, err);
+  ok = ok && db_run(c, &RECORD, 4, p, err);
   if (ok) {
     *status = any_created ? 201 : 200;
     *out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "status", "processed", "event_id", d.event_id, "type", d.event_type,

@@ -80,9 +80,11 @@ static bool need(const char *v, const char *field, cad_error *err) {
   return (v && *v) || FAIL_VALUE(err, field, "'%s' is required", field);
 }
 
+/* A price in dollars as cents; -1 when missing, negative or beyond $10 million (a typo, and a
+ * conversion that would not be defined). */
 static json_int_t cents(json_t *amount) {
-  return json_is_number(amount) && json_number_value(amount) >= 0 ? (json_int_t)(json_number_value(amount) * 100 + 0.5)
-                                                                  : -1;
+  double v = json_number_value(amount);
+  return json_is_number(amount) && v >= 0 && v <= 1e7 ? (json_int_t)(v * 100 + 0.5) : -1;
 }
 
 /* Reads a vendor's envelope: its delivery id, event type and time keys, and the data object. */

@@ -151,10 +151,9 @@ static bool replace(db_conn *c, const put_ctx *x, const db_stmt *st, const char 
   json_t *list = json_object_get(x->body, key);
   char *text = json_is_array(list) ? json_dumps(list, JSON_COMPACT) : strdup("[]");
   const char *p[] = {x->practice_id, x->injector_id, text};
-  PGresult *r = db_exec(c, st, 3, p, err);
+  bool ok = db_run(c, st, 3, p, err);
   free(text);
-  PQclear(r);
-  return r != NULL;
+  return ok;
 }
 
 static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
@@ -167,9 +166,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   if (!found)
     return FAIL_NOT_FOUND(err, "injector");
-  PGresult *d = db_exec(c, &DELETE_DAYS_OFF, 2, p, err);
-  PQclear(d);
-  return d && replace(c, x, &REPLACE_HOURS, "hours", err) && replace(c, x, &INSERT_DAYS_OFF, "days_off", err);
+  return db_run(c, &DELETE_DAYS_OFF, 2, p, err) && replace(c, x, &REPLACE_HOURS, "hours", err) && replace(c, x, &INSERT_DAYS_OFF, "days_off", err);
 }
 
 bool schedules_put(db_conn *c, const char *practice_id, const char *injector_id, json_t *body, json_t **out,
@@ -191,13 +188,12 @@ static bool int_param(const char *name, const char *v, int def, int min, int max
 }
 
 /* 404 when id is given and st finds no such row of the practice. */
-static bool known(db_conn *c, const db_stmt *st, const char *practice_id, const char *id, const char *what,
-                  cad_error *err) {
+static bool known(db_conn *c, const db_stmt *st, const char *practice_id, const char *id, const char *field,
+                  const char *what, cad_error *err) {
   if (!id)
     return true;
   if (!valid_uuid(id))
-    return cad_fail(err, 400, "invalid_query", what[0] == 'i' ? "injector_id" : "client_id", "'%s_id' must be an id",
-                    what);
+    return cad_fail(err, 400, "invalid_query", field, "'%s' must be an id", field);
   const char *p[] = {practice_id, id};
   bool found;
   return db_exists(c, st, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, what));
@@ -211,8 +207,8 @@ bool schedules_slots(db_conn *c, const char *practice_id, const slot_query *q, j
     return cad_fail(err, 400, "invalid_query", "to", "'to' must be a date YYYY-MM-DD");
   if (!int_param("duration_minutes", q->duration_minutes, 30, 5, 600, duration, err) ||
       !int_param("step_minutes", q->step_minutes, 15, 5, 240, step, err) ||
-      !known(c, &INJECTOR_EXISTS, practice_id, q->injector_id, "injector", err) ||
-      !known(c, &CLIENT_EXISTS, practice_id, q->client_id, "client", err))
+      !known(c, &INJECTOR_EXISTS, practice_id, q->injector_id, "injector_id", "injector", err) ||
+      !known(c, &CLIENT_EXISTS, practice_id, q->client_id, "client_id", "client", err))
     return false;
   snprintf(limit, sizeof limit, "%d", MAX_SLOTS + 1);
   char max_days[12];

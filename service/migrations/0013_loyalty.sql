@@ -25,13 +25,16 @@ CREATE FUNCTION loyalty_default_settings() RETURNS jsonb LANGUAGE sql IMMUTABLE 
       {"name": "Gold", "min_visits": 4, "min_spend_cents": 200000, "multiplier": 1.25, "benefits": "10% off a Botox + filler combo"},
       {"name": "Platinum", "min_visits": 8, "min_spend_cents": 500000, "multiplier": 1.5, "benefits": "Priority booking and a yearly skin analysis"}],
     "referral": {"referred_bonus": 100, "referrer_multiplier": 2.0, "referrer_visits": 3},
+    "behaviour_multipliers": {"prebooked": 1.25, "baseline_photos": 1.1, "online_evaluation": 1.1, "safety_check": 1.1},
+    "welcome_back": {"perk": "Welcome back: a complimentary add-on", "valid_days": 60},
     "redemption_cap_percent": 20,
     "expiry_months": 12
   }'::jsonb
 $$;
 
+-- A stored program wins key by key; settings added in later versions take their defaults.
 CREATE FUNCTION loyalty_settings(p uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT coalesce((SELECT settings FROM loyalty_programs WHERE practice_id = p), loyalty_default_settings())
+  SELECT loyalty_default_settings() || coalesce((SELECT settings FROM loyalty_programs WHERE practice_id = p), '{}')
 $$;
 
 CREATE TABLE loyalty_accounts (

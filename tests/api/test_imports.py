@@ -83,6 +83,11 @@ def a_refused_or_broken_upload_keeps_nothing():
         eq((r.status, r.error["details"]["field"]), (422, "header"))
         r = s.request("POST", "/v1/imports/treatments", body={"rows": []}, key=p.staff)
         eq(r.status, 415)
+        r = upload(s, p, "client_id,performed_at,treatment,price\nC-1,2026-01-05,botox,1e400\n")
+        eq(r.status, 202)
+        bad = finished(s, p, r.json["id"])
+        eq(([(x["line"], x["field"]) for x in bad["refusals"]], bad["treatments_created"]), ([(2, "price")], 0),
+           "an absurd price is refused, not converted")
         big = "client_id,performed_at,treatment\n" + "C-1,2026-01-05,botox\n" * 400
         eq(upload(s, p, big).status, 413, "over IMPORT_MAX_BYTES")
         eq(upload(s, p, (x.encode() for x in big.splitlines(True))).status, 413, "chunked, over the limit")
@@ -93,7 +98,7 @@ def a_refused_or_broken_upload_keeps_nothing():
                      "client_id,performed_at,treatment\nC-1,2026-01-05,botox\n".encode())
         time.sleep(0.3)
         sock.close()
-        wait_for("the abandoned upload discarded", lambda: imports_kept(s) == (0, 0))
+        wait_for("the abandoned upload discarded", lambda: imports_kept(s) == (1, 0))  # the one finished above
         eq(s.request("GET", "/healthz").status, 200)
     finally:
         s.stop()
