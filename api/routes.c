@@ -67,6 +67,11 @@ const http_route API_ROUTES[] = {
     {"GET", "/v1/imports/{id}", imports_get_one, ROLES_PRACTICE, BODY_NONE, NULL},
     {"DELETE", "/v1/imports/{id}", imports_delete_one, ROLES_PRACTICE, BODY_NONE, NULL},
     {"GET", "/v1/integrations/unmapped", integrations_unmapped_get, ROLE_STAFF, BODY_NONE, NULL},
+    {"GET", "/v1/analytics/retention", analytics_retention_get, ROLE_STAFF, BODY_NONE, NULL},
+    {"GET", "/v1/analytics/loyalty", analytics_loyalty_get, ROLE_STAFF, BODY_NONE, NULL},
+    {"GET", "/v1/analytics/reports", reports_get_list, ROLE_STAFF, BODY_NONE, NULL},
+    {"POST", "/v1/analytics/reports", reports_post, ROLE_STAFF, BODY_JSON, NULL},
+    {"GET", "/v1/analytics/reports/{id}", reports_get_one, ROLE_STAFF, BODY_NONE, NULL},
     {"POST", "/v1/webhooks/sendgrid/events", sendgrid_events_post, 0, BODY_JSON, NULL},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];

@@ -92,6 +92,10 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   if (!read_int("LOYALTY_EXPIRY_INTERVAL_S", 3600, 1, 86400, &expiry, msg, msg_len))
     return false;
   cfg->loyalty_expiry_interval_s = (int)expiry;
+  long report_check;
+  if (!read_int("REPORT_CHECK_INTERVAL_S", 300, 1, 86400, &report_check, msg, msg_len))
+    return false;
+  cfg->report_check_interval_s = (int)report_check;
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);

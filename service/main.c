@@ -16,6 +16,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "migrate.h"
+#include "reports.h"
 
 enum { STARTUP_DB_WAIT_S = 30 };
 
@@ -95,6 +96,7 @@ int main(void) {
   const provider_config *pc = &app.cfg.dispatch.providers;
   dispatch *workers = dispatch_start(&app.cfg.dispatch, app.metrics);
   imports_start(app.cfg.database_url, app.zones, app.cfg.loyalty_expiry_interval_s);
+  reports_start(app.cfg.database_url, pc, app.cfg.report_check_interval_s);
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
                      "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",
@@ -109,6 +111,7 @@ int main(void) {
   http_stop(server, &app, app.cfg.shutdown_grace_s);
   dispatch_stop(workers);
   imports_stop();
+  reports_stop();
   curl_global_cleanup();
 
   metrics_destroy(app.metrics);

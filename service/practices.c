@@ -12,7 +12,7 @@ static const db_stmt INSERT = {
     "practice_insert",
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
     "  booking_url, intake_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
-    "  webhook_secret, paused, send_time, appearance_phrases, incentive_text) "
+    "  webhook_secret, paused, send_time, appearance_phrases, incentive_text, report_alarm_percent) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
     "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
@@ -20,7 +20,8 @@ static const db_stmt INSERT = {
     "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
     "  coalesce((j->>'send_time')::time, '10:00'), "
     "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
-    "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()) "
+    "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()), "
+    "  coalesce((j->>'report_alarm_percent')::int, 65) "
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
 static const db_stmt SEED = {"practice_seed",
@@ -41,6 +42,7 @@ static const db_stmt PATCH = {
     "  paused = coalesce((j->>'paused')::boolean, p.paused), "
     "  send_time = coalesce((j->>'send_time')::time, p.send_time), "
     "  incentive_text = coalesce(j->>'incentive_text', p.incentive_text), "
+    "  report_alarm_percent = coalesce((j->>'report_alarm_percent')::int, p.report_alarm_percent), "
     "  appearance_phrases = CASE WHEN j ? 'appearance_phrases' "
     "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
     "  updated_at = now() "
@@ -87,6 +89,9 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
     return FAIL_VALUE(err, "email_from", "'email_from' must be an email address");
   if ((v = str(body, "report_email")) && !valid_email(v))
     return FAIL_VALUE(err, "report_email", "'report_email' must be an email address");
+  json_t *alarm = json_object_get(body, "report_alarm_percent");
+  if (alarm && (json_integer_value(alarm) < 0 || json_integer_value(alarm) > 100))
+    return FAIL_VALUE(err, "report_alarm_percent", "'report_alarm_percent' must be from 0 to 100");
   if ((v = str(body, "sender_mode")) && strcmp(v, "practice") != 0 && strcmp(v, "injector") != 0)
     return FAIL_VALUE(err, "sender_mode", "'sender_mode' must be 'practice' or 'injector'");
   if ((v = str(body, "webhook_secret")) && (strlen(v) < 16 || strlen(v) > 256))

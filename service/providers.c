@@ -209,23 +209,34 @@ static void prepare_sendgrid(const provider_session *s, transfer *t) {
   char url[512], auth[600];
   snprintf(url, sizeof url, "%s/v3/mail/send", cfg->sendgrid_base);
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->sendgrid_key);
-  size_t tlen = strlen(m->body) + strlen(m->unsubscribe_url) + 64;
+  /* A message to a client carries its unsubscribe link; one to the practice (the weekly report) none. */
+  const char *unsub = m->unsubscribe_url;
+  size_t tlen = strlen(m->body) + (unsub ? strlen(unsub) : 0) + 64;
   char *text = malloc(tlen);
-  snprintf(text, tlen, "%s\n\nUnsubscribe: %s", m->body, m->unsubscribe_url);
-  char *escaped = html_escape(m->body), *link = html_escape(m->unsubscribe_url);
+  if (unsub)
+    snprintf(text, tlen, "%s\n\nUnsubscribe: %s", m->body, unsub);
+  else
+    snprintf(text, tlen, "%s", m->body);
+  char *escaped = html_escape(m->body), *link = html_escape(unsub ? unsub : "");
   size_t hlen = strlen(escaped) + 2 * strlen(link) + 128;
   char *html = malloc(hlen);
-  snprintf(html, hlen, "<p>%s</p>\n<p><a href=\"%s\">Unsubscribe</a></p>", escaped, link);
-  char list_unsub[600];
-  snprintf(list_unsub, sizeof list_unsub, "<%s>", m->unsubscribe_url);
+  if (unsub)
+    snprintf(html, hlen, "<p>%s</p>\n<p><a href=\"%s\">Unsubscribe</a></p>", escaped, link);
+  else
+    snprintf(html, hlen, "<pre>%s</pre>", escaped);
   json_t *from = json_pack("{s:s}", "email", m->from ? m->from : "");
   if (m->from_name)
     json_object_set_new(from, "name", json_string(m->from_name));
-  json_t *req = json_pack(
-      "{s:[{s:[{s:s}],s:{s:s}}],s:o,s:s,s:[{s:s,s:s},{s:s,s:s}],s:{s:s,s:s}}", "personalizations", "to",
-      "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from, "subject",
-      m->subject ? m->subject : "", "content", "type", "text/plain", "value", text, "type", "text/html", "value",
-      html, "headers", "List-Unsubscribe", list_unsub, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  json_t *req = json_pack("{s:[{s:[{s:s}],s:{s:s}}],s:o,s:s,s:[{s:s,s:s},{s:s,s:s}]}", "personalizations", "to",
+                          "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from,
+                          "subject", m->subject ? m->subject : "", "content", "type", "text/plain", "value", text,
+                          "type", "text/html", "value", html);
+  if (unsub) {
+    char list_unsub[600];
+    snprintf(list_unsub, sizeof list_unsub, "<%s>", unsub);
+    json_object_set_new(req, "headers", json_pack("{s:s,s:s}", "List-Unsubscribe", list_unsub,
+                                                  "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+  }
   t->payload = json_dumps(req, JSON_COMPACT);
   json_decref(req);
   free(text);

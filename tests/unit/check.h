@@ -33,5 +33,6 @@ void test_booking_links(void);
 void test_pms_vendors(void);
 void test_csv(void);
 void test_loyalty(void);
+void test_analytics(void);
 
 #endif

@@ -17,6 +17,7 @@ int main(void) {
   test_pms_vendors();
   test_csv();
   test_loyalty();
+  test_analytics();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }

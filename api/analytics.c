@@ -1,0 +1,69 @@
+/* analytics.c: GET /v1/analytics/retention (JSON, or CSV with Accept: text/csv),
+ * GET /v1/analytics/loyalty, and the weekly reports: GET /v1/analytics/reports,
+ * GET /v1/analytics/reports/{id}, POST /v1/analytics/reports (make one now). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics.h"
+#include "api.h"
+#include "jsonspec.h"
+#include "reports.h"
+
+static bool wants_csv(http_req *r) {
+  const char *accept = http_header(r, "Accept");
+  return accept && strstr(accept, "text/csv");
+}
+
+void analytics_retention_get(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  analytics_query q = {http_query(r, "from"), http_query(r, "to"), http_query(r, "treatment_type"),
+                       http_query(r, "injector_id"), http_query(r, "group_by")};
+  if (!api_check(r, analytics_retention(r->db, r->who.practice_id, &q, &out, &err), &err))
+    return;
+  if (!wants_csv(r)) {
+    http_reply_json(r, 200, out);
+    return;
+  }
+  char *csv = analytics_retention_csv(out);
+  http_reply_text(r, 200, "text/csv; charset=utf-8", csv);
+  free(csv);
+  json_decref(out);
+}
+
+void analytics_loyalty_get(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, analytics_loyalty(r->db, r->who.practice_id, http_query(r, "from"), http_query(r, "to"), &out, &err),
+                &err))
+    http_reply_json(r, 200, out);
+}
+
+void reports_get_list(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  int limit;
+  if (api_limit(r, &limit) &&
+      api_check(r, reports_list(r->db, r->who.practice_id, http_query(r, "cursor"), limit, &out, &err), &err))
+    http_reply_json(r, 200, out);
+}
+
+void reports_get_one(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, reports_get(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
+    http_reply_json(r, 200, out);
+}
+
+void reports_post(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  bool created = false;
+  json_field spec[] = {{"week_start", JS_STRING, 0, 10, NULL, NULL}, {NULL, 0, 0, 0, NULL, NULL}};
+  const char *week = json_string_value(json_object_get(r->json, "week_start"));
+  if (api_check(r,
+                jsonspec_parse(r->json, spec, NULL, &err) &&
+                    reports_make(r->db, r->who.practice_id, week, &out, &created, &err),
+                &err))
+    http_reply_json(r, created ? 201 : 200, out);
+}

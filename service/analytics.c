@@ -1,0 +1,175 @@
+/* analytics.c: retention and loyalty figures. The arithmetic lives in two SQL
+ * functions (migration 0016) so that the endpoint, the weekly report and the
+ * tests all read the same definitions; this module checks the parameters and
+ * shapes the reply. */
+#include "analytics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+/* The period (defaults in the practice's zone), then the rows in the function's order. */
+static const db_stmt RETENTION = {
+    "an_retention",
+    "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "
+    "    WHERE p.id = $1), "
+    "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
+    "SELECT r.d0::text, r.d1::text, (SELECT coalesce(jsonb_agg(f.figures ORDER BY f.n), '[]') "
+    "    FROM retention_figures($1, r.d0, r.d1, $4, $5::uuid, $6) WITH ORDINALITY AS f(grp, figures, n) "
+    "    WHERE r.d0 <= r.d1)::text "
+    "FROM r"};
+static const db_stmt LOYALTY = {
+    "an_loyalty",
+    "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "
+    "    WHERE p.id = $1), "
+    "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
+    "SELECT r.d0::text, r.d1::text, CASE WHEN r.d0 <= r.d1 THEN loyalty_figures($1, r.d0, r.d1)::text END FROM r"};
+static const db_stmt TYPE_EXISTS = {"an_type_exists",
+                                    "SELECT 1 FROM treatment_types WHERE practice_id = $1 AND code = $2"};
+static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",
+                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
+
+static bool bad_query(cad_error *err, const char *field, const char *why) {
+  cad_fail(err, 400, "invalid_query", field, "'%s' %s", field, why);
+  return false;
+}
+
+static bool check_dates(const char *from, const char *to, cad_error *err) {
+  if (from && !valid_date(from))
+    return bad_query(err, "from", "must be a date (YYYY-MM-DD)");
+  if (to && !valid_date(to))
+    return bad_query(err, "to", "must be a date (YYYY-MM-DD)");
+  if (from && to && strcmp(from, to) > 0)
+    return bad_query(err, "from", "must not be after 'to'");
+  return true;
+}
+
+/* Runs one of the period statements; 400 when the defaulted period is empty (from after today). */
+static PGresult *period_exec(db_conn *c, const db_stmt *stmt, int n, const char *const *p, cad_error *err) {
+  PGresult *r = db_exec(c, stmt, n, p, err);
+  if (r && PQntuples(r) != 1) {
+    PQclear(r);
+    cad_fail(err, 404, "not_found", NULL, "practice not found");
+    return NULL;
+  }
+  if (r && strcmp(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1)) > 0) {
+    PQclear(r);
+    bad_query(err, "from", "must not be after 'to' (today when not given)");
+    return NULL;
+  }
+  return r;
+}
+
+bool analytics_retention(db_conn *c, const char *practice_id, const analytics_query *q, json_t **out,
+                         cad_error *err) {
+  if (!check_dates(q->from, q->to, err))
+    return false;
+  if (q->group_by && strcmp(q->group_by, "type") != 0 && strcmp(q->group_by, "month") != 0)
+    return bad_query(err, "group_by", "must be 'type' or 'month'");
+  if (q->treatment_type && (!*q->treatment_type || strlen(q->treatment_type) > 64))
+    return bad_query(err, "treatment_type", "must be a treatment type code");
+  if (q->injector_id && !valid_uuid(q->injector_id))
+    return bad_query(err, "injector_id", "must be an injector id (a UUID)");
+  bool found = true;
+  const char *tp[] = {practice_id, q->treatment_type};
+  if (q->treatment_type && (!db_exists(c, &TYPE_EXISTS, 2, tp, &found, err) || !found))
+    return found ? false : cad_fail(err, 404, "not_found", "treatment_type", "no such treatment type");
+  const char *ip[] = {practice_id, q->injector_id};
+  if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
+    return found ? false : cad_fail(err, 404, "not_found", "injector_id", "no such injector");
+  const char *p[] = {practice_id, q->from, q->to, q->treatment_type, q->injector_id, q->group_by};
+  PGresult *r = period_exec(c, &RETENTION, 6, p, err);
+  if (!r)
+    return false;
+  json_t *rows = db_json(r, 0, 2);
+  *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1),
+                   "treatment_type", q->treatment_type, "injector_id", q->injector_id, "group_by", q->group_by,
+                   "rows", rows ? rows : json_array());
+  PQclear(r);
+  return true;
+}
+
+bool analytics_loyalty(db_conn *c, const char *practice_id, const char *from, const char *to, json_t **out,
+                       cad_error *err) {
+  if (!check_dates(from, to, err))
+    return false;
+  const char *p[] = {practice_id, from, to};
+  PGresult *r = period_exec(c, &LOYALTY, 3, p, err);
+  if (!r)
+    return false;
+  *out = db_json(r, 0, 2);
+  PQclear(r);
+  return true;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+typedef struct text_buf {
+  char *s;
+  size_t len, cap;
+} text_buf;
+
+static void put(text_buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    b->cap = (b->len + n + 1) * 2;
+    b->s = realloc(b->s, b->cap);
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+/* A field, quoted when it holds a comma, quote or line break (RFC 4180). */
+static void put_field(text_buf *b, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    put(b, s, strlen(s));
+    return;
+  }
+  put(b, "\"", 1);
+  for (const char *p = s; *p; p++)
+    put(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+  put(b, "\"", 1);
+}
+
+static void put_value(text_buf *b, json_t *v) {
+  if (json_is_string(v)) {
+    put_field(b, json_string_value(v));
+  } else if (v && !json_is_null(v)) {
+    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+    put_field(b, s ? s : "");
+    free(s);
+  }
+}
+
+/* The columns in reading order: the JSON rows hold the same keys (jsonb orders them its own way). */
+static const char *const COLUMNS[] = {
+    "group", "cohort_size", "rebook_due", "rebooked_90d", "rebook_rate_90d", "on_time_due", "on_time_returns",
+    "on_time_return_rate", "avg_days_to_rebook", "median_days_to_rebook", "step1_sent", "step1_bookings",
+    "step1_response_rate", "step2_incentive_sent", "step2_incentive_bookings", "step2_incentive_response_rate",
+    "step2_plain_sent", "step2_plain_bookings", "step2_plain_response_rate", "step3_sent", "step3_bookings",
+    "step3_response_rate", "rebookings_reminder", "rebookings_organic", "revenue_reminder_cents",
+    "revenue_organic_cents", "revenue_first_visit_cents", "lapsed_clients", "reactivated_clients"};
+enum { NCOLUMNS = sizeof COLUMNS / sizeof COLUMNS[0] };
+
+char *analytics_retention_csv(const json_t *retention) {
+  text_buf b = {NULL, 0, 0};
+  for (int k = 0; k < NCOLUMNS; k++) {
+    if (k)
+      put(&b, ",", 1);
+    put_field(&b, COLUMNS[k]);
+  }
+  put(&b, "\r\n", 2);
+  size_t i;
+  json_t *row;
+  json_array_foreach(json_object_get(retention, "rows"), i, row) {
+    for (int k = 0; k < NCOLUMNS; k++) {
+      if (k)
+        put(&b, ",", 1);
+      put_value(&b, json_object_get(row, COLUMNS[k]));
+    }
+    put(&b, "\r\n", 2);
+  }
+  return b.s;
+}
