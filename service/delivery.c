@@ -593,7 +593,12 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
   }
   const char *recp[] = {array_text(&rp), array_text(&ri), array_text(&rs), array_text(&rpid), array_text(&rerr),
                         array_text(&rdelay)};
-  bool ok = db_run(c, &RECORD, 6, recp, err);
+  bool ok;
+  for (int attempt = 1;; attempt++) { /* a deadlock (with a booking updating the same client) is retried */
+    ok = db_run(c, &RECORD, 6, recp, err);
+    if (ok || attempt == 3 || (strcmp(db_sqlstate(c), "40P01") != 0 && strcmp(db_sqlstate(c), "40001") != 0))
+      break;
+  }
   free(rp.text), free(ri.text), free(rs.text), free(rpid.text), free(rerr.text), free(rdelay.text);
   for (int j = 0; ok && j < k; j++) {
     const char *practice = PQgetvalue(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);

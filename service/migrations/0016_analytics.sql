@@ -57,7 +57,10 @@ CREATE INDEX retention_visits_client ON retention_visits (practice_id, client_id
 
 -- Recomputes what links the visits of client c: the next visit of the family, the first booking after
 -- each visit, and whether a reminder's booking brought the visit. A client has a handful of rows.
+-- Locks come in one order everywhere (the client's rows by key) so that a booking's relink and the
+-- dispatcher's sent-message update of the same client never deadlock.
 CREATE FUNCTION retention_relink(p uuid, c uuid) RETURNS void LANGUAGE sql AS $$
+  SELECT 1 FROM retention_visits WHERE practice_id = p AND client_id = c ORDER BY treatment_id, family FOR UPDATE;
   WITH tz AS (SELECT time_zone AS z FROM practices WHERE id = p),
   v AS (SELECT r.treatment_id, r.family, r.performed_at,
           lead(r.performed_at) OVER w AS next_visit, lag(r.performed_at) OVER w AS prev_visit
@@ -163,6 +166,11 @@ CREATE INDEX steps_message ON steps (practice_id, message_id) WHERE message_id I
 
 CREATE FUNCTION retention_on_sent() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM 1 FROM retention_visits r JOIN sequences s ON r.practice_id = s.practice_id
+    AND r.treatment_id = s.treatment_id AND r.family = s.family
+  JOIN steps st ON st.practice_id = s.practice_id AND st.sequence_id = s.id
+  WHERE st.practice_id = NEW.practice_id AND st.message_id = NEW.id AND s.kind = 'refill'
+  ORDER BY r.treatment_id, r.family FOR UPDATE OF r;
   UPDATE retention_visits r SET
     s1_sent_on = CASE WHEN st.step_key = 'refill_1' THEN coalesce(r.s1_sent_on, d.day) ELSE r.s1_sent_on END,
     s2_sent_on = CASE WHEN st.step_key = 'refill_2' THEN coalesce(r.s2_sent_on, d.day) ELSE r.s2_sent_on END,

@@ -163,3 +163,4 @@ row "POST redemptions" "$(wrk_run -s "$tmp/redeem.lua" "$base")" "$(pgbench_run 
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 sh tests/bench/dispatch.sh
+sh tests/bench/analytics.sh
