@@ -112,7 +112,9 @@ CREATE TRIGGER retention_on_item AFTER INSERT ON treatment_items
 
 CREATE FUNCTION retention_on_refund() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE retention_visits SET refunded = NEW.refunded_at IS NOT NULL
+  -- A refunded visit counts nowhere and links to nothing (relink skips it; the others relink around it).
+  UPDATE retention_visits SET refunded = NEW.refunded_at IS NOT NULL, is_return = false, returned_on = NULL,
+    rebooked_on = NULL, reminder_booked = false
   WHERE practice_id = NEW.practice_id AND treatment_id = NEW.id;
   PERFORM retention_relink(NEW.practice_id, NEW.client_id);
   RETURN NULL;
@@ -209,7 +211,7 @@ BEGIN
     sum(i.price_cents), t.refunded_at IS NOT NULL
   FROM treatments t JOIN treatment_items i ON i.practice_id = t.practice_id AND i.treatment_id = t.id
   LEFT JOIN treatment_types tt ON tt.practice_id = p AND tt.code = i.type_code
-  WHERE t.practice_id = p GROUP BY t.id, i.family;
+  WHERE t.practice_id = p GROUP BY t.practice_id, t.id, i.family;
 
   UPDATE retention_visits r SET step1_date = st.planned_date, rebook_by = st.planned_date + 90
   FROM sequences s JOIN steps st ON st.practice_id = s.practice_id AND st.sequence_id = s.id AND st.step_key = 'refill_1'
@@ -221,7 +223,7 @@ BEGIN
   FROM (SELECT s.treatment_id, s.family,
           min((m.sent_at AT TIME ZONE z)::date) FILTER (WHERE st.step_key = 'refill_1' AND m.state = 'sent') AS s1,
           min((m.sent_at AT TIME ZONE z)::date) FILTER (WHERE st.step_key = 'refill_2' AND m.state = 'sent') AS s2,
-          bool_or(st.incentive) FILTER (WHERE st.step_key = 'refill_2' AND m.state = 'sent') AS inc,
+          coalesce(bool_or(st.incentive) FILTER (WHERE st.step_key = 'refill_2' AND m.state = 'sent'), false) AS inc,
           min((m.sent_at AT TIME ZONE z)::date) FILTER (WHERE st.step_key = 'refill_3' AND m.state = 'sent') AS s3,
           min((st.updated_at AT TIME ZONE z)::date) FILTER (WHERE st.step_key = 'lapse' AND st.state = 'done') AS lapse
         FROM sequences s JOIN steps st ON st.practice_id = s.practice_id AND st.sequence_id = s.id
