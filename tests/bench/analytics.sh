@@ -42,14 +42,15 @@ fi
 practice=$(cat "$dir/ready")
 key=$(api POST "/v1/practices/$practice/api-keys" '{"role":"staff"}' | field key)
 
-time_it() { # label, then curl arguments: prints min / median / max seconds of RUNS requests
+time_it() { # label, then curl arguments: prints min / median / max seconds of RUNS requests, and failures
   label=$1
   shift
   : > "$dir/times"
   for _ in $(seq "$RUNS"); do
-    curl -fs -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" "$@" >> "$dir/times"
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $key" "$@" >> "$dir/times" || true
   done
-  sort -n "$dir/times" | awk -v l="$label" '{t[NR]=$1} END {printf "%-46s %8.3f %8.3f %8.3f\n", l, t[1], t[int((NR+1)/2)], t[NR]}'
+  sort -k2 -n "$dir/times" | awk -v l="$label" '$1 !~ /^2/ {bad++} {t[NR]=$2}
+    END {printf "%-46s %8.3f %8.3f %8.3f%s\n", l, t[1], t[int((NR+1)/2)], t[NR], bad ? "  (" bad " failed)" : ""}'
 }
 year_from=$(date -d '-365 days' +%Y-%m-%d)
 year_to=$(date -d '-1 day' +%Y-%m-%d)
