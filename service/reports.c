@@ -134,7 +134,7 @@ static const struct {
   figure_kind kind;
 } LINES[] = {
     {"On-time return rate", "on_time_return_rate", RATE},
-    {"  returns due / on time", "on_time_due", COUNT},
+    {"  returns due", "on_time_due", COUNT},
     {"90-day rebook rate", "rebook_rate_90d", RATE},
     {"Average days to rebook", "avg_days_to_rebook", DAYS},
     {"Median days to rebook", "median_days_to_rebook", DAYS},
