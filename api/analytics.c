@@ -17,8 +17,17 @@ static bool wants_csv(http_req *r) {
 void analytics_retention_get(http_req *r) {
   cad_error err;
   json_t *out = NULL;
+  /* "injector" as the issue and outline name it, "injector_id" as /v1/slots does: either, not two different. */
+  const char *injector = http_query(r, "injector_id"), *alias = http_query(r, "injector");
+  if (injector && alias && strcmp(injector, alias) != 0) {
+    cad_fail(&err, 400, "invalid_query", "injector", "'injector' and 'injector_id' name different injectors");
+    http_reply_error(r, &err);
+    return;
+  }
+  const char *group_by = http_query(r, "group_by");
   analytics_query q = {http_query(r, "from"), http_query(r, "to"), http_query(r, "treatment_type"),
-                       http_query(r, "injector_id"), http_query(r, "group_by")};
+                       injector ? injector : alias,
+                       group_by && strcmp(group_by, "treatment_type") == 0 ? "type" : group_by};
   if (!api_check(r, analytics_retention(r->db, r->who.practice_id, &q, &out, &err), &err))
     return;
   if (!wants_csv(r)) {

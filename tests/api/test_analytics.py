@@ -160,9 +160,12 @@ def retention_figures_of_a_hand_built_practice():
                rebooked_90d=1, rebook_rate_90d=0.5, on_time_due=2, on_time_returns=1, on_time_return_rate=0.5,
                avg_days_to_rebook=90.0, median_days_to_rebook=90.0, rebookings_organic=1,
                revenue_organic_cents=45000, revenue_first_visit_cents=40000)
+        eq(figures(s, p, **{"from": day(400), "injector": inj}), figures(s, p, **{"from": day(400), "injector_id": inj}),
+           "injector is injector_id")
         expect(figures(s, p, **{"from": day(400), "treatment_type": "lip_filler"})["all"], cohort_size=1,
                revenue_first_visit_cents=70000)
         by_type = figures(s, p, **{"from": day(400), "group_by": "type"})
+        eq(figures(s, p, **{"from": day(400), "group_by": "treatment_type"}), by_type)
         eq(list(by_type), ["botox", "lip_filler", "all"])
         expect(by_type["lip_filler"], cohort_size=1, revenue_first_visit_cents=70000)
         eq(by_type["all"], {**everything["all"]})
@@ -206,7 +209,8 @@ def retention_figures_of_a_hand_built_practice():
         # Bad input: 400 naming the parameter, 404 for an unknown type, 403 for an integration key.
         for q, field in [({"from": "2026-13-01"}, "from"), ({"to": "yesterday"}, "to"),
                          ({"from": day(1), "to": day(2)}, "from"), ({"group_by": "week"}, "group_by"),
-                         ({"injector_id": "x"}, "injector_id"), ({"from": day(-5)}, "from")]:
+                         ({"injector_id": "x"}, "injector_id"), ({"from": day(-5)}, "from"),
+                         ({"injector": inj, "injector_id": "00000000-0000-4000-8000-000000000000"}, "injector")]:
             r = retention(s, p, **q)
             eq((r.status, r.error["details"]["field"]), (400, field), str(q))
         eq(retention(s, p, treatment_type="nope").status, 404)
