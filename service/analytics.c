@@ -32,8 +32,7 @@ static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",
                                         "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 
 static bool bad_query(cad_error *err, const char *field, const char *why) {
-  cad_fail(err, 400, "invalid_query", field, "'%s' %s", field, why);
-  return false;
+  return cad_fail(err, 400, "invalid_query", field, "'%s' %s", field, why);
 }
 
 static bool check_dates(const char *from, const char *to, cad_error *err) {

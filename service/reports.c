@@ -66,7 +66,7 @@ static const db_stmt DUE = {
     "  AND p.created_at < local_instant(w.monday::date, '00:00', p.time_zone) "
     "  AND NOT EXISTS (SELECT 1 FROM analytics_reports r WHERE r.practice_id = p.id "
     "                  AND r.week_start = w.monday::date - 7) "
-    "ORDER BY p.id LIMIT 20"};
+    "ORDER BY p.id"};
 /* Reports waiting for their email, claimed so that one replica sends each; a claim older than 15 minutes
  * (a crash mid-send) is not retried: the email may have gone. */
 static const db_stmt CLAIM = {
@@ -75,7 +75,7 @@ static const db_stmt CLAIM = {
     "    email_error = 'the sender stopped while sending; not resent in case it went' "
     "    WHERE email_state = 'sending' AND emailed_at < now() - interval '15 minutes'), "
     "  gave_up AS (UPDATE analytics_reports SET email_state = 'failed', "
-    "    email_error = coalesce(email_error, '') || ' (gave up after a day)' "
+    "    email_error = concat_ws(' ', email_error, '(gave up after a day)') "
     "    WHERE email_state = 'pending' AND created_at < now() - interval '1 day'), "
     "  c AS (SELECT r.practice_id, r.id FROM analytics_reports r WHERE r.email_state = 'pending' "
     "    AND r.created_at >= now() - interval '1 day' ORDER BY r.created_at LIMIT 5 FOR UPDATE SKIP LOCKED) "

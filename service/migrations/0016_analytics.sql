@@ -172,7 +172,7 @@ CREATE TRIGGER retention_on_lapse AFTER UPDATE OF state ON steps
   FOR EACH ROW WHEN (NEW.step_key = 'lapse' AND NEW.state = 'done' AND OLD.state <> 'done')
   EXECUTE FUNCTION retention_on_lapse();
 
--- The dispatcher finds a message's steps by message_id.
+-- retention_on_sent finds a sent message's steps by message_id.
 CREATE INDEX steps_message ON steps (practice_id, message_id) WHERE message_id IS NOT NULL;
 
 CREATE FUNCTION retention_on_sent() RETURNS trigger LANGUAGE plpgsql AS $$
