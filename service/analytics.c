@@ -10,22 +10,23 @@
 
 #include "validate.h"
 
-/* The period (defaults in the practice's zone), then the rows in the function's order. */
+/* The period: $2 and $3, or by default the 365 days to today in the practice's zone. */
+#define PERIOD                                                                                              \
+  "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "    \
+  "    WHERE p.id = $1), "                                                                                  \
+  "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
+
+/* The period, then the rows in the function's order. */
 static const db_stmt RETENTION = {
     "an_retention",
-    "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "
-    "    WHERE p.id = $1), "
-    "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
-    "SELECT r.d0::text, r.d1::text, (SELECT coalesce(jsonb_agg(f.figures ORDER BY f.n), '[]') "
+    PERIOD "SELECT r.d0::text, r.d1::text, (SELECT coalesce(jsonb_agg(f.figures ORDER BY f.n), '[]') "
     "    FROM retention_figures($1, r.d0, r.d1, $4, $5::uuid, $6) WITH ORDINALITY AS f(grp, figures, n) "
     "    WHERE r.d0 <= r.d1)::text "
     "FROM r"};
 static const db_stmt LOYALTY = {
     "an_loyalty",
-    "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "
-    "    WHERE p.id = $1), "
-    "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
-    "SELECT r.d0::text, r.d1::text, CASE WHEN r.d0 <= r.d1 THEN loyalty_figures($1, r.d0, r.d1)::text END FROM r"};
+    PERIOD "SELECT r.d0::text, r.d1::text, CASE WHEN r.d0 <= r.d1 THEN loyalty_figures($1, r.d0, r.d1)::text END "
+    "FROM r"};
 static const db_stmt TYPE_EXISTS = {"an_type_exists",
                                     "SELECT 1 FROM treatment_types WHERE practice_id = $1 AND code = $2"};
 static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",

@@ -34,10 +34,10 @@ static const db_stmt MAKE = {
     "                  WHERE jsonb_typeof(cur.f->k) = 'number' AND jsonb_typeof(prev.f->k) = 'number'), "
     "      'loyalty', loyalty_figures($1, w.d, w.d + 6)) AS body "
     "    FROM p, w, cur, prev) "
-    "INSERT INTO analytics_reports AS r (practice_id, week_start, alarm, body, email_state) "
-    "SELECT $1, b.d, b.body->>'alarm' IS NOT NULL, b.body, "
+    "INSERT INTO analytics_reports AS r (practice_id, week_start, body, email_state) "
+    "SELECT $1, b.d, b.body, "
     "  CASE WHEN $3::boolean AND b.report_email IS NOT NULL THEN 'pending' ELSE 'none' END FROM b "
-    "ON CONFLICT (practice_id, week_start) DO UPDATE SET alarm = excluded.alarm, body = excluded.body, "
+    "ON CONFLICT (practice_id, week_start) DO UPDATE SET body = excluded.body, "
     "  created_at = clock_timestamp() WHERE $4::boolean "
     "RETURNING report_json(r), xmax = 0"};
 /* A Monday whose week has ended in the practice's zone. */

@@ -95,11 +95,13 @@ DECLARE
   c uuid;
 BEGIN
   INSERT INTO retention_visits AS r (practice_id, treatment_id, family, client_id, type_code, injector_id,
-    performed_at, visit_date, on_time_by, revenue_cents, eligible_cents, primary_row, refunded)
+    performed_at, visit_date, on_time_by, revenue_cents, eligible_cents, primary_row, visit_eligible, refunded)
   SELECT NEW.practice_id, NEW.treatment_id, NEW.family, t.client_id, NEW.type_code, t.injector_id, t.performed_at,
     (t.performed_at AT TIME ZONE p.time_zone)::date,
     (t.performed_at AT TIME ZONE p.time_zone)::date + coalesce(tt.window_days, 84) + 14,
     NEW.price_cents, CASE WHEN NEW.points_eligible THEN NEW.price_cents ELSE 0 END, NEW.item_no = 1,
+    NEW.points_eligible OR EXISTS (SELECT 1 FROM retention_visits o WHERE o.practice_id = NEW.practice_id
+                                     AND o.treatment_id = NEW.treatment_id AND o.visit_eligible),
     t.refunded_at IS NOT NULL
   FROM treatments t JOIN practices p ON p.id = t.practice_id
   LEFT JOIN treatment_types tt ON tt.practice_id = NEW.practice_id AND tt.code = NEW.type_code
@@ -107,7 +109,8 @@ BEGIN
   ON CONFLICT (practice_id, treatment_id, family) DO UPDATE SET revenue_cents = r.revenue_cents + excluded.revenue_cents,
     eligible_cents = r.eligible_cents + excluded.eligible_cents
   RETURNING xmax = 0, r.client_id INTO inserted, c;
-  IF NEW.points_eligible THEN
+  -- A later item that earns points makes the visit eligible on the rows of its earlier families too.
+  IF NEW.points_eligible AND NEW.item_no > 1 THEN
     UPDATE retention_visits SET visit_eligible = true
     WHERE practice_id = NEW.practice_id AND treatment_id = NEW.treatment_id AND NOT visit_eligible;
   END IF;
@@ -146,8 +149,11 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER retention_on_booking AFTER INSERT OR UPDATE OF state, starts_at, families ON bookings
+CREATE TRIGGER retention_on_booking AFTER INSERT ON bookings
   FOR EACH ROW EXECUTE FUNCTION retention_on_booking();
+CREATE TRIGGER retention_on_booking_change AFTER UPDATE OF state, starts_at, families ON bookings
+  FOR EACH ROW WHEN ((OLD.state, OLD.starts_at, OLD.families) IS DISTINCT FROM (NEW.state, NEW.starts_at, NEW.families))
+  EXECUTE FUNCTION retention_on_booking();
 
 CREATE FUNCTION retention_on_step1() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -285,7 +291,6 @@ CREATE TABLE analytics_reports (
   practice_id  uuid NOT NULL REFERENCES practices(id),
   id           uuid NOT NULL DEFAULT gen_random_uuid(),
   week_start   date NOT NULL,            -- a Monday, in the practice's zone
-  alarm        boolean NOT NULL,
   body         jsonb NOT NULL,
   created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
   email_state  text NOT NULL DEFAULT 'none'

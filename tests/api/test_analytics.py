@@ -332,3 +332,31 @@ def the_weekly_report_is_made_on_monday_kept_and_emailed_with_its_alarm():
         eq((r.status, r.error["details"]["field"]), (422, "report_alarm_percent"))
     finally:
         s.stop()
+
+
+@test
+def analytics_take_any_period_and_refuse_bad_input_by_name():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        visit(s, p, client(s, p, "Ana", 1), 10, [("botox", 300)])
+        for q in ("from=1900-01-01&to=9999-12-31", "from=1900-01-01&to=9999-12-31&group_by=month",
+                  "from=2000-01-01&to=9999-12-31&group_by=type"):
+            r = s.request("GET", "/v1/analytics/retention?" + q, key=p.staff)
+            eq((r.status, r.json["rows"][-1]["cohort_size"]), (200, 1), q)
+        r = s.request("GET", "/v1/analytics/loyalty?from=1900-01-01&to=9999-12-31", key=p.staff)
+        eq((r.status, r.json["visits"]), (200, 1))
+        for q, field in (("treatment_type=" + "x" * 65, "treatment_type"), ("from=", "from"), ("group_by=", "group_by"),
+                         ("injector=not-a-uuid", "injector_id")):
+            r = s.request("GET", "/v1/analytics/retention?" + q, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (400, field), q)
+        eq(s.request("POST", "/v1/analytics/reports", {"week_start": "1900-01-01"}, key=p.staff).status, 201)
+        for body in ({"week_start": 5}, {"week_start": "9999-12-27"}):
+            r = s.request("POST", "/v1/analytics/reports", body, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (422, "week_start"), str(body))
+        eq(s.request("GET", "/v1/analytics/reports/not-a-uuid", key=p.staff).status, 404)
+        r = s.request("GET", "/v1/analytics/reports?cursor=garbage", key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (400, "cursor"))
+    finally:
+        s.stop()
