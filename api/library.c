@@ -17,6 +17,8 @@ void treatment_types_put_one(http_req *r) {
   cad_error err;
   json_t *out = NULL;
   bool created = false;
+  char code[48];
+  treatment_code_normalise(r->params[0], code);
   json_field spec[] = {{"name", JS_STRING, JS_REQUIRED, 100, NULL, NULL},
                        {"family", JS_STRING, JS_REQUIRED, 40, NULL, NULL},
                        {"typical_duration", JS_STRING, JS_REQUIRED, 60, NULL, NULL},
@@ -30,8 +32,8 @@ void treatment_types_put_one(http_req *r) {
                        {NULL, 0, 0, 0, NULL, NULL}};
   if (api_check(r,
                 jsonspec_parse(r->json, spec, NULL, &err) &&
-                    treatment_types_validate(r->params[0], r->json, &err) &&
-                    treatment_types_put(r->db, r->who.practice_id, r->params[0], r->json, &out, &created, &err),
+                    treatment_types_validate(code, r->json, &err) &&
+                    treatment_types_put(r->db, r->who.practice_id, code, r->json, &out, &created, &err),
                 &err))
     http_reply_json(r, created ? 201 : 200, out);
 }

@@ -46,7 +46,8 @@ const char *db_sqlstate(const db_conn *conn);
 const char *db_constraint(const db_conn *conn);
 
 /* Runs fn inside BEGIN/COMMIT, retrying on serialization failure or deadlock.
- * fn may therefore run more than once: it starts with db_tx_reset on its outputs. */
+ * fn may therefore run more than once: it starts with db_tx_reset on its outputs.
+ * Called inside a transaction, fn joins it: the outermost db_tx commits and retries. */
 typedef bool (*db_tx_fn)(db_conn *conn, void *ctx, cad_error *err);
 bool db_tx(db_conn *conn, db_tx_fn fn, void *ctx, cad_error *err);
 
@@ -69,6 +70,17 @@ bool db_exists(db_conn *conn, const db_stmt *stmt, int nparams, const char *cons
 /* Takes a result of at most one row of JSON in column 0: *out gets it, or 404 naming what.
  * Accepts NULL (a failed statement: err is already set) and clears r. */
 bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err);
+
+/* A PostgreSQL array literal built element by element ("{a,NULL,\"b c\"}"), for array parameters. */
+typedef struct db_array {
+  char *text;
+  size_t len, cap;
+} db_array;
+/* Appends v (NULL for SQL NULL). */
+void db_array_add(db_array *a, const char *v);
+/* The literal, "{}" when empty; owned by a until db_array_free. */
+const char *db_array_text(db_array *a);
+void db_array_free(db_array *a);
 
 /* The underlying libpq connection, for LISTEN and COPY. */
 PGconn *db_pg(db_conn *conn);

@@ -15,7 +15,8 @@
 bool sendgrid_verify(const char *public_key, const char *signature, const char *timestamp, const char *body,
                      size_t len, time_t now, int tolerance_s, cad_error *err);
 
-/* Applies an array of events; *applied counts the events matched to a message. */
+/* Applies an array of events in one transaction, each sg_event_id once; *applied counts the new
+ * events matched to a message. */
 bool sendgrid_events(db_conn *conn, json_t *events, int *applied, cad_error *err);
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "db.h"
 
+/* A type code as given in a path, the way codes are stored: lower case, with '_' for spaces and
+ * '-' ("Lip-Filler" is lip_filler). Truncated past 47 bytes (validation then refuses it). */
+void treatment_code_normalise(const char *in, char out[48]);
+
 /* Checks a PUT body's values (shape already checked); 422 naming the field. */
 bool treatment_types_validate(const char *code, json_t *body, cad_error *err);
 

@@ -27,8 +27,7 @@ static const db_stmt LOYALTY = {
     "an_loyalty",
     PERIOD "SELECT r.d0::text, r.d1::text, CASE WHEN r.d0 <= r.d1 THEN loyalty_figures($1, r.d0, r.d1)::text END "
     "FROM r"};
-static const db_stmt TYPE_EXISTS = {"an_type_exists",
-                                    "SELECT 1 FROM treatment_types WHERE practice_id = $1 AND code = $2"};
+static const db_stmt TYPE_NAMED = {"an_type_named", "SELECT treatment_type_named($1, $2)"};
 static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",
                                         "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 
@@ -73,19 +72,28 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   if (q->injector_id && !valid_uuid(q->injector_id))
     return bad_query(err, "injector_id", "must be an injector id (a UUID)");
   bool found = true;
-  const char *tp[] = {practice_id, q->treatment_type};
-  if (q->treatment_type && (!db_exists(c, &TYPE_EXISTS, 2, tp, &found, err) || !found))
-    return found ? false : cad_fail(err, 404, "not_found", "treatment_type", "no such treatment type");
+  char type[48] = "";
+  if (q->treatment_type) { /* any spelling of a code or alias names the type */
+    const char *tp[] = {practice_id, q->treatment_type};
+    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    if (!t)
+      return false;
+    snprintf(type, sizeof type, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
+    PQclear(t);
+    if (!*type)
+      return cad_fail(err, 404, "not_found", "treatment_type", "no such treatment type");
+  }
+  const char *type_code = *type ? type : NULL;
   const char *ip[] = {practice_id, q->injector_id};
   if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
     return found ? false : cad_fail(err, 404, "not_found", "injector_id", "no such injector");
-  const char *p[] = {practice_id, q->from, q->to, q->treatment_type, q->injector_id, q->group_by};
+  const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by};
   PGresult *r = period_exec(c, &RETENTION, 6, p, err);
   if (!r)
     return false;
   json_t *rows = db_json(r, 0, 2);
   *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1),
-                   "treatment_type", q->treatment_type, "injector_id", q->injector_id, "group_by", q->group_by,
+                   "treatment_type", type_code, "injector_id", q->injector_id, "group_by", q->group_by,
                    "rows", rows ? rows : json_array());
   PQclear(r);
   return true;

@@ -13,12 +13,11 @@ enum { MAX_SERVICES = 10 };
 static const db_stmt LOCK_CLIENT = {"bk_lock_client",
                                     "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
 static const db_stmt INJECTOR_EXISTS = {"bk_injector", "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-/* A service names a type (code or alias) or a family. */
+/* A service names a type (code or alias) or a family, however it is spelt. */
 static const db_stmt FAMILY_OF = {
     "bk_family_of",
-    "SELECT family FROM treatment_types WHERE practice_id = $1 AND code = coalesce((SELECT code FROM "
-    "  treatment_aliases WHERE practice_id = $1 AND alias_key = lower($2)), $2) "
-    "UNION SELECT family FROM treatment_types WHERE practice_id = $1 AND family = $2 LIMIT 1"};
+    "SELECT coalesce((SELECT family FROM treatment_types WHERE practice_id = $1 AND code = s.named), s.named) "
+    "FROM (SELECT service_named($1, $2) AS named) s WHERE s.named IS NOT NULL"};
 /* The reminder that brought the booking: the latest refill or nurture step sent in the 7 days before
  * (a confirmation or aftercare message brings no booking). */
 static const db_stmt CAUSE = {

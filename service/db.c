@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mem.h"
 
 enum { MAX_PREPARED = 256, TX_RETRIES = 3 };
 
@@ -218,6 +219,9 @@ static bool retryable(const db_conn *c) {
 }
 
 bool db_tx(db_conn *c, db_tx_fn fn, void *ctx, cad_error *err) {
+  PGTransactionStatusType now = PQtransactionStatus(c->pg);
+  if (now == PQTRANS_INTRANS || now == PQTRANS_INERROR)
+    return fn(c, ctx, err); /* inside the caller's transaction: it commits, and retries, the whole */
   for (int attempt = 0;; attempt++) {
     c->sqlstate[0] = 0;
     if (!db_exec_simple(c, "BEGIN", err))
@@ -267,4 +271,34 @@ bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *
 void db_tx_reset(json_t **out) {
   json_decref(*out);
   *out = NULL;
+}
+
+void db_array_add(db_array *a, const char *v) {
+  size_t need = a->len + (v ? 2 * strlen(v) : 4) + 5;
+  if (need > a->cap) {
+    a->cap = need * 2;
+    a->text = xrealloc(a->text, a->cap);
+  }
+  char *w = a->text + a->len;
+  *w++ = a->len ? ',' : '{';
+  if (!v) {
+    w = stpcpy(w, "NULL");
+  } else {
+    *w++ = '"';
+    for (; *v; v++) {
+      if (*v == '"' || *v == '\\')
+        *w++ = '\\';
+      *w++ = *v;
+    }
+    *w++ = '"';
+  }
+  a->len = (size_t)(w - a->text);
+  strcpy(w, "}");
+}
+
+const char *db_array_text(db_array *a) { return a->len ? a->text : "{}"; }
+
+void db_array_free(db_array *a) {
+  free(a->text);
+  *a = (db_array){0};
 }

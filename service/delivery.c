@@ -497,38 +497,6 @@ static const char *outcome_state(send_outcome o) {
   return o == SEND_OK ? "sent" : o == SEND_RETRY ? "failed" : o == SEND_UNKNOWN ? "unknown" : "dead";
 }
 
-/* A PostgreSQL array literal built element by element ("{a,NULL,\"b c\"}"). */
-typedef struct pg_array {
-  char *text;
-  size_t len, cap;
-} pg_array;
-
-static void array_add(pg_array *a, const char *v) {
-  size_t need = a->len + (v ? 2 * strlen(v) : 4) + 5;
-  if (need > a->cap) {
-    a->cap = need * 2;
-    a->text = xrealloc(a->text, a->cap);
-  }
-  char *w = a->text + a->len;
-  *w++ = a->len ? ',' : '{';
-  if (!v) {
-    w = stpcpy(w, "NULL");
-  } else {
-    *w++ = '"';
-    for (; *v; v++) {
-      if (*v == '"' || *v == '\\')
-        *w++ = '\\';
-      *w++ = *v;
-    }
-    *w++ = '"';
-  }
-  a->len = (size_t)(w - a->text);
-  strcpy(w, "}");
-}
-
-/* The literal, "{}" when empty; owned by a. */
-static const char *array_text(pg_array *a) { return a->len ? a->text : "{}"; }
-
 /* Columns of CLAIM_MESSAGES. */
 enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_PRACTICE_NAME };
 
@@ -536,18 +504,18 @@ enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS,
  * the process dies during the calls, recovery marks them unknown instead of sending twice), sends them
  * concurrently, and records every outcome in one statement. */
 static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int from, int n, cad_error *err) {
-  pg_array practices = {0}, ids = {0};
+  db_array practices = {0}, ids = {0};
   for (int i = from; i < from + n; i++) {
-    array_add(&practices, PQgetvalue(claim, i, K_PRACTICE));
-    array_add(&ids, PQgetvalue(claim, i, K_ID));
+    db_array_add(&practices, PQgetvalue(claim, i, K_PRACTICE));
+    db_array_add(&ids, PQgetvalue(claim, i, K_ID));
   }
   char lease[12];
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
-  const char *mp[] = {array_text(&practices), array_text(&ids), providers_name(&w->cfg->providers, "sms"),
+  const char *mp[] = {db_array_text(&practices), db_array_text(&ids), providers_name(&w->cfg->providers, "sms"),
                       providers_name(&w->cfg->providers, "email"), lease};
   PGresult *marked = db_exec(c, &MARK_SENDING, 5, mp, err);
-  free(practices.text);
-  free(ids.text);
+  db_array_free(&practices);
+  db_array_free(&ids);
   if (!marked)
     return false;
   /* Rows whose lease expired meanwhile were taken by another worker: not ours to send. */
@@ -570,7 +538,7 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
   if (k == 0)
     return true;
   providers_send_batch(w->session, out, k, res);
-  pg_array rp = {0}, ri = {0}, rs = {0}, rpid = {0}, rerr = {0}, rdelay = {0};
+  db_array rp = {0}, ri = {0}, rs = {0}, rpid = {0}, rerr = {0}, rdelay = {0};
   for (int j = 0; j < k; j++) {
     send_result *r = &res[j];
     if (r->outcome == SEND_RETRY && attempts[j] >= w->cfg->max_attempts) {
@@ -584,22 +552,23 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
                      : 0;
     char delay_ms[24];
     snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
-    array_add(&rp, PQgetvalue(claim, row[j], K_PRACTICE));
-    array_add(&ri, out[j].message_id);
-    array_add(&rs, outcome_state(r->outcome));
-    array_add(&rpid, r->provider_id[0] ? r->provider_id : NULL);
-    array_add(&rerr, r->error[0] ? r->error : NULL);
-    array_add(&rdelay, delay_ms);
+    db_array_add(&rp, PQgetvalue(claim, row[j], K_PRACTICE));
+    db_array_add(&ri, out[j].message_id);
+    db_array_add(&rs, outcome_state(r->outcome));
+    db_array_add(&rpid, r->provider_id[0] ? r->provider_id : NULL);
+    db_array_add(&rerr, r->error[0] ? r->error : NULL);
+    db_array_add(&rdelay, delay_ms);
   }
-  const char *recp[] = {array_text(&rp), array_text(&ri), array_text(&rs), array_text(&rpid), array_text(&rerr),
-                        array_text(&rdelay)};
+  const char *recp[] = {db_array_text(&rp), db_array_text(&ri), db_array_text(&rs), db_array_text(&rpid), db_array_text(&rerr),
+                        db_array_text(&rdelay)};
   bool ok;
   for (int attempt = 1;; attempt++) { /* a deadlock (with a booking updating the same client) is retried */
     ok = db_run(c, &RECORD, 6, recp, err);
     if (ok || attempt == 3 || (strcmp(db_sqlstate(c), "40P01") != 0 && strcmp(db_sqlstate(c), "40001") != 0))
       break;
   }
-  free(rp.text), free(ri.text), free(rs.text), free(rpid.text), free(rerr.text), free(rdelay.text);
+  db_array_free(&rp), db_array_free(&ri), db_array_free(&rs), db_array_free(&rpid), db_array_free(&rerr),
+      db_array_free(&rdelay);
   for (int j = 0; ok && j < k; j++) {
     const char *practice = PQgetvalue(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);
     metrics_message(w->metrics, out[j].channel, state);

@@ -18,6 +18,7 @@ enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
 
 static const db_stmt SETTINGS = {"loy_settings", "SELECT loyalty_settings($1)::text"};
 static const db_stmt DEFAULTS = {"loy_defaults", "SELECT loyalty_default_settings()::text"};
+static const db_stmt TYPE_NAMED = {"loy_type_named", "SELECT treatment_type_named($1, $2)"};
 static const db_stmt PUT = {
     "loy_put",
     "INSERT INTO loyalty_programs (practice_id, settings) VALUES ($1, $2::jsonb) "
@@ -316,6 +317,35 @@ bool loyalty_program_get(db_conn *c, const char *practice_id, json_t **out, cad_
   return true;
 }
 
+/* flat_points keyed by the types' codes, whatever name the body gave them ("Botox" is botox). */
+static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *settings, cad_error *err) {
+  json_t *by_code = json_object(), *v;
+  const char *k;
+  bool ok = true;
+  json_object_foreach(json_object_get(settings, "flat_points"), k, v) {
+    char field[160];
+    snprintf(field, sizeof field, "flat_points.%.100s", k);
+    const char *p[] = {practice_id, k};
+    PGresult *r = db_exec(c, &TYPE_NAMED, 2, p, err);
+    if (!(ok = r != NULL))
+      break;
+    const char *code = db_value(r, 0, 0);
+    if (!code)
+      ok = FAIL_VALUE(err, field, "'%s' names no treatment type of this practice", field);
+    else if (json_object_get(by_code, code))
+      ok = FAIL_VALUE(err, field, "'%s' names the type %s a second time", field, code);
+    else
+      json_object_set(by_code, code, v);
+    PQclear(r);
+    if (!ok)
+      break;
+  }
+  if (ok)
+    json_object_set(settings, "flat_points", by_code);
+  json_decref(by_code);
+  return ok;
+}
+
 bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   /* A PUT replaces the program; fields left out keep their defaults. */
   PGresult *d = db_exec(c, &DEFAULTS, 0, NULL, err);
@@ -324,7 +354,7 @@ bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json
   json_t *full = json_loads(PQgetvalue(d, 0, 0), 0, NULL);
   PQclear(d);
   json_object_update(full, body); /* valid_program refuses unknown fields */
-  bool ok = valid_program(full, err);
+  bool ok = valid_program(full, err) && flat_points_by_code(c, practice_id, full, err);
   if (ok) {
     char *text = json_dumps(full, JSON_COMPACT);
     const char *p[] = {practice_id, text};

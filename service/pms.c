@@ -9,20 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bookings.h"
 #include "clients.h"
 #include "crypto.h"
-#include "bookings.h"
+#include "loyalty.h"
 #include "pms_vendors.h"
 #include "treatments.h"
 #include "validate.h"
 
 static const db_stmt SECRET = {"pms_secret", "SELECT webhook_secret FROM practices WHERE id = $1"};
-static const db_stmt SEEN = {
-    "pms_seen", "SELECT 1 FROM webhook_events WHERE practice_id = $1 AND vendor = $2 AND event_id = $3"};
+/* Claims the delivery id; no row when it was delivered before. */
 static const db_stmt RECORD = {
     "pms_record",
     "INSERT INTO webhook_events(practice_id, vendor, event_id, event_type) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT DO NOTHING"};
+    "ON CONFLICT DO NOTHING RETURNING 1"};
 /* A vendor time no newer than the last applied to the resource: the event is stale. */
 static const db_stmt STALE = {
     "pms_stale",
@@ -33,16 +33,15 @@ static const db_stmt APPLIED = {
     "INSERT INTO pms_resources (practice_id, vendor, resource, last_event_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (practice_id, vendor, resource) DO UPDATE SET last_event_at = EXCLUDED.last_event_at "
     "WHERE pms_resources.last_event_at < EXCLUDED.last_event_at"};
-/* A name as a type code or alias, or (with $3) as a family. */
+/* A name as a type code or alias, or (with $3) as a family, however it is spelt. */
 static const db_stmt RESOLVE = {
     "pms_resolve",
-    "SELECT code FROM treatment_types WHERE practice_id = $1 AND code = coalesce((SELECT code FROM "
-    "  treatment_aliases WHERE practice_id = $1 AND alias_key = lower($2)), $2) "
-    "UNION ALL SELECT family FROM treatment_types WHERE $3::boolean AND practice_id = $1 AND family = $2 LIMIT 1"};
+    "SELECT n FROM (SELECT CASE WHEN $3::boolean THEN service_named($1, $2) ELSE treatment_type_named($1, $2) END "
+    "  AS n) s WHERE n IS NOT NULL"};
 static const db_stmt UNMAPPED = {
     "pms_unmapped",
     "INSERT INTO pms_unmapped (practice_id, vendor, name_key, name, kind, last_event_id) "
-    "VALUES ($1, $2, lower($3), $3, $4, $5) ON CONFLICT (practice_id, vendor, name_key) DO UPDATE "
+    "VALUES ($1, $2, treatment_name_key($3), $3, $4, $5) ON CONFLICT (practice_id, vendor, name_key) DO UPDATE "
     "SET occurrences = pms_unmapped.occurrences + 1, last_seen_at = clock_timestamp(), "
     "    last_event_id = EXCLUDED.last_event_id"};
 /* The practice's injector of that name (any case), made when there is none. */
@@ -57,6 +56,22 @@ static const db_stmt INJECTOR = {
 static const db_stmt LOCAL_TIME = {
     "pms_local_time",
     "SELECT local_rfc3339($2::timestamp AT TIME ZONE time_zone, time_zone) FROM practices WHERE id = $1"};
+/* The visit a refund names by the vendor's id. */
+static const db_stmt VISIT_BY_EXTERNAL = {
+    "pms_visit_by_external",
+    "SELECT id, refunded_at IS NOT NULL FROM treatments WHERE practice_id = $1 AND source = $2 AND external_id = $3"};
+/* The visit a refund names by its client and items: the client's latest visit from this vendor, by the
+ * refund's time, holding every type the refunded items name ($5: the names). */
+static const db_stmt VISIT_BY_ITEMS = {
+    "pms_visit_by_items",
+    "WITH named AS (SELECT array_agg(DISTINCT x.code) AS codes FROM unnest($5::text[]) n, "
+    "    LATERAL (SELECT treatment_type_named($1, n) AS code) x WHERE x.code IS NOT NULL) "
+    "SELECT t.id, t.refunded_at IS NOT NULL FROM treatments t, named WHERE named.codes IS NOT NULL "
+    "  AND t.practice_id = $1 AND t.client_id = $2 AND t.source = $3 "
+    "  AND t.performed_at <= $4::timestamptz + interval '1 day' "
+    "  AND ARRAY(SELECT i.type_code FROM treatment_items i WHERE i.practice_id = t.practice_id "
+    "            AND i.treatment_id = t.id) @> named.codes "
+    "ORDER BY t.performed_at DESC, t.id DESC LIMIT 1"};
 static const db_stmt BOOKING_BY_EXTERNAL = {
     "pms_booking",
     "SELECT id, state, starts_at = $3::timestamptz FROM bookings "
@@ -66,10 +81,9 @@ static const db_stmt UNMAPPED_LIST = {
     "SELECT coalesce(jsonb_agg(jsonb_build_object('vendor', u.vendor, 'name', u.name, 'kind', u.kind, "
     "    'occurrences', u.occurrences, 'first_seen_at', u.first_seen_at, 'last_seen_at', u.last_seen_at, "
     "    'last_event_id', u.last_event_id) ORDER BY u.occurrences DESC, u.name), '[]') "
-    "FROM pms_unmapped u WHERE u.practice_id = $1 AND NOT EXISTS ( "
-    "  SELECT 1 FROM treatment_types t WHERE t.practice_id = u.practice_id AND (t.code = u.name_key "
-    "    OR (u.kind = 'service' AND t.family = u.name_key) OR t.code IN (SELECT a.code FROM treatment_aliases a "
-    "    WHERE a.practice_id = u.practice_id AND a.alias_key = u.name_key)))"};
+    "FROM pms_unmapped u WHERE u.practice_id = $1 "
+    "  AND CASE u.kind WHEN 'service' THEN service_named(u.practice_id, u.name) "
+    "      ELSE treatment_type_named(u.practice_id, u.name) END IS NULL"};
 
 /* 401 for a missing header, 403 for anything that does not prove the sender. */
 static bool authenticate(db_conn *c, const pms_request *q, cad_error *err) {
@@ -134,23 +148,40 @@ typedef struct pms_apply {
   const pms_request *q;
   const pms_delivery *d;
   bool items_only; /* a visit whose items all fail to map writes nothing (imports refuse the row) */
+  json_t *item_paths; /* the op's vendor paths of its items or services, kept in step with them */
+  const char *occurred_at; /* the event's time in RFC 3339, or NULL */
 } pms_apply;
+
+/* A time maybe without offset (Zenoti's) as RFC 3339 in out: a local time is read in the practice's
+ * zone. False (422 naming field) when it is no date and time. */
+static bool local_time(const pms_apply *a, const char *v, const char *field, char out[48], cad_error *err) {
+  snprintf(out, 48, "%s", v);
+  if (valid_timestamp(v))
+    return true;
+  if (strlen(v) < 16 || strlen(v) > 32 || (v[10] != 'T' && v[10] != ' '))
+    return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
+  const char *p[] = {a->q->practice_id, v};
+  PGresult *r = db_exec(a->c, &LOCAL_TIME, 2, p, err);
+  if (!r) {
+    if (strncmp(db_sqlstate(a->c), "22", 2) == 0)
+      return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
+    return false;
+  }
+  if (PQntuples(r) == 1)
+    snprintf(out, 48, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return true;
+}
 
 /* Replaces obj[key], a time maybe without offset, by the same local time with the practice's offset. */
 static bool with_offset(const pms_apply *a, json_t *obj, const char *key, cad_error *err) {
   const char *v = json_string_value(json_object_get(obj, key));
-  if (!v || valid_timestamp(v) || strlen(v) < 16 || strlen(v) > 32 || v[10] != 'T')
-    return true; /* RFC 3339 already, or not a time at all: validation names the field */
-  const char *p[] = {a->q->practice_id, v};
-  PGresult *r = db_exec(a->c, &LOCAL_TIME, 2, p, err);
-  if (!r) {
-    if (strcmp(db_sqlstate(a->c), "22007") == 0 || strcmp(db_sqlstate(a->c), "22008") == 0)
-      return FAIL_VALUE(err, key, "'%s' is not a date and time", key);
+  char t[48];
+  if (!v || valid_timestamp(v))
+    return true; /* RFC 3339 already, or absent: validation names the field */
+  if (!local_time(a, v, key, t, err))
     return false;
-  }
-  if (PQntuples(r) == 1)
-    json_object_set_new(obj, key, json_string(PQgetvalue(r, 0, 0)));
-  PQclear(r);
+  json_object_set_new(obj, key, json_string(t));
   return true;
 }
 
@@ -180,6 +211,7 @@ static bool map_names(const pms_apply *a, json_t *list, const char *key, bool fa
       return false;
     json_array_append_new(unmapped, json_string(name));
     json_array_remove(list, i);
+    json_array_remove(a->item_paths, i); /* errors about later items still name the vendor's */
   }
   return true;
 }
@@ -242,6 +274,55 @@ static bool apply_treatment(const pms_apply *a, json_t *data, json_t *outcome, j
   *created = !replayed;
   json_object_set_new(outcome, "outcome", json_string(replayed ? "unchanged" : "created"));
   return true;
+}
+
+/* A vendor's refund: the visit it names is refunded as POST /v1/treatments/{id}/refund does (points
+ * reversed, gone from analytics); a refund of nothing Cadence recorded is ignored. */
+static bool apply_refund(const pms_apply *a, json_t *data, json_t *outcome, json_t **result, cad_error *err) {
+  const char *source = json_string_value(json_object_get(data, "source"));
+  const char *ext = json_string_value(json_object_get(data, "external_id"));
+  PGresult *r;
+  if (ext) {
+    const char *p[] = {a->q->practice_id, source, ext};
+    r = db_exec(a->c, &VISIT_BY_EXTERNAL, 3, p, err);
+  } else {
+    json_t *client_ext = json_object_get(json_object_get(data, "client"), "external_id");
+    char client[37], at[48];
+    bool found;
+    if (!clients_find_external(a->c, a->q->practice_id, json_string_value(json_object_get(client_ext, "system")),
+                               json_string_value(json_object_get(client_ext, "id")), client, &found, err) ||
+        !local_time(a, json_string_value(json_object_get(data, "refunded_at")), "refunded_at", at, err))
+      return false;
+    if (!found) {
+      json_object_set_new(outcome, "outcome", json_string("ignored"));
+      json_object_set_new(outcome, "reason", json_string("no visit of this client to refund"));
+      return true;
+    }
+    db_array names = {0};
+    for (size_t i = 0; i < json_array_size(json_object_get(data, "types")); i++)
+      db_array_add(&names, json_string_value(json_array_get(json_object_get(data, "types"), i)));
+    const char *p[] = {a->q->practice_id, client, source, at, db_array_text(&names)};
+    r = db_exec(a->c, &VISIT_BY_ITEMS, 5, p, err);
+    db_array_free(&names);
+  }
+  if (!r)
+    return false;
+  bool known = PQntuples(r) == 1, done = known && PQgetvalue(r, 0, 1)[0] == 't';
+  char id[37] = "";
+  if (known)
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  if (!known) {
+    json_object_set_new(outcome, "outcome", json_string("ignored"));
+    json_object_set_new(outcome, "reason", json_string("no recorded visit matches this refund"));
+    return true;
+  }
+  json_object_set_new(outcome, "outcome", json_string(done ? "unchanged" : "refunded"));
+  json_t *loyalty = NULL;
+  bool ok = (done || loyalty_refund(a->c, a->q->practice_id, id, &loyalty, err)) &&
+            treatments_get(a->c, a->q->practice_id, id, result, err);
+  json_decref(loyalty);
+  return ok;
 }
 
 static bool apply_booking(const pms_apply *a, json_t *data, json_t *outcome, json_t **result, bool *created,
@@ -322,10 +403,9 @@ static bool apply_op(const pms_apply *a, json_t *op, json_t *outcome, json_t **r
     json_decref(data);
     return true;
   }
-  if (a->d->occurred_at && *resource) {
-    const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->d->occurred_at};
-    ok = valid_timestamp(a->d->occurred_at) ? db_exists(a->c, &STALE, 4, p, &stale, err)
-                                            : FAIL_VALUE(err, "occurred_at", "the event time must be RFC 3339");
+  if (a->occurred_at && *resource) {
+    const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->occurred_at};
+    ok = db_exists(a->c, &STALE, 4, p, &stale, err);
   }
   if (ok && stale) {
     json_object_set_new(outcome, "outcome", json_string("stale"));
@@ -336,13 +416,72 @@ static bool apply_op(const pms_apply *a, json_t *op, json_t *outcome, json_t **r
     json_object_set_new(outcome, "outcome", json_string(*created ? "created" : "updated"));
   } else if (ok && strcmp(name, "treatment.completed") == 0) {
     ok = apply_treatment(a, data, outcome, result, created, err);
+  } else if (ok && strcmp(name, "treatment.refunded") == 0) {
+    ok = apply_refund(a, data, outcome, result, err);
   } else if (ok) {
     ok = apply_booking(a, data, outcome, result, created, err);
   }
   json_decref(data);
-  if (ok && !stale && a->d->occurred_at && *resource) {
-    const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->d->occurred_at};
+  if (ok && !stale && a->occurred_at && *resource) {
+    const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->occurred_at};
     ok = db_run(a->c, &APPLIED, 4, p, err);
+  }
+  return ok;
+}
+
+/* One delivery, applied whole or not at all. */
+typedef struct deliver_ctx {
+  pms_apply a;
+  int *status;
+  json_t **out;
+} deliver_ctx;
+
+static bool deliver_tx(db_conn *c, void *vctx, cad_error *err) {
+  deliver_ctx *x = vctx;
+  const pms_delivery *d = x->a.d;
+  db_tx_reset(x->out);
+  /* The delivery id is claimed first: a concurrent copy of it waits here, then finds it taken. */
+  const char *p[] = {x->a.q->practice_id, x->a.q->vendor, d->event_id, d->event_type};
+  PGresult *claim = db_exec(c, &RECORD, 4, p, err);
+  if (!claim)
+    return false;
+  bool seen = PQntuples(claim) == 0;
+  PQclear(claim);
+  if (seen) {
+    *x->status = 200;
+    *x->out = json_pack("{s:s,s:s}", "status", "duplicate", "event_id", d->event_id);
+    return true;
+  }
+  json_t *outcomes = json_array(), *first = NULL;
+  bool ok = true, any_created = false;
+  for (size_t i = 0; ok && i < json_array_size(d->ops); i++) {
+    json_t *op = json_array_get(d->ops, i), *result = NULL;
+    json_t *outcome = json_pack("{s:O,s:O,s:[]}", "op", json_object_get(op, "op"), "resource",
+                                json_object_get(op, "resource"), "unmapped");
+    bool created = false;
+    x->a.item_paths = json_object_get(json_object_get(op, "fields"), "items");
+    ok = apply_op(&x->a, op, outcome, &result, &created, err);
+    any_created |= ok && created;
+    if (result && !first)
+      first = json_incref(result);
+    json_object_set_new(outcome, "id", json_incref(json_object_get(result, "id") ? json_object_get(result, "id")
+                                                                                : json_null()));
+    json_decref(result);
+    json_array_append_new(outcomes, outcome);
+    if (!ok && err->field[0] && (err->status == 400 || err->status == 422)) {
+      /* Name the field of the body the vendor sent, not of Cadence's form of it. */
+      char field[sizeof err->field];
+      pms_vendor_field(op, err->field, field, sizeof field);
+      memcpy(err->field, field, sizeof field);
+    }
+  }
+  if (ok) {
+    *x->status = any_created ? 201 : 200;
+    *x->out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "status", "processed", "event_id", d->event_id, "type",
+                        d->event_type, "result", first ? first : json_null(), "operations", outcomes);
+  } else {
+    json_decref(first);
+    json_decref(outcomes);
   }
   return ok;
 }
@@ -355,50 +494,17 @@ bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *stat
   pms_delivery d;
   if (!pms_translate(q->vendor, q->json, &d, err))
     return false;
-  const char *p[] = {q->practice_id, q->vendor, d.event_id, d.event_type};
-  bool seen = false;
-  if (!db_exists(c, &SEEN, 3, p, &seen, err)) {
-    pms_delivery_free(&d);
-    return false;
+  deliver_ctx x = {{c, zones, q, &d, false, NULL, NULL}, status, out};
+  char occurred[48];
+  bool ok = true;
+  if (d.occurred_at) { /* the event's time orders a resource's events; a local time is the practice's */
+    ok = local_time(&x.a, d.occurred_at, d.occurred_at_field, occurred, err);
+    x.a.occurred_at = occurred;
   }
-  if (seen) {
-    *status = 200;
-    *out = json_pack("{s:s,s:s}", "status", "duplicate", "event_id", d.event_id);
-    pms_delivery_free(&d);
-    return true;
-  }
-  pms_apply a = {c, zones, q, &d, false};
-  json_t *outcomes = json_array(), *first = NULL;
-  bool ok = true, any_created = false;
-  for (size_t i = 0; ok && i < json_array_size(d.ops); i++) {
-    json_t *op = json_array_get(d.ops, i), *result = NULL;
-    json_t *outcome = json_pack("{s:O,s:O,s:[]}", "op", json_object_get(op, "op"), "resource",
-                                json_object_get(op, "resource"), "unmapped");
-    bool created = false;
-    ok = apply_op(&a, op, outcome, &result, &created, err);
-    any_created |= ok && created;
-    if (result && !first)
-      first = json_incref(result);
-    json_object_set_new(outcome, "id", json_incref(json_object_get(result, "id") ? json_object_get(result, "id")
-                                                                                : json_null()));
-    json_decref(result);
-    json_array_append_new(outcomes, outcome);
-    if (!ok && err->field[0] && (err->status == 400 || err->status == 422)) {
-      /* Name the field inside data, as the sender wrote it. */
-      char field[sizeof err->field];
-      snprintf(field, sizeof field, "data.%.80s", err->field);
-      memcpy(err->field, field, sizeof field);
-    }
-  }
-  ok = ok && db_run(c, &RECORD, 4, p, err);
-  if (ok) {
-    *status = any_created ? 201 : 200;
-    *out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "status", "processed", "event_id", d.event_id, "type", d.event_type,
-                     "result", first ? first : json_null(), "operations", outcomes);
-  } else {
-    json_decref(first);
-    json_decref(outcomes);
-  }
+  *out = NULL;
+  ok = ok && db_tx(c, deliver_tx, &x, err);
+  if (!ok)
+    db_tx_reset(out);
   pms_delivery_free(&d);
   return ok;
 }
@@ -407,7 +513,7 @@ bool pms_apply_visit(db_conn *c, const tz_set *zones, const char *practice_id, c
                      const char *event_id, json_t *data, json_t **outcome, cad_error *err) {
   pms_request q = {.vendor = source, .practice_id = practice_id};
   pms_delivery d = {.event_id = event_id};
-  pms_apply a = {c, zones, &q, &d, true};
+  pms_apply a = {c, zones, &q, &d, true, NULL, NULL};
   json_t *result = NULL;
   bool created = false;
   *outcome = json_pack("{s:[]}", "unmapped");

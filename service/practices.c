@@ -25,7 +25,7 @@ static const db_stmt INSERT = {
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
 static const db_stmt SEED = {"practice_seed",
-                             "SELECT seed_practice_defaults($1), seed_confirmation_templates($1)"};
+                             "SELECT seed_practice_defaults($1), seed_library($1), seed_confirmation_templates($1)"};
 static const db_stmt GET = {"practice_get",
                             "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
 

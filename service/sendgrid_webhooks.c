@@ -21,6 +21,11 @@ static const db_stmt DELIVERY = {
     "UPDATE messages SET delivery = $3, updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
     "  AND (delivery IS NULL OR array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], $3) > "
     "       coalesce(array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], delivery), 0))"};
+/* Claims an event once per sg_event_id: a replay inside the signature's window changes nothing. */
+static const db_stmt CLAIM = {
+    "sg_claim",
+    "INSERT INTO provider_events (practice_id, provider, event_key) VALUES ($1, 'sendgrid', 'event:' || $2) "
+    "ON CONFLICT DO NOTHING RETURNING 1"};
 static const db_stmt LIFT = {
     "sg_lift",
     "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "
@@ -77,10 +82,16 @@ bool sendgrid_verify(const char *public_key, const char *signature, const char *
 
 static bool is(const char *s, const char *v) { return s && strcmp(s, v) == 0; }
 
-bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
+typedef struct events_ctx {
+  json_t *events;
+  int *applied;
+} events_ctx;
+
+static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
+  events_ctx *x = vctx;
+  json_t *events = x->events;
+  int *applied = x->applied;
   *applied = 0;
-  if (!json_is_array(events))
-    return cad_fail(err, 400, "invalid_body", NULL, "the body must be a JSON array of events");
   size_t i;
   json_t *e;
   json_array_foreach(events, i, e) {
@@ -102,6 +113,13 @@ bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
     snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 1));
     snprintf(address, sizeof address, "%s", PQgetvalue(r, 0, 2));
     PQclear(r);
+    const char *event_id = json_string_value(json_object_get(e, "sg_event_id"));
+    bool fresh = true;
+    const char *kp[] = {practice, event_id};
+    if (event_id && !db_exists(c, &CLAIM, 2, kp, &fresh, err))
+      return false;
+    if (!fresh)
+      continue; /* delivered before */
     snprintf(evidence, sizeof evidence, "SendGrid event %.40s", event);
     const char *type = json_string_value(json_object_get(e, "type"));
     bool hard_bounce = is(event, "bounce") && !is(type, "blocked"); /* "blocked" is a soft bounce */
@@ -126,4 +144,12 @@ bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
     (*applied)++;
   }
   return true;
+}
+
+bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
+  *applied = 0;
+  if (!json_is_array(events))
+    return cad_fail(err, 400, "invalid_body", NULL, "the body must be a JSON array of events");
+  events_ctx x = {events, applied};
+  return db_tx(c, events_tx, &x, err);
 }

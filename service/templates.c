@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 #include "validate.h"
@@ -13,8 +14,8 @@ enum { MAX_DENY = 200, SMS_MAX = 1600, EMAIL_MAX = 20000 };
 
 static const db_stmt PRACTICE = {
     "tpl_practice", "SELECT name, to_jsonb(appearance_phrases) FROM practices WHERE id = $1"};
-static const db_stmt TYPE_EXISTS = {"tpl_type_exists",
-                                    "SELECT 1 FROM treatment_types WHERE practice_id = $1 AND code = $2"};
+/* The type a path names, however it is spelt (code or alias). */
+static const db_stmt TYPE_NAMED = {"tpl_type_named", "SELECT treatment_type_named($1, $2)"};
 static const db_stmt INJECTOR_EXISTS = {"tpl_injector_exists",
                                         "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 static const db_stmt UPSERT = {
@@ -31,7 +32,8 @@ static const db_stmt LIST = {
     "SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'treatment_type', t.treatment_type, 'step', t.step, "
     "  'channel', t.channel, 'injector_id', t.injector_id, 'subject', t.subject, 'body', t.body, "
     "  'updated_at', t.updated_at) ORDER BY t.treatment_type, t.step, t.channel, t.injector_id NULLS FIRST), '[]') "
-    "FROM templates t WHERE t.practice_id = $1 AND ($2::text IS NULL OR t.treatment_type = $2) "
+    "FROM templates t WHERE t.practice_id = $1 "
+    "  AND ($2::text IS NULL OR t.treatment_type = coalesce(treatment_type_named($1, $2), lower($2))) "
     "  AND ($3::text IS NULL OR t.step = $3) AND ($4::text IS NULL OR t.channel = $4)"};
 
 /* Step keys: refill_N, aftercare_N, nurture, confirmation_<name>. */
@@ -84,10 +86,15 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   put_ctx *x = vctx;
   db_tx_reset(x->out);
   bool found;
-  if (strcmp(x->type, "default") != 0) {
-    if (!exists(c, &TYPE_EXISTS, x->practice_id, x->type, &found, err))
+  char type[48] = "default";
+  if (strcasecmp(x->type, "default") != 0) {
+    const char *tp[] = {x->practice_id, x->type};
+    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    if (!t)
       return false;
-    if (!found)
+    snprintf(type, sizeof type, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
+    PQclear(t);
+    if (!*type)
       return FAIL_VALUE(err, "treatment_type", "no treatment type '%.40s' (or use 'default')", x->type);
   }
   const char *injector = json_string_value(json_object_get(x->body, "injector_id"));
@@ -118,7 +125,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
     free(practice_name);
     return false;
   }
-  const char *up[] = {x->practice_id, x->type, x->step, x->channel, injector, subject, text};
+  const char *up[] = {x->practice_id, type, x->step, x->channel, injector, subject, text};
   if (!(r = db_exec(c, &UPSERT, 7, up, err))) {
     free(practice_name);
     return false;

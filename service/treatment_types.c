@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cadence.h"
 #include "jsonspec.h"
@@ -32,9 +31,18 @@ static const db_stmt UPSERT = {
     "RETURNING (xmax = 0)"};
 static const db_stmt CLEAR_ALIASES = {"types_clear_aliases",
                                       "DELETE FROM treatment_aliases WHERE practice_id = $1 AND code = $2"};
+/* Adds an alias unless its key is empty, another type's code, or taken: says which, from the snapshot
+ * before the insert (which holds the aliases added earlier in the transaction). */
 static const db_stmt ADD_ALIAS = {
     "types_add_alias",
-    "INSERT INTO treatment_aliases(practice_id, alias_key, alias, code) VALUES ($1, lower($3), $3, $2)"};
+    "WITH k AS (SELECT treatment_name_key($3) AS key), "
+    "  owner AS (SELECT (SELECT t.code FROM treatment_types t WHERE t.practice_id = $1 "
+    "      AND t.code = replace(k.key, ' ', '_') AND t.code <> $2) AS type_code, "
+    "    (SELECT a.code FROM treatment_aliases a WHERE a.practice_id = $1 AND a.alias_key = k.key) AS alias_of, "
+    "    k.key FROM k), "
+    "  ins AS (INSERT INTO treatment_aliases(practice_id, alias_key, alias, code) "
+    "    SELECT $1, key, $3, $2 FROM owner WHERE key <> '' AND type_code IS NULL AND alias_of IS NULL RETURNING 1) "
+    "SELECT key = '', type_code, alias_of FROM owner"};
 static const db_stmt TEMPLATE_CHANNELS = {
     "types_template_channels",
     "SELECT count(DISTINCT channel) FROM templates WHERE practice_id = $1 AND step = $3 "
@@ -87,6 +95,13 @@ static bool validate_steps(json_t *list, const char *name, size_t max, bool ince
       return FAIL_VALUE(err, field, "'%s' must be sms, email, preferred or alternate", field);
   }
   return true;
+}
+
+void treatment_code_normalise(const char *in, char out[48]) {
+  size_t n = 0;
+  for (; in[n] && n < 47; n++)
+    out[n] = in[n] == ' ' || in[n] == '-' ? '_' : (char)tolower((unsigned char)in[n]);
+  out[n] = 0;
 }
 
 bool treatment_types_validate(const char *code, json_t *body, cad_error *err) {
@@ -148,9 +163,6 @@ bool treatment_types_validate(const char *code, json_t *body, cad_error *err) {
     snprintf(field, sizeof field, "aliases[%zu]", i);
     if (!json_is_string(a) || json_string_length(a) == 0 || json_string_length(a) > 100)
       return FAIL_VALUE(err, field, "'%s' must be a name of 1 to 100 bytes", field);
-    for (size_t k = 0; k < i; k++)
-      if (strcasecmp(json_string_value(json_array_get(aliases, k)), json_string_value(a)) == 0)
-        return FAIL_VALUE(err, field, "'%s' repeats an earlier alias", field);
   }
   return true;
 }
@@ -206,14 +218,22 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   json_t *a;
   json_array_foreach(json_object_get(x->body, "aliases"), i, a) {
     const char *ap[] = {x->practice_id, x->code, json_string_value(a)};
-    if (!(r = db_exec(c, &ADD_ALIAS, 3, ap, err))) {
-      if (strcmp(db_sqlstate(c), "23505") != 0)
-        return false;
-      char field[32];
-      snprintf(field, sizeof field, "aliases[%zu]", i);
-      return cad_fail(err, 409, "conflict", field, "'%s' is already an alias of another treatment type", field);
-    }
+    if (!(r = db_exec(c, &ADD_ALIAS, 3, ap, err)))
+      return false;
+    bool empty = PQgetvalue(r, 0, 0)[0] == 't';
+    const char *type_code = db_value(r, 0, 1), *alias_of = db_value(r, 0, 2);
+    char field[32], owner[48];
+    snprintf(field, sizeof field, "aliases[%zu]", i);
+    snprintf(owner, sizeof owner, "%.40s", type_code ? type_code : alias_of ? alias_of : "");
+    bool mine = alias_of && strcmp(alias_of, x->code) == 0;
     PQclear(r);
+    if (empty)
+      return FAIL_VALUE(err, field, "'%s' has no letters once case, signs and quantities are set aside", field);
+    if (mine)
+      return FAIL_VALUE(err, field, "'%s' repeats an earlier alias (names match without case, signs and "
+                                    "trailing quantities)", field);
+    if (*owner)
+      return cad_fail(err, 409, "conflict", field, "'%s' already names the treatment type %s", field, owner);
   }
   if (!templates_exist(c, x->practice_id, x->code, json_object_get(x->body, "steps"), "refill", "steps", err) ||
       !templates_exist(c, x->practice_id, x->code, json_object_get(x->body, "aftercare"), "aftercare", "aftercare",

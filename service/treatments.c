@@ -36,8 +36,7 @@ static const db_stmt CONTEXT = {
 static const db_stmt RESOLVE_TYPE = {
     "treat_resolve_type",
     "SELECT code, family, series, steps, lapse, aftercare FROM treatment_types "
-    "WHERE practice_id = $1 AND code = coalesce((SELECT code FROM treatment_aliases "
-    "  WHERE practice_id = $1 AND alias_key = lower($2)), $2)"};
+    "WHERE practice_id = $1 AND code = treatment_type_named($1, $2)"};
 static const db_stmt INSERT = {
     "treat_insert",
     "INSERT INTO treatments(practice_id, client_id, injector_id, performed_at, source, external_id, "

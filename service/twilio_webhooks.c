@@ -27,6 +27,18 @@ static const db_stmt STATUS = {
     "  last_error = CASE WHEN $3::text IS NULL THEN last_error ELSE 'delivery error ' || $3 END "
     "WHERE provider_id = $1 AND (delivery IS NULL OR $4::int > array_position($5::text[], delivery)) "
     "RETURNING practice_id, to_address"};
+/* Claims a status callback once per (MessageSid, status) for the practice of the message: no row for a
+ * replay, or for a message that is not ours. */
+static const db_stmt CLAIM_STATUS = {
+    "tw_claim_status",
+    "INSERT INTO provider_events (practice_id, provider, event_key) "
+    "SELECT practice_id, 'twilio', 'status:' || $1 || ':' || $2 FROM messages WHERE provider_id = $1 "
+    "ON CONFLICT DO NOTHING RETURNING practice_id"};
+/* Claims an inbound message once per MessageSid for a practice. */
+static const db_stmt CLAIM_INBOUND = {
+    "tw_claim_inbound",
+    "INSERT INTO provider_events (practice_id, provider, event_key) VALUES ($1, 'twilio', 'inbound:' || $2) "
+    "ON CONFLICT DO NOTHING RETURNING 1"};
 static const db_stmt PRACTICES_FOR = {
     "tw_practices_for",
     "SELECT id, coalesce(contact_text, 'Reply STOP to opt out.') FROM practices "
@@ -83,12 +95,19 @@ static int rank(const char *status) {
   return 0;
 }
 
-bool twilio_status(db_conn *c, const form *f, cad_error *err) {
+typedef struct status_ctx {
+  const form *f;
+} status_ctx;
+
+static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
+  const form *f = ((status_ctx *)vctx)->f;
   const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
-  if (!sid || !status)
-    return cad_fail(err, 400, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
-  if (!rank(status))
-    return cad_fail(err, 400, "invalid_value", "MessageStatus", "unknown MessageStatus");
+  const char *cp[] = {sid, status};
+  bool claimed;
+  if (!db_exists(c, &CLAIM_STATUS, 2, cp, &claimed, err))
+    return false;
+  if (!claimed)
+    return true; /* a replay, or not our message: nothing changes */
   const char *code = form_get(f, "ErrorCode");
   if (code && !*code)
     code = NULL;
@@ -108,6 +127,16 @@ bool twilio_status(db_conn *c, const form *f, cad_error *err) {
                           "status callback with error 21610", err);
   PQclear(res);
   return ok;
+}
+
+bool twilio_status(db_conn *c, const form *f, cad_error *err) {
+  const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
+  if (!sid || !status)
+    return cad_fail(err, 400, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
+  if (!rank(status))
+    return cad_fail(err, 400, "invalid_value", "MessageStatus", "unknown MessageStatus");
+  status_ctx x = {f};
+  return db_tx(c, status_tx, &x, err);
 }
 
 /* The body as a keyword: trimmed, upper-cased, or "" when longer than a keyword can be. */
@@ -149,11 +178,18 @@ static char *xml_escape(const char *s) {
   return out;
 }
 
-bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
+typedef struct inbound_ctx {
+  const form *f;
+  char **twiml;
+} inbound_ctx;
+
+static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
+  inbound_ctx *x = vctx;
+  const form *f = x->f;
+  char **twiml = x->twiml;
+  free(*twiml);
   *twiml = NULL;
-  const char *from = form_get(f, "From"), *to = form_get(f, "To");
-  if (!from || !to)
-    return cad_fail(err, 400, "missing_field", from ? "To" : "From", "From and To are required");
+  const char *from = form_get(f, "From"), *to = form_get(f, "To"), *sid = form_get(f, "MessageSid");
   char word[16];
   keyword_of(form_get(f, "Body"), word);
   const char *opt_out_type = form_get(f, "OptOutType"); /* Twilio Advanced Opt-Out: STOP, START or HELP */
@@ -165,11 +201,16 @@ bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
   PGresult *r = db_exec(c, &PRACTICES_FOR, 2, p, err);
   if (!r)
     return false;
-  bool ok = true;
+  bool ok = true, fresh = false;
   char evidence[48];
   snprintf(evidence, sizeof evidence, "SMS keyword %s", word);
   for (int i = 0; ok && i < PQntuples(r); i++) {
     const char *practice = PQgetvalue(r, i, 0);
+    const char *kp[] = {practice, sid};
+    bool claimed;
+    if (!(ok = db_exists(c, &CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
+      continue; /* this practice had this message already: a replay changes nothing */
+    fresh = true;
     if (stop) {
       ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
     } else if (start) {
@@ -180,7 +221,7 @@ bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
     }
   }
   char *reply = NULL;
-  if (ok && help && PQntuples(r) > 0)
+  if (ok && help && fresh)
     reply = xml_escape(PQgetvalue(r, 0, 1));
   PQclear(r);
   if (!ok)
@@ -192,4 +233,19 @@ bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
            reply ? "<Message>" : "", reply ? reply : "", reply ? "</Message>" : "");
   free(reply);
   return true;
+}
+
+bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
+  *twiml = NULL;
+  const char *from = form_get(f, "From"), *to = form_get(f, "To"), *sid = form_get(f, "MessageSid");
+  if (!from || !to || !sid)
+    return cad_fail(err, 400, "missing_field", !from ? "From" : !to ? "To" : "MessageSid",
+                    "From, To and MessageSid are required");
+  inbound_ctx x = {f, twiml};
+  bool ok = db_tx(c, inbound_tx, &x, err);
+  if (!ok) {
+    free(*twiml);
+    *twiml = NULL;
+  }
+  return ok;
 }

@@ -23,7 +23,7 @@ def fakes():
     return PROVIDERS[0]
 
 
-SPECS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "vendor-specs")
+SPECS = os.path.join(os.path.dirname(__file__), "..", "vendor-specs")
 PRISMS = {}
 
 

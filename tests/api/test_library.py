@@ -17,7 +17,8 @@ def default_library_is_seeded_per_practice():
     p = Practice(s)
     types = s.request("GET", "/v1/treatment-types", key=p.staff).json["data"]
     eq([t["code"] for t in types],
-       ["botox", "cheek_filler", "dysport", "jeuveau", "kybella", "lip_filler", "sculptra", "voluma", "xeomin"])
+       ["botox", "cheek_filler", "daxxify", "dysport", "fold_filler", "jeuveau", "kybella", "letybo", "lip_filler",
+        "sculptra", "voluma", "xeomin"])
     botox = types[0]
     eq(botox["steps"][0], {"offset": {"days": 70}, "channel": "preferred", "incentive": False})
     check("Botox Cosmetic" in botox["aliases"])
@@ -43,13 +44,13 @@ def a_practice_can_change_offsets_for_later_treatments():
     eq(active(reminders(s, p, c), "refill")["steps"][0]["planned_date"], (visit + dt.timedelta(days=63)).isoformat())
     eq(active(reminders(s, p, c_before), "refill")["steps"][0]["planned_date"],
        (visit + dt.timedelta(days=70)).isoformat(), "history is not rewritten")
-    # A new type of the practice's own.
-    r = s.request("PUT", "/v1/treatment-types/daxxify", dict(BOTOX, name="Daxxify", aliases=["Daxxify 40u"]),
+    # A new type of the practice's own, named in the path as people write it.
+    r = s.request("PUT", "/v1/treatment-types/Relfydess", dict(BOTOX, name="Relfydess", aliases=["Relfydess Inj"]),
                   key=p.staff)
-    eq(r.status, 201)
+    eq((r.status, r.json["code"]), (201, "relfydess"))
     c2 = new_client(s, p)
-    post_treatment(s, p, c2, visit, [{"type": "Daxxify 40U"}])
-    eq(active(reminders(s, p, c2), "refill")["treatment_type"], "daxxify")
+    post_treatment(s, p, c2, visit, [{"type": "RELFYDESS INJ 50 units"}])
+    eq(active(reminders(s, p, c2), "refill")["treatment_type"], "relfydess")
 
 
 @test
@@ -62,7 +63,7 @@ def treatment_type_validation():
         body.update(changes)
         return s.request("PUT", f"/v1/treatment-types/{code}", body, key=p.staff)
     cases = [
-        (put("BadCode"), 422, "code"),
+        (put("bad.code"), 422, "code"),
         (put("x", family="potion"), 422, "family"),
         (put("x", steps=[]), 422, "steps"),
         (put("x", steps=[{"offset": {"days": 70}}, {"offset": {"days": 70}}]), 422, "steps[1].offset"),
@@ -74,7 +75,10 @@ def treatment_type_validation():
         (put("x", window_days=0), 422, "window_days"),
         (put("x", nurture={"every_months": 0, "max_messages": 6}), 422, "nurture.every_months"),
         (put("x", aliases=["Same", "same"]), 422, "aliases[1]"),
+        (put("x", aliases=["Same Thing", "SAME  thing 20u"]), 422, "aliases[1]"),
+        (put("x", aliases=["20 units"]), 422, "aliases[0]"),
         (put("x", aliases=["Dysport Cosmetic"]), 409, "aliases[0]"),
+        (put("x", aliases=["DYSPORT"]), 409, "aliases[0]"),
         (put("x", steps=[{"offset": {"days": 60}}, {"offset": {"days": 65}}, {"offset": {"days": 70}},
                          {"offset": {"days": 75}}]), 422, "steps[3]"),
         (put("x", colour="red"), 400, "colour"),

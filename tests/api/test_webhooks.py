@@ -9,12 +9,14 @@ import subprocess
 import time
 import urllib.parse
 
+import payloads
 from harness import check, eq, psql, test
 from test_dispatch import client, fakes, messages, practice, server, visit, wait_for, wait_for_state
 from providers import TWILIO_TOKEN  # noqa: E402 (test_dispatch put tests/fakes on the path)
 
 SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "twilio_sign.js")
 NODE_PATH = os.path.join(os.path.dirname(__file__), "..", "node_modules")
+SG_SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "sendgrid_sign.js")
 
 
 def twilio_post(s, path, params, token=TWILIO_TOKEN, signature=None):
@@ -33,6 +35,26 @@ def suppression_events(s, p):
                 f"ORDER BY created_at", db=s.db).splitlines()
 
 
+def sid(n):
+    """A distinct Twilio message SID (SM + 32 hex digits)."""
+    return "SM" + f"{n:032x}"
+
+
+_SIDS = iter(range(1, 1 << 30))
+
+
+def inbound(name, message_sid=None, **changes):
+    """An incoming SMS as Twilio posts it (tests/api/vendor_payloads/twilio), with its own MessageSid."""
+    fields = payloads.load("twilio/" + name, **changes)
+    fields["MessageSid"] = fields["SmsSid"] = fields["SmsMessageSid"] = message_sid or sid(next(_SIDS))
+    return fields
+
+
+def suppressed(s, p):
+    return psql(f"SELECT coalesce(bool_or(active), false) FROM suppressions WHERE practice_id = '{p.id}' "
+                f"AND channel = 'sms'", db=s.db) == "t"
+
+
 @test
 def a_stop_reply_suppresses_sms_at_once_and_start_lifts_it():
     f = fakes()
@@ -42,15 +64,16 @@ def a_stop_reply_suppresses_sms_at_once_and_start_lifts_it():
         c = client(s, p, email=None)
         visit(s, p, c, 70)
         wait_for("first SMS", lambda: f.twilio.messages())
-        inbound = {"From": "+15551234567", "To": "+15550001111", "Body": "  stop ", "MessageSid": "SM" + "1" * 32,
-                   "AccountSid": "AC" + "0123456789abcdef" * 2}
+        stop = inbound("inbound_stop", Body="  stop ")
+        del stop["OptOutType"]  # without Advanced Opt-Out: the body alone decides
+        path = "/v1/webhooks/twilio/inbound"
         # Forged, missing and stale-token signatures change nothing.
-        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, signature="bm9wZQ==").status, 403)
-        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, signature="").status, 401)
-        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", inbound, token="another-token").status, 403)
-        eq(twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "STOP NOW"}).status, 200)
+        eq(twilio_post(s, path, stop, signature="bm9wZQ==").status, 403)
+        eq(twilio_post(s, path, stop, signature="").status, 401)
+        eq(twilio_post(s, path, stop, token="another-token").status, 403)
+        eq(twilio_post(s, path, dict(inbound("inbound_reply"), Body="STOP NOW")).status, 200)
         eq(suppression_events(s, p), [], "only the whole body is a keyword; forged requests changed nothing")
-        r = twilio_post(s, "/v1/webhooks/twilio/inbound", inbound)
+        r = twilio_post(s, path, stop)
         eq((r.status, r.headers["content-type"]), (200, "text/xml"))
         check("<Response></Response>" in r.text, r.text)
         eq(suppression_events(s, p), ["suppress:sms_keyword"])
@@ -58,15 +81,63 @@ def a_stop_reply_suppresses_sms_at_once_and_start_lifts_it():
         visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
         wait_for_state(s, p, c, "suppressed")
         eq(len(f.twilio.messages()), 1)
-        r = twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "help"})
+        r = twilio_post(s, path, inbound("inbound_help"))
         check("<Message>Glow Med Spa: call 555-0100 or reply STOP to opt out.</Message>" in r.text, r.text)
-        twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "Start"})
+        twilio_post(s, path, inbound("inbound_start"))
         eq(suppression_events(s, p), ["suppress:sms_keyword", "lift:sms_keyword"])
         eq(psql(f"SELECT active FROM suppressions WHERE practice_id = '{p.id}'", db=s.db), "f")
         # Twilio's Advanced Opt-Out tells the type outright.
-        twilio_post(s, "/v1/webhooks/twilio/inbound", {**inbound, "Body": "arrêt", "OptOutType": "STOP"})
+        twilio_post(s, path, inbound("inbound_stop", Body="arrêt"))
         eq(suppression_events(s, p)[-1], "suppress:sms_keyword")
         check("+15551234567" not in s.log() and "stop " not in s.log().lower(), "no PHI in the logs")
+    finally:
+        s.stop()
+
+
+@test
+def a_replayed_twilio_or_sendgrid_webhook_never_changes_a_suppression():
+    keys = json.loads(subprocess.run(["node", SG_SIGNER, "keys"], capture_output=True, text=True, check=True).stdout)
+    f = fakes()
+    s = server(f, SENDGRID_WEBHOOK_PUBLIC_KEY=keys["public_key"])
+    try:
+        p = practice(s)
+        c = client(s, p, email=None)
+        path = "/v1/webhooks/twilio/inbound"
+        # STOP, START, STOP; then the same signed START again: Twilio signs no timestamp, so it verifies.
+        first_start = inbound("inbound_start")
+        for fields in (inbound("inbound_stop"), first_start, inbound("inbound_stop")):
+            eq(twilio_post(s, path, fields).status, 200)
+        check(suppressed(s, p), "the last STOP holds")
+        r = twilio_post(s, path, first_start)
+        eq((r.status, "<Message>" in r.text), (200, False), "a replay is acknowledged, and answers nothing")
+        check(suppressed(s, p), "a replayed START does not lift the later STOP")
+        eq(suppression_events(s, p), ["suppress:sms_keyword", "lift:sms_keyword", "suppress:sms_keyword"])
+        # A replayed HELP is not answered twice.
+        help_msg = inbound("inbound_help")
+        check("<Message>" in twilio_post(s, path, help_msg).text)
+        check("<Message>" not in twilio_post(s, path, help_msg).text)
+        # Status callbacks: once per (MessageSid, status). The 21610 replay adds no second audit event.
+        c2 = client(s, p, phone="+15557770000", email=None)
+        visit(s, p, c2, 70)
+        m = wait_for("sent", lambda: [x for x in messages(s, p, client_id=c2["id"]) if x["state"] == "sent"])[0]
+        status = payloads.load("twilio/status_undelivered_21610", MessageSid=m["provider_id"], SmsSid=m["provider_id"],
+                               To="+15557770000")
+        for _ in range(3):
+            eq(twilio_post(s, "/v1/webhooks/twilio/status", status).status, 204)
+        eq(suppression_events(s, p)[-1:], ["suppress:provider_error"])
+        eq(len([e for e in suppression_events(s, p) if e == "suppress:provider_error"]), 1, "applied once")
+        # SendGrid: an unsubscribe replayed inside the signature window, after a resubscribe, changes nothing.
+        e = client(s, p, channel_preference="email", phone=None, email="eve@example.com")
+        visit(s, p, e, 70)
+        mail = wait_for("email sent", lambda: [x for x in messages(s, p, client_id=e["id"]) if x["state"] == "sent"])[0]
+        events = [dict(x, email="eve@example.com", timestamp=int(time.time()), cadence_message_id=mail["id"])
+                  for x in payloads.load("sendgrid/events_delivered_then_unsubscribed")]
+        eq(sendgrid_post(s, keys, events).json["applied"], 5)
+        resubscribe = [dict(events[-1], event="group_resubscribe", sg_event_id="pYqC7T1dQm2bXy0kJ3fN5w==")]
+        eq(sendgrid_post(s, keys, resubscribe).json["applied"], 1)
+        eq(sendgrid_post(s, keys, events).json["applied"], 0, "the same events again: none applied")
+        eq(psql(f"SELECT active FROM suppressions WHERE practice_id = '{p.id}' AND channel = 'email'", db=s.db), "f",
+           "the replayed unsubscribe did not undo the resubscribe")
     finally:
         s.stop()
 
@@ -81,12 +152,12 @@ def status_callbacks_update_delivery_and_never_go_backwards():
         visit(s, p, c, 70)
         m = wait_for("sent", lambda: [x for x in messages(s, p) if x["state"] == "sent"])[0]
         path = "/v1/webhooks/twilio/status"
-        base = {"MessageSid": m["provider_id"], "AccountSid": "AC" + "0123456789abcdef" * 2}
-        eq(twilio_post(s, path, {**base, "MessageStatus": "delivered"}).status, 204)
+        ids = {"MessageSid": m["provider_id"], "SmsSid": m["provider_id"]}
+        eq(twilio_post(s, path, payloads.load("twilio/status_delivered", **ids)).status, 204)
         eq(messages(s, p)[0]["delivery"], "delivered")
-        eq(twilio_post(s, path, {**base, "MessageStatus": "sent"}).status, 204)
+        eq(twilio_post(s, path, payloads.load("twilio/status_sent", **ids)).status, 204)
         eq(messages(s, p)[0]["delivery"], "delivered", "a late 'sent' does not undo 'delivered'")
-        eq(twilio_post(s, path, {**base, "MessageStatus": "delivered"}, signature="x").status, 403)
+        eq(twilio_post(s, path, payloads.load("twilio/status_delivered", **ids), signature="x").status, 403)
         r = twilio_post(s, path, {"MessageStatus": "sent"})
         eq((r.status, r.error["details"]["field"]), (400, "MessageSid"))
         eq(twilio_post(s, path, {"MessageSid": "SMunknown", "MessageStatus": "sent"}).status, 204)
@@ -94,7 +165,8 @@ def status_callbacks_update_delivery_and_never_go_backwards():
         c2 = client(s, p, phone="+15557770000", email=None)
         visit(s, p, c2, 70)
         m2 = wait_for("sent", lambda: [x for x in messages(s, p, client_id=c2["id"]) if x["state"] == "sent"])[0]
-        twilio_post(s, path, {"MessageSid": m2["provider_id"], "MessageStatus": "undelivered", "ErrorCode": "21610"})
+        twilio_post(s, path, payloads.load("twilio/status_undelivered_21610", MessageSid=m2["provider_id"],
+                                           SmsSid=m2["provider_id"], To="+15557770000"))
         eq(messages(s, p, client_id=c2["id"])[0]["delivery"], "undelivered")
         eq(suppression_events(s, p), ["suppress:provider_error"])
         r = s.request("POST", path, body={"MessageSid": "x"})
@@ -220,7 +292,6 @@ def staff_opt_outs_and_the_suppression_list():
         s.stop()
 
 
-SG_SIGNER = os.path.join(os.path.dirname(__file__), "..", "fakes", "sendgrid_sign.js")
 
 
 def sendgrid_post(s, keys, events, ts=None, signature=None):

@@ -56,14 +56,59 @@ void test_pms_vendors(void) {
   pms_delivery_free(&d);
   json_decref(body);
 
-  CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"Appointment.NoShow\",\"data\":{\"guest\":{\"id\":\"g\"},"
-                          "\"appointments\":[{\"id\":\"a\",\"start_time\":\"2026-03-11T08:00:00\"}]}}",
-                &d, &err) != NULL);
-  CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(d.ops, 0), "data"), "state")), "no_show");
+  /* Appointment groups: the center's local time wins over start_time (UTC); each status decides. */
+  op = only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"AppointmentGroup.Status\",\"data\":{\"guest\":{\"id\":\"g\"},"
+                         "\"appointments\":[{\"id\":\"a\",\"start_time\":\"2026-03-11T13:00:00\",\"status\":-2,"
+                         "\"start_time_in_center\":\"2026-03-11T08:00:00\",\"service_duration_in_minutes\":45}]}}",
+               &d, &err);
+  CHECK(op != NULL);
+  data = json_object_get(op, "data");
+  CHECK_STR(json_string_value(json_object_get(data, "state")), "no_show");
+  CHECK_STR(json_string_value(json_object_get(data, "starts_at")), "2026-03-11T08:00:00");
+  CHECK(json_integer_value(json_object_get(data, "duration_minutes")) == 45);
+  char field[120];
+  pms_vendor_field(op, "starts_at", field, sizeof field);
+  CHECK_STR(field, "data.appointments[0].start_time_in_center");
+  pms_vendor_field(op, "client.phone", field, sizeof field);
+  CHECK_STR(field, "data.guest.mobile_phone");
   pms_delivery_free(&d);
-  CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"Appointment.Cancelled\",\"data\":{\"appointments\":[{}]}}",
+  CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"AppointmentGroup.Status\",\"data\":{\"guest\":{\"id\":\"g\"},"
+                          "\"appointments\":[{\"id\":\"a\",\"start_time\":\"2026-03-11T13:00:00\",\"status\":10}]}}",
+                &d, &err) != NULL);
+  CHECK_STR(json_string_value(json_object_get(json_array_get(d.ops, 0), "op")), "ignored"); /* a break */
+  pms_delivery_free(&d);
+  CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"AppointmentGroup.Created\",\"data\":{\"appointments\":[{}]}}",
                 &d, &err) == NULL);
   CHECK(err.status == 422 && strcmp(err.field, "data.appointments[0].id") == 0);
+  /* A refund invoice names the guest and the refunded items; PatientNow's names the purchase. */
+  op = only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"Invoice.Closed\",\"data\":{\"invoice\":{\"id\":\"r-1\","
+                         "\"is_refund\":true,\"invoice_date\":\"2026-03-12T10:00:00\",\"guest\":{\"id\":\"g-1\"},"
+                         "\"invoice_items\":[{\"name\":\"Botox 20u\",\"price\":{\"final\":-280}}]}}}",
+               &d, &err);
+  CHECK(op != NULL);
+  CHECK_STR(json_string_value(json_object_get(op, "op")), "treatment.refunded");
+  data = json_object_get(op, "data");
+  CHECK_STR(json_string_value(json_array_get(json_object_get(data, "types"), 0)), "Botox 20u");
+  CHECK_STR(json_string_value(json_object_get(data, "refunded_at")), "2026-03-12T10:00:00");
+  pms_delivery_free(&d);
+  op = only_op("patientnow", "{\"eventId\":\"e\",\"eventType\":\"purchase.refunded\",\"data\":{\"id\":\"P-1\"}}", &d,
+               &err);
+  CHECK(op != NULL);
+  CHECK_STR(json_string_value(json_object_get(json_object_get(op, "data"), "external_id")), "P-1");
+  pms_delivery_free(&d);
+  /* Items dropped as unmapped keep the vendor's index in errors: items[1] came from items[2]. */
+  op = only_op("patientnow", "{\"eventId\":\"e\",\"eventType\":\"purchase.completed\",\"data\":{\"id\":\"P\","
+                             "\"customerId\":\"C\",\"purchaseDate\":\"2026-03-11T08:00:00-05:00\","
+                             "\"items\":[{\"name\":\"a\"},{\"name\":\"\"},{\"name\":\"b\",\"price\":3}]}}",
+               &d, &err);
+  CHECK(op != NULL);
+  pms_vendor_field(op, "items[1].price_cents", field, sizeof field);
+  CHECK_STR(field, "data.items[2].price");
+  pms_vendor_field(op, "performed_at", field, sizeof field);
+  CHECK_STR(field, "data.purchaseDate");
+  pms_vendor_field(op, "client.first_name", field, sizeof field);
+  CHECK_STR(field, "data.firstName");
+  pms_delivery_free(&d);
   CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"Class.Booking Created\",\"data\":{}}", &d, &err) != NULL);
   CHECK_STR(json_string_value(json_object_get(json_array_get(d.ops, 0), "op")), "ignored");
   pms_delivery_free(&d);
