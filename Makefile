@@ -14,7 +14,7 @@ SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migratio
 MIGRATIONS  := $(sort $(wildcard service/migrations/*.sql))
 UNIT_SRC    := $(wildcard tests/unit/*.c)
 
-.PHONY: all run test test-hours unit sanitize bench lint format clean deps docker-test
+.PHONY: all run test test-hours renderings unit sanitize bench lint format clean deps docker-test
 all: $(BUILD)/cadence $(BUILD)/unit_tests
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h)
@@ -67,6 +67,10 @@ lint:
 
 format:
 	clang-format -i include/*.h service/*.c api/*.c tests/unit/*.c
+
+# Rewrites tests/renderings/default-messages.txt from the server's renderings (review the diff).
+renderings: all
+	CADENCE_UPDATE_RENDERINGS=1 TEST_ONLY=test_renderings sh tests/run-api.sh
 
 # The API tests as if run at each hour of the day (UTC), under libfaketime.
 test-hours: deps

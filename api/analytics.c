@@ -27,7 +27,8 @@ void analytics_retention_get(http_req *r) {
   const char *group_by = http_query(r, "group_by");
   analytics_query q = {http_query(r, "from"), http_query(r, "to"), http_query(r, "treatment_type"),
                        injector ? injector : alias,
-                       group_by && strcmp(group_by, "treatment_type") == 0 ? "type" : group_by};
+                       group_by && strcmp(group_by, "treatment_type") == 0 ? "type" : group_by,
+                       http_query(r, "tier")};
   if (!api_check(r, analytics_retention(r->db, r->who.practice_id, &q, &out, &err), &err))
     return;
   if (!wants_csv(r)) {

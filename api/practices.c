@@ -21,6 +21,8 @@ static const json_field QUIET_HOURS[] = {
   {"contact_text", JS_STRING, JS_NULLABLE, 500, NULL, NULL},                                \
   {"booking_url", JS_STRING, JS_NULLABLE, 500, NULL, NULL},                                 \
   {"intake_url", JS_STRING, JS_NULLABLE, 500, NULL, NULL},                                  \
+  {"photo_url", JS_STRING, JS_NULLABLE, 500, NULL, NULL},                                   \
+  {"photo_id_system", JS_STRING, JS_NULLABLE, 40, NULL, NULL},                              \
   {"sms_from", JS_STRING, JS_NULLABLE, 40, NULL, NULL},                                     \
   {"email_from", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                                  \
   {"report_email", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                                \

@@ -33,6 +33,7 @@ const http_route API_ROUTES[] = {
     {"PUT", "/v1/treatment-types/{code}", treatment_types_put_one, ROLE_STAFF, BODY_JSON, NULL},
     {"GET", "/v1/templates", templates_get_list, ROLE_STAFF, BODY_NONE, NULL},
     {"PUT", "/v1/templates/{treatment_type}/{step}/{channel}", templates_put_one, ROLE_STAFF, BODY_JSON, NULL},
+    {"POST", "/v1/templates/preview", templates_preview_post, ROLE_STAFF, BODY_JSON, NULL},
     {"POST", "/v1/treatments", treatments_post, ROLES_PRACTICE, BODY_JSON, NULL},
     {"GET", "/v1/treatments", treatments_get_list, ROLES_PRACTICE, BODY_NONE, NULL},
     {"GET", "/v1/treatments/{id}", treatments_get_one, ROLES_PRACTICE, BODY_NONE, NULL},

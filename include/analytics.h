@@ -11,9 +11,10 @@
 #include "db.h"
 
 /* The query parameters; NULL when absent. from and to are local dates, both included; to defaults to
- * today and from to 364 days before to. group_by is "type", "month" or NULL. */
+ * today and from to 364 days before to. group_by is "type", "month", "tier" or NULL. */
 typedef struct analytics_query {
   const char *from, *to, *treatment_type, *injector_id, *group_by;
+  const char *tier; /* the tier the clients had at their visits ("none": recorded before tiers were kept) */
 } analytics_query;
 
 /* {from, to, treatment_type, injector_id, group_by, rows: [...]}. 400 naming a bad parameter,

@@ -44,6 +44,7 @@ void treatment_types_get_list(http_req *r);
 void treatment_types_put_one(http_req *r);
 void templates_get_list(http_req *r);
 void templates_put_one(http_req *r);
+void templates_preview_post(http_req *r);
 void treatments_post(http_req *r);
 void treatments_get_list(http_req *r);
 void treatments_get_one(http_req *r);

@@ -20,7 +20,7 @@
 static const db_stmt RETENTION = {
     "an_retention",
     PERIOD "SELECT r.d0::text, r.d1::text, (SELECT coalesce(jsonb_agg(f.figures ORDER BY f.n), '[]') "
-    "    FROM retention_figures($1, r.d0, r.d1, $4, $5::uuid, $6) WITH ORDINALITY AS f(grp, figures, n) "
+    "    FROM retention_figures($1, r.d0, r.d1, $4, $5::uuid, $6, $7) WITH ORDINALITY AS f(grp, figures, n) "
     "    WHERE r.d0 <= r.d1)::text "
     "FROM r"};
 static const db_stmt LOYALTY = {
@@ -65,8 +65,11 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
                          cad_error *err) {
   if (!check_dates(q->from, q->to, err))
     return false;
-  if (q->group_by && strcmp(q->group_by, "type") != 0 && strcmp(q->group_by, "month") != 0)
-    return bad_query(err, "group_by", "must be 'type' or 'month'");
+  if (q->group_by && strcmp(q->group_by, "type") != 0 && strcmp(q->group_by, "month") != 0 &&
+      strcmp(q->group_by, "tier") != 0)
+    return bad_query(err, "group_by", "must be 'type', 'month' or 'tier'");
+  if (q->tier && (!*q->tier || strlen(q->tier) > 60))
+    return bad_query(err, "tier", "must be a tier name of the loyalty program (or 'none')");
   if (q->treatment_type && (!*q->treatment_type || strlen(q->treatment_type) > 64))
     return bad_query(err, "treatment_type", "must be a treatment type code");
   if (q->injector_id && !valid_uuid(q->injector_id))
@@ -87,14 +90,14 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   const char *ip[] = {practice_id, q->injector_id};
   if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
     return found ? false : cad_fail(err, 404, "not_found", "injector_id", "no such injector");
-  const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by};
-  PGresult *r = period_exec(c, &RETENTION, 6, p, err);
+  const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by, q->tier};
+  PGresult *r = period_exec(c, &RETENTION, 7, p, err);
   if (!r)
     return false;
   json_t *rows = db_json(r, 0, 2);
-  *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1),
-                   "treatment_type", type_code, "injector_id", q->injector_id, "group_by", q->group_by,
-                   "rows", rows ? rows : json_array());
+  *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1),
+                   "treatment_type", type_code, "injector_id", q->injector_id, "group_by", q->group_by, "tier",
+                   q->tier, "rows", rows ? rows : json_array());
   PQclear(r);
   return true;
 }

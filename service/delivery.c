@@ -10,9 +10,8 @@
 #include <string.h>
 
 #include "cadence.h"
+#include "compose.h"
 #include "log.h"
-#include "mem.h"
-#include "render.h"
 #include "sendtime.h"
 #include "suppressions.h"
 
@@ -66,7 +65,11 @@ static const db_stmt STEP_CONTEXT = {
     "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
     "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "
     "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "
-    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END "    /* 53 */
+    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END, "  /* 53 */
+    /* The private photo page: only for a client who consented to photos and has the external id. */
+    "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "
+    "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "
+    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.created_at LIMIT 1) END "
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -86,7 +89,7 @@ enum {
   C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
   C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
   C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY, C_APPOINTMENT, C_ADDRESS, C_PARKING,
-  C_CHECK_IN, C_INTAKE_URL, C_PRACTICE_ID, C_OPEN_SLOTS
+  C_CHECK_IN, C_INTAKE_URL, C_PRACTICE_ID, C_OPEN_SLOTS, C_PHOTO_URL, C_PHOTO_ID
 };
 
 static const db_stmt SET_STATE = {
@@ -201,13 +204,13 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
 }
 
 
-/* The practice's booking page with a signed token naming this client's sequence; without a booking
- * page, replying is how the client books. */
+/* The practice's booking page with a signed token naming this client's sequence; empty without a
+ * booking page (templates then ask for a reply). */
 static void booking_link(PGresult *ctx, char *out, size_t len) {
   const char *page = val(ctx, C_BOOKING_URL);
   char token[BOOKING_TOKEN_LEN + 1];
   if (!page)
-    snprintf(out, len, "reply to this message");
+    out[0] = 0;
   else if (booking_links_token(val(ctx, C_PRACTICE_ID), val(ctx, C_SEQUENCE), token))
     snprintf(out, len, "%s%st=%s", page, strchr(page, '?') ? "&" : "?", token);
   else
@@ -221,34 +224,32 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
   *subject = *text = NULL;
   if (!tmpl)
     return true;
-  bool by_injector = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0 &&
-                     val(ctx, C_INJECTOR_NAME);
-  const char *practice_name = val(ctx, C_PRACTICE_NAME);
-  char link[512], slots[200] = "";
+  char link[512], photo[700] = "";
   booking_link(ctx, link, sizeof link);
-  if (val(ctx, C_OPEN_SLOTS))
-    snprintf(slots, sizeof slots, "Open: %s.", val(ctx, C_OPEN_SLOTS));
-  tvar vars[] = {
-      {"first_name", val(ctx, C_FIRST_NAME)},
-      {"practice_name", practice_name},
-      {"sender_name", by_injector ? val(ctx, C_INJECTOR_NAME) : practice_name},
-      {"injector_name", val(ctx, C_INJECTOR_NAME) ? val(ctx, C_INJECTOR_NAME) : "our team"},
-      {"treatment_name", val(ctx, C_TYPE_NAME)},
-      {"treatment_date", val(ctx, C_TREATMENT_DATE)},
-      {"typical_duration", val(ctx, C_DURATION)},
-      {"booking_link", link},
-      {"open_slots", slots},
-      {"incentive", truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : ""},
-      {"appointment_time", val(ctx, C_APPOINTMENT)},
-      {"address", val(ctx, C_ADDRESS)},
-      {"parking", val(ctx, C_PARKING)},
-      {"check_in", val(ctx, C_CHECK_IN)},
-      {"intake_link", val(ctx, C_INTAKE_URL)},
-      /* Opt-out text is appended once per message by the caller. */
+  if (val(ctx, C_PHOTO_ID))
+    compose_photo_link(val(ctx, C_PHOTO_URL), val(ctx, C_PHOTO_ID), photo, sizeof photo);
+  message_values v = {
+      .first_name = val(ctx, C_FIRST_NAME),
+      .practice_name = val(ctx, C_PRACTICE_NAME),
+      .injector_name = val(ctx, C_INJECTOR_NAME),
+      .treatment_name = val(ctx, C_TYPE_NAME),
+      .treatment_date = val(ctx, C_TREATMENT_DATE),
+      .typical_duration = val(ctx, C_DURATION),
+      .booking_link = link,
+      .open_slots = val(ctx, C_OPEN_SLOTS),
+      .incentive = truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : NULL,
+      .photo_link = photo,
+      .appointment_time = val(ctx, C_APPOINTMENT),
+      .address = val(ctx, C_ADDRESS),
+      .parking = val(ctx, C_PARKING),
+      .check_in = val(ctx, C_CHECK_IN),
+      .intake_link = val(ctx, C_INTAKE_URL),
+      .injector_sends = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0,
+      /* The opt-out footer is added once per message by the caller. */
   };
-  *text = render_template(tmpl, vars, sizeof vars / sizeof vars[0]);
+  *text = compose_render(tmpl, &v);
   if (subj)
-    *subject = render_template(subj, vars, sizeof vars / sizeof vars[0]);
+    *subject = compose_render(subj, &v);
   return true;
 }
 
@@ -345,7 +346,6 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
       return false;
     }
   }
-  size_t len = strlen(text) + 1;
   char *body = strdup(text);
   free(text);
   /* The ids of the steps the message carries, as a text[] literal: {primary,merged...}. */
@@ -360,9 +360,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
       return false;
     }
     if (t2) { /* one voice: the day's messages to this client on this channel travel together */
-      len += strlen(t2) + 2;
-      body = xrealloc(body, len);
-      strcat(strcat(body, "\n\n"), t2);
+      body = compose_join(body, t2);
       strcat(strcat(ids, ","), PQgetvalue(others, i, 0));
     }
     free(s2);
@@ -371,12 +369,8 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   strcat(ids, "}");
   PQclear(others);
   bool sms = strcmp(channel, "sms") == 0;
-  if (sms && !truthy(ctx, C_PRIOR_SMS)) { /* the first SMS to a number says how to opt out */
-    const char *opt = " Reply STOP to opt out.";
-    len += strlen(opt);
-    body = xrealloc(body, len);
-    strcat(body, opt);
-  }
+  if (sms && !truthy(ctx, C_PRIOR_SMS)) /* the first SMS to a number says how to opt out */
+    body = compose_opt_out(body);
   const char *to = sms ? val(ctx, C_PHONE) : val(ctx, C_EMAIL);
   const char *from = sms ? val(ctx, C_SMS_FROM) : val(ctx, C_EMAIL_FROM);
   const char *np[] = {practice, val(ctx, C_CLIENT), channel, providers_name(&w->cfg->providers, channel), to, from,

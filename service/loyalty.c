@@ -66,6 +66,11 @@ static const db_stmt EARN_CONTEXT = {
     "FROM tr, s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
 enum { E_SETTINGS, E_ELIGIBLE, E_FLAT, E_VISITS_12M, E_SPEND_12M, E_VISIT_NO, E_REF_LEFT, E_REF_MULT, E_EARNED_YEAR,
        E_REFERRAL, E_REFERRER, E_EXPIRES, E_BEHAVIOURS, E_LAPSED_AT, E_PERFORMED };
+/* The tier the visit earned at, kept on the visit and its analytics rows (retention by tier). */
+static const db_stmt VISIT_TIER = {
+    "loy_visit_tier",
+    "WITH t AS (UPDATE treatments SET tier = $3 WHERE practice_id = $1 AND id = $2 RETURNING id) "
+    "UPDATE retention_visits SET tier = $3 WHERE practice_id = $1 AND treatment_id = $2"};
 /* An award: points that can be spent until they expire. */
 static const db_stmt AWARD = {
     "loy_award",
@@ -471,10 +476,13 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
   PQclear(r);
   snprintf(welcome_key, sizeof welcome_key, "welcome:%s", client_id);
   snprintf(earn_key, sizeof earn_key, "earn:%s", treatment_id);
-  snprintf(reason, sizeof reason, "visit points (%s tier, x%.4g in all%s%s)",
-           json_string_value(json_object_get(json_array_get(json_object_get(s, "tiers"), (size_t)tier), "name")),
-           multiplier, referral_boost ? ", referral boost" : "", behaviours > 1 ? ", behaviour bonus" : "");
-  bool ok = (!new_member || award(c, practice_id, client_id, "welcome",
+  const char *tier_name =
+      json_string_value(json_object_get(json_array_get(json_object_get(s, "tiers"), (size_t)tier), "name"));
+  snprintf(reason, sizeof reason, "visit points (%s tier, x%.4g in all%s%s)", tier_name, multiplier,
+           referral_boost ? ", referral boost" : "", behaviours > 1 ? ", behaviour bonus" : "");
+  const char *tp[] = {practice_id, treatment_id, tier_name};
+  bool ok = db_run(c, &VISIT_TIER, 3, tp, err) &&
+            (!new_member || award(c, practice_id, client_id, "welcome",
                                   (long)json_integer_value(json_object_get(s, "welcome_bonus")), expires,
                                   "welcome bonus", NULL, welcome_key, err)) &&
             award(c, practice_id, client_id, "earn", points, expires, reason, treatment_id, earn_key, err);

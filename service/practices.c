@@ -11,10 +11,12 @@
 static const db_stmt INSERT = {
     "practice_insert",
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
-    "  booking_url, intake_url, sms_from, email_from, report_email, quiet_start, quiet_end, sender_mode, "
-    "  webhook_secret, paused, send_time, appearance_phrases, incentive_text, report_alarm_percent) "
+    "  booking_url, intake_url, photo_url, photo_id_system, sms_from, email_from, report_email, quiet_start, "
+    "  quiet_end, sender_mode, webhook_secret, paused, send_time, appearance_phrases, incentive_text, "
+    "  report_alarm_percent) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
-    "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'sms_from', j->>'email_from', j->>'report_email', "
+    "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'photo_url', j->>'photo_id_system', "
+    "  j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
     "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
     "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
@@ -25,7 +27,7 @@ static const db_stmt INSERT = {
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 
 static const db_stmt SEED = {"practice_seed",
-                             "SELECT seed_practice_defaults($1), seed_library($1), seed_confirmation_templates($1)"};
+                             "SELECT seed_library($1), seed_default_templates($1)"};
 static const db_stmt GET = {"practice_get",
                             "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
 
@@ -35,7 +37,8 @@ static const db_stmt PATCH = {
     "practice_patch",
     "UPDATE practices p SET " PATCH_COL("name") PATCH_COL("time_zone") PATCH_COL("address")
     PATCH_COL("parking_text") PATCH_COL("check_in_text") PATCH_COL("contact_text")
-    PATCH_COL("booking_url") PATCH_COL("intake_url") PATCH_COL("sms_from") PATCH_COL("email_from")
+    PATCH_COL("booking_url") PATCH_COL("intake_url") PATCH_COL("photo_url") PATCH_COL("photo_id_system")
+    PATCH_COL("sms_from") PATCH_COL("email_from")
     PATCH_COL("report_email") PATCH_COL("sender_mode") PATCH_COL("webhook_secret")
     "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
     "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
@@ -83,6 +86,11 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
     return FAIL_VALUE(err, "booking_url", "'booking_url' must be an http(s) URL");
   if ((v = str(body, "intake_url")) && !valid_url(v))
     return FAIL_VALUE(err, "intake_url", "'intake_url' must be an http(s) URL");
+  if ((v = str(body, "photo_url")) && (!valid_url(v) || !strstr(v, "{external_id}") ||
+                                       strstr(strstr(v, "{external_id}") + 1, "{external_id}")))
+    return FAIL_VALUE(err, "photo_url", "'photo_url' must be an http(s) URL holding {external_id} once");
+  if ((v = str(body, "photo_id_system")) && !valid_token(v, 40))
+    return FAIL_VALUE(err, "photo_id_system", "'photo_id_system' must be an external id system such as zenoti");
   if ((v = str(body, "sms_from")) && !valid_sms_sender(v))
     return FAIL_VALUE(err, "sms_from", "'sms_from' must be an E.164 number or a Messaging Service SID");
   if ((v = str(body, "email_from")) && !valid_email(v))

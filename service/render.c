@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,7 +12,7 @@
 #include "mem.h"
 
 const char *const TEMPLATE_VARIABLES[] = {
-    "first_name", "practice_name", "sender_name", "injector_name", "treatment_name", "treatment_date",
+    "first_name", "practice_name", "sender_name", "signature", "injector_name", "treatment_name", "treatment_date",
     "typical_duration", "booking_link", "open_slots", "incentive", "photo_link", "opt_out",
     "appointment_time", "address", "parking", "check_in", "intake_link", NULL};
 
@@ -22,8 +23,99 @@ static const char *lookup(const tvar *vars, size_t n, const char *name, size_t l
   return "";
 }
 
+/* One {{...}} tag at p: its kind ('#' section, '^' inverted section, '/' end, 0 a variable), its
+ * name (spaces trimmed) and where the text after it starts. False when p starts no tag. */
+typedef struct tag {
+  char kind;
+  const char *name, *after;
+  size_t len;
+} tag;
+
+static bool tag_at(const char *p, tag *t) {
+  const char *close;
+  if (p[0] != '{' || p[1] != '{' || !(close = strstr(p + 2, "}}")))
+    return false;
+  const char *name = p + 2;
+  while (*name == ' ')
+    name++;
+  t->kind = *name == '#' || *name == '^' || *name == '/' ? *name : 0;
+  if (t->kind)
+    name++;
+  while (*name == ' ')
+    name++;
+  size_t len = close > name ? (size_t)(close - name) : 0;
+  while (len && name[len - 1] == ' ')
+    len--;
+  t->name = name;
+  t->len = len;
+  t->after = close + 2;
+  return true;
+}
+
+/* Where the section opened just before p ends: the matching {{/name}}, counting sections of the
+ * same name opened inside it. NULL when it never closes. */
+static const char *section_end(const char *p, const tag *open, tag *end) {
+  int depth = 1;
+  for (; *p; p++) {
+    tag t;
+    if (!tag_at(p, &t))
+      continue;
+    bool same = t.len == open->len && memcmp(t.name, open->name, t.len) == 0;
+    if (same && (t.kind == '#' || t.kind == '^'))
+      depth++;
+    else if (same && t.kind == '/' && --depth == 0) {
+      *end = t;
+      return p;
+    }
+    p = t.after - 1;
+  }
+  return NULL;
+}
+
+typedef struct out_buf {
+  char *s;
+  size_t len, cap;
+} out_buf;
+
+static void put(out_buf *o, const char *v, size_t n) {
+  if (o->len + n + 1 > o->cap) {
+    o->cap = (o->len + n + 1) * 2;
+    o->s = xrealloc(o->s, o->cap);
+  }
+  memcpy(o->s + o->len, v, n);
+  o->len += n;
+  o->s[o->len] = 0;
+}
+
+/* Renders [p, stop) into o: variables by value, a section when its variable is non-empty, an
+ * inverted one when it is empty. A tag that does not close is kept as text. */
+static void render_span(const char *p, const char *stop, const tvar *vars, size_t n, out_buf *o) {
+  while (p < stop) {
+    tag t, end;
+    const char *close;
+    if (!tag_at(p, &t) || t.after > stop) {
+      put(o, p++, 1);
+      continue;
+    }
+    if (t.kind == 0) {
+      const char *v = lookup(vars, n, t.name, t.len);
+      put(o, v, strlen(v));
+      p = t.after;
+    } else if ((t.kind == '#' || t.kind == '^') && (close = section_end(t.after, &t, &end)) && close < stop) {
+      bool shown = *lookup(vars, n, t.name, t.len) != 0;
+      if (shown == (t.kind == '#'))
+        render_span(t.after, close, vars, n, o);
+      p = end.after;
+    } else {
+      put(o, p, (size_t)(t.after - p)); /* a stray end or an unclosed section: left as written */
+      p = t.after;
+    }
+  }
+}
+
 /* Collapses runs of spaces, drops spaces at line ends and before punctuation
- * left by an empty value, keeps at most one blank line, and trims the ends. */
+ * left by an empty value, a period doubled by a value that ends with one, keeps
+ * at most one blank line, and trims the ends. */
 static void tidy(char *s) {
   char *w = s;
   int newlines = 0;
@@ -43,6 +135,8 @@ static void tidy(char *s) {
     }
     if ((*r == '.' || *r == ',') && w > s && w[-1] == ' ')
       w--;
+    if (*r == '.' && w > s && w[-1] == '.' && r[1] != '.')
+      continue;
     newlines = 0;
     *w++ = *r;
   }
@@ -56,37 +150,11 @@ static void tidy(char *s) {
 }
 
 char *render_template(const char *tmpl, const tvar *vars, size_t nvars) {
-  size_t cap = strlen(tmpl) + 1, len = 0;
-  for (size_t i = 0; i < nvars; i++)
-    cap += vars[i].value ? strlen(vars[i].value) * 4 : 0; /* a value may repeat; grown below if not */
-  char *out = malloc(cap);
-  for (const char *p = tmpl; *p;) {
-    const char *close;
-    const char *val = NULL;
-    size_t vlen = 1;
-    if (p[0] == '{' && p[1] == '{' && (close = strstr(p + 2, "}}"))) {
-      const char *name = p + 2;
-      while (*name == ' ')
-        name++;
-      size_t nlen = (size_t)(close - name);
-      while (nlen && name[nlen - 1] == ' ')
-        nlen--;
-      val = lookup(vars, nvars, name, nlen);
-      vlen = strlen(val);
-      p = close + 2;
-    } else {
-      val = p++;
-    }
-    if (len + vlen + 1 > cap) {
-      cap = (len + vlen + 1) * 2;
-      out = xrealloc(out, cap);
-    }
-    memcpy(out + len, val, vlen);
-    len += vlen;
-  }
-  out[len] = 0;
-  tidy(out);
-  return out;
+  out_buf o = {xrealloc(NULL, strlen(tmpl) + 64), 0, strlen(tmpl) + 64};
+  o.s[0] = 0;
+  render_span(tmpl, tmpl + strlen(tmpl), vars, nvars, &o);
+  tidy(o.s);
+  return o.s;
 }
 
 static bool known_variable(const char *name, size_t len) {
@@ -106,20 +174,33 @@ static bool phrase_at(const char *text, const char *s, const char *phrase) {
 
 bool render_check(const char *tmpl, const char *field, const char *const *deny, size_t ndeny,
                   cad_error *err) {
-  for (const char *p = tmpl; (p = strstr(p, "{{")); p += 2) {
-    const char *close = strstr(p + 2, "}}");
-    if (!close)
+  /* Open sections, innermost last: each must close, in order, by its own name. */
+  enum { MAX_DEPTH = 8 };
+  tag open[MAX_DEPTH];
+  int depth = 0;
+  for (const char *p = tmpl; (p = strstr(p, "{{"));) {
+    tag t;
+    if (!tag_at(p, &t))
       return FAIL_VALUE(err, field, "'%s' has a '{{' without its '}}'", field);
-    const char *name = p + 2;
-    while (*name == ' ')
-      name++;
-    size_t len = (size_t)(close - name);
-    while (len && name[len - 1] == ' ')
-      len--;
-    if (!known_variable(name, len))
-      return FAIL_VALUE(err, field, "'%s' uses the unknown variable '%.*s'", field, (int)(len > 60 ? 60 : len),
-                        name);
+    if (!known_variable(t.name, t.len))
+      return FAIL_VALUE(err, field, "'%s' uses the unknown variable '%.*s'", field, (int)(t.len > 60 ? 60 : t.len),
+                        t.name);
+    if (t.kind == '#' || t.kind == '^') {
+      if (depth == MAX_DEPTH)
+        return FAIL_VALUE(err, field, "'%s' nests sections more than %d deep", field, MAX_DEPTH);
+      open[depth++] = t;
+    } else if (t.kind == '/') {
+      if (depth == 0 || open[depth - 1].len != t.len || memcmp(open[depth - 1].name, t.name, t.len) != 0)
+        return FAIL_VALUE(err, field, "'%s' closes a section '%.*s' that is not the one open", field,
+                          (int)(t.len > 60 ? 60 : t.len), t.name);
+      depth--;
+    }
+    p = t.after;
   }
+  if (depth > 0)
+    return FAIL_VALUE(err, field, "'%s' opens a section '{{#%.*s}}' without its '{{/%.*s}}'", field,
+                      (int)(open[depth - 1].len > 60 ? 60 : open[depth - 1].len), open[depth - 1].name,
+                      (int)(open[depth - 1].len > 60 ? 60 : open[depth - 1].len), open[depth - 1].name);
   for (const char *s = tmpl; *s; s++)
     for (size_t i = 0; i < ndeny; i++)
       if (phrase_at(tmpl, s, deny[i]))

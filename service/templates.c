@@ -7,10 +7,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compose.h"
 #include "render.h"
 #include "validate.h"
 
 enum { MAX_DENY = 200, SMS_MAX = 1600, EMAIL_MAX = 20000 };
+
+/* A booking-link token's length of sample characters (tokens are 70 base64url characters). */
+#define SAMPLE_TOKEN "Qm9va2luZ0xpbmtTYW1wbGVUb2tlbi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4u"
 
 static const db_stmt PRACTICE = {
     "tpl_practice", "SELECT name, to_jsonb(appearance_phrases) FROM practices WHERE id = $1"};
@@ -51,26 +55,29 @@ static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, 
   return db_exists(c, st, 2, p, found, err);
 }
 
-/* Renders text with sample values of typical length, to estimate what an SMS will cost. */
+/* A sample client, visit and booking of typical length; the practice's own texts where it has them. */
+static message_values sample_values(const char *practice_name) {
+  return (message_values){.first_name = "Alexandra",
+                          .practice_name = practice_name,
+                          .injector_name = "Dr. Jordan Rivera",
+                          .treatment_name = "Botox",
+                          .treatment_date = "March 16",
+                          .typical_duration = "10-12 weeks",
+                          .booking_link = "https://book.example.com/b?t=" SAMPLE_TOKEN,
+                          .open_slots = "Tue Mar 17 2:00pm, Wed Mar 18 10:30am, Thu Mar 19 9:15am",
+                          .incentive = "Book this week and a complimentary add-on is yours.",
+                          .photo_link = "https://portal.example.com/patients/G-4821/photos",
+                          .appointment_time = "Tuesday, March 17 at 2:00 PM",
+                          .address = "1 Main St, Springfield",
+                          .parking = "Parking is behind the building.",
+                          .check_in = "Check in at the front desk.",
+                          .intake_link = "https://book.example.com/intake/0123456789"};
+}
+
+/* What an SMS of text will cost, rendered with the sample values and the opt-out footer. */
 static sms_measure sample_measure(const char *text, const char *practice_name) {
-  tvar vars[] = {{"first_name", "Alexandra"},
-                 {"practice_name", practice_name},
-                 {"sender_name", "Dr. Jordan Rivera"},
-                 {"injector_name", "Jordan"},
-                 {"treatment_name", "Botox"},
-                 {"treatment_date", "March 16"},
-                 {"typical_duration", "10-12 weeks"},
-                 {"booking_link", "https://book.example.com/b/0123456789abcdef0123"},
-                 {"open_slots", "Open: Tue Mar 17 2:00pm, Wed Mar 18 10:30am."},
-                 {"incentive", "Book this week and a complimentary add-on is yours."},
-                 {"photo_link", ""},
-                 {"opt_out", "Reply STOP to opt out."},
-                 {"appointment_time", "Tue Mar 17 at 2:00pm"},
-                 {"address", "1 Main St"},
-                 {"parking", "Parking behind the building."},
-                 {"check_in", "Check in at the front desk."},
-                 {"intake_link", "https://book.example.com/i/0123456789"}};
-  char *rendered = render_template(text, vars, sizeof vars / sizeof vars[0]);
+  message_values v = sample_values(practice_name);
+  char *rendered = compose_opt_out(compose_render(text, &v));
   sms_measure m = render_sms_measure(rendered);
   free(rendered);
   return m;
@@ -170,6 +177,117 @@ bool templates_list(db_conn *c, const char *practice_id, const char *type, const
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
+  PQclear(r);
+  return true;
+}
+
+/* The practice's values for a preview, and the template the step would use: the injector's own, else
+ * the type's, else the default (nurture_N steps share "nurture"), as the dispatcher picks it. */
+static const db_stmt PREVIEW_CONTEXT = {
+    "tpl_preview_context",
+    "SELECT p.name, p.address, p.parking_text, p.check_in_text, p.booking_url, p.intake_url, p.photo_url, "
+    "  p.incentive_text, p.sender_mode = 'injector', tt.name, tt.typical_duration, i.name, "
+    "  tp.subject, tp.body, tp.treatment_type, tp.injector_id "
+    "FROM practices p "
+    "LEFT JOIN treatment_types tt ON tt.practice_id = p.id AND tt.code = $2 "
+    "LEFT JOIN injectors i ON i.practice_id = p.id AND i.id = $5::uuid "
+    "LEFT JOIN LATERAL (SELECT t.subject, t.body, t.treatment_type, t.injector_id FROM templates t "
+    "  WHERE t.practice_id = p.id AND t.step = CASE WHEN $3 LIKE 'nurture\\_%' THEN 'nurture' ELSE $3 END "
+    "    AND t.channel = $4 AND t.treatment_type IN ($2, 'default') "
+    "    AND (t.injector_id IS NULL OR t.injector_id = $5::uuid) "
+    "  ORDER BY t.injector_id IS NOT NULL DESC, t.treatment_type <> 'default' DESC LIMIT 1) tp ON true "
+    "WHERE p.id = $1"};
+enum { P_NAME, P_ADDRESS, P_PARKING, P_CHECK_IN, P_BOOKING, P_INTAKE, P_PHOTO, P_INCENTIVE, P_INJECTOR_SENDS,
+       P_TYPE_NAME, P_DURATION, P_INJECTOR, P_SUBJECT, P_BODY, P_TEMPLATE_TYPE, P_TEMPLATE_INJECTOR };
+
+/* parts.<name> as given, or its default. */
+static bool part(json_t *parts, const char *name, bool dflt) {
+  json_t *v = json_object_get(parts, name);
+  return v ? json_is_true(v) : dflt;
+}
+
+bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
+  const char *type = json_string_value(json_object_get(body, "treatment_type"));
+  const char *step = json_string_value(json_object_get(body, "step"));
+  const char *channel = json_string_value(json_object_get(body, "channel"));
+  const char *injector = json_string_value(json_object_get(body, "injector_id"));
+  const char *text = json_string_value(json_object_get(body, "body"));
+  const char *subject = json_string_value(json_object_get(body, "subject"));
+  json_t *parts = json_object_get(body, "parts");
+  if (!valid_step(step))
+    return FAIL_VALUE(err, "step", "a step is refill_N, aftercare_N, nurture or confirmation_<name>");
+  if (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0)
+    return FAIL_VALUE(err, "channel", "'channel' must be sms or email");
+  if (injector && !valid_uuid(injector))
+    return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  if (subject && !text)
+    return FAIL_VALUE(err, "body", "a 'subject' to preview needs its 'body'");
+  char code[48] = "default";
+  if (type && strcasecmp(type, "default") != 0) {
+    const char *tp[] = {practice_id, type};
+    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    if (!t)
+      return false;
+    snprintf(code, sizeof code, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
+    PQclear(t);
+    if (!*code)
+      return FAIL_VALUE(err, "treatment_type", "no treatment type '%.40s' (or use 'default')", type);
+  }
+  const char *p[] = {practice_id, code, step, channel, injector};
+  PGresult *r = db_exec(c, &PREVIEW_CONTEXT, 5, p, err);
+  if (!r)
+    return false;
+  bool known = PQntuples(r) == 1;
+  if (!known || (injector && PQgetisnull(r, 0, P_INJECTOR))) {
+    PQclear(r);
+    return !known ? FAIL_NOT_FOUND(err, "practice")
+                  : FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+  }
+  const char *v = NULL;
+  bool stored = !text;
+  if (stored && !(text = db_value(r, 0, P_BODY))) {
+    PQclear(r);
+    return cad_fail(err, 404, "not_found", "step", "no template for this step and channel");
+  }
+  if (stored)
+    subject = db_value(r, 0, P_SUBJECT);
+  message_values s = sample_values(db_value(r, 0, P_NAME));
+  char link[600] = "", photo[700] = "";
+  if ((v = db_value(r, 0, P_BOOKING)) && part(parts, "booking_link", true))
+    snprintf(link, sizeof link, "%s%st=" SAMPLE_TOKEN, v, strchr(v, '?') ? "&" : "?");
+  if ((v = db_value(r, 0, P_PHOTO)) && part(parts, "photo_link", true))
+    compose_photo_link(v, "G-4821", photo, sizeof photo);
+  s.booking_link = link;
+  s.photo_link = photo;
+  s.open_slots = part(parts, "open_slots", strcmp(step, "refill_1") == 0) ? s.open_slots : NULL;
+  s.incentive = part(parts, "incentive", strcmp(step, "refill_2") == 0) ? db_value(r, 0, P_INCENTIVE) : NULL;
+  s.injector_name = !part(parts, "injector", true) ? NULL : injector ? db_value(r, 0, P_INJECTOR) : s.injector_name;
+  s.injector_sends = PQgetvalue(r, 0, P_INJECTOR_SENDS)[0] == 't';
+  s.address = part(parts, "address", true) ? db_value(r, 0, P_ADDRESS) : NULL;
+  s.parking = part(parts, "parking", true) ? db_value(r, 0, P_PARKING) : NULL;
+  s.check_in = part(parts, "check_in", true) ? db_value(r, 0, P_CHECK_IN) : NULL;
+  s.intake_link = part(parts, "intake_link", true) ? db_value(r, 0, P_INTAKE) : NULL;
+  if (db_value(r, 0, P_TYPE_NAME)) {
+    s.treatment_name = db_value(r, 0, P_TYPE_NAME);
+    s.typical_duration = db_value(r, 0, P_DURATION);
+  }
+  bool sms = strcmp(channel, "sms") == 0;
+  char *rendered = compose_render(text, &s);
+  if (sms && part(parts, "first_sms", true))
+    rendered = compose_opt_out(rendered);
+  char *rendered_subject = subject && !sms ? compose_render(subject, &s) : NULL;
+  *out = json_pack("{s:s?,s:s}", "subject", rendered_subject, "body", rendered);
+  if (sms) {
+    sms_measure m = render_sms_measure(rendered);
+    json_object_set_new(*out, "sms_estimate",
+                        json_pack("{s:s,s:i,s:i}", "encoding", m.encoding, "segments", m.segments, "units", m.units));
+  }
+  json_object_set_new(*out, "template", stored ? json_pack("{s:s,s:s?}", "treatment_type",
+                                                           db_value(r, 0, P_TEMPLATE_TYPE), "injector_id",
+                                                           db_value(r, 0, P_TEMPLATE_INJECTOR))
+                                               : json_null());
+  free(rendered);
+  free(rendered_subject);
   PQclear(r);
   return true;
 }

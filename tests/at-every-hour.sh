@@ -12,10 +12,15 @@ dpkg-query -W -f='${Status}' libfaketime 2>/dev/null | grep -q "install ok insta
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || exit 1
 lib=$(dpkg -L libfaketime | grep 'libfaketimeMT.so.1$' | head -n 1)
 make -s all || exit 1
-bin=$(mktemp /tmp/cadence-hours-bin.XXXXXX)   # a copy: rebuilding meanwhile changes nothing here
-cp build/cadence "$bin"
-chmod 755 "$bin"
-trap 'rm -f "$bin"' EXIT
+[ -x tests/node_modules/.bin/redocly ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+# A snapshot of the binary and the tests: editing or rebuilding meanwhile changes nothing here.
+snap=$(mktemp -d /tmp/cadence-hours.XXXXXX)
+chmod 755 "$snap"
+trap 'rm -rf "$snap"' EXIT
+mkdir -p "$snap/tests"
+cp -r tests/api tests/fakes tests/vendor-specs "$snap/tests/" && cp -r scripts openapi.yaml "$snap/"
+ln -s "$(pwd)/tests/node_modules" "$snap/tests/node_modules"
+cp build/cadence "$snap/cadence"
 hours=${*:-$(seq 0 23)}
 passed=0 failed=0
 for hour in $hours; do
@@ -24,9 +29,9 @@ for hour in $hours; do
   tmp=$(mktemp -d /tmp/cadence-hours.XXXXXX)
   chmod 755 "$tmp"
   port=$(sh scripts/free-port.sh)
-  export LD_PRELOAD="$lib" FAKETIME="+${offset}s" FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_NO_CACHE=1
+  export LD_PRELOAD="$lib" FAKETIME="+${offset}s" FAKETIME_NO_CACHE=1
   sh scripts/pg-local.sh init "$tmp/pg" && sh scripts/pg-local.sh start "$tmp/pg" "$port" || exit 1
-  PGDATA_DIR="$tmp/pg" PGPORT=$port CADENCE_BIN="$bin" /usr/bin/python3 tests/api/run.py \
+  PGDATA_DIR="$tmp/pg" PGPORT=$port CADENCE_BIN="$snap/cadence" /usr/bin/python3 "$snap/tests/api/run.py" \
     > "$tmp/api.out" 2>&1
   rc=$?
   sh scripts/pg-local.sh stop "$tmp/pg"

@@ -170,7 +170,7 @@ class Server:
         }
         # Sanitizer settings, and the faked clock of tests/at-every-hour.sh, reach the server too.
         for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LD_PRELOAD", "FAKETIME",
-                  "FAKETIME_DONT_FAKE_MONOTONIC", "FAKETIME_NO_CACHE"):
+                  "FAKETIME_NO_CACHE"):
             if k in os.environ:
                 full_env[k] = os.environ[k]
         for k, v in (env or {}).items():

@@ -72,16 +72,21 @@ def client(s, p, hour=12, **fields):
     return r.json
 
 
+def local_noon(zone, day):
+    """Noon of a local date in zone, as RFC 3339 with that zone's offset that day."""
+    return dt.datetime.combine(day, dt.time(12, 0), ZoneInfo(zone)).isoformat()
+
+
 def visit(s, p, c, days_ago, types=("botox",), months_ago=None):
-    """Records a visit whose first refill step falls due today."""
-    zone = dt.timezone(dt.timedelta(hours=0))
-    today = dt.datetime.now(zone).date()
+    """Records a visit whose first refill step falls due today, in the client's own zone: the
+    visit's local date there is what the plan counts from, whatever the hour in UTC."""
+    zone = c.get("time_zone") or p.json["time_zone"]
+    today = dt.datetime.now(ZoneInfo(zone)).date()
     day = today - dt.timedelta(days=days_ago)
     if months_ago:
         y, m = divmod(today.month - 1 - months_ago, 12)
         day = dt.date(today.year + y, m + 1, today.day)
-    body = {"client_id": c["id"], "performed_at": f"{day.isoformat()}T12:00:00+00:00",
-            "items": [{"type": t} for t in types]}
+    body = {"client_id": c["id"], "performed_at": local_noon(zone, day), "items": [{"type": t} for t in types]}
     r = s.request("POST", "/v1/treatments", body, key=p.staff)
     eq(r.status, 201, str(r))
     return r.json
@@ -187,8 +192,8 @@ def send_time_checks_stop_or_defer_with_a_reason():
         flagged = client(s, p)
         s.request("POST", f"/v1/clients/{flagged['id']}/flags", {"kind": "dissatisfied"}, key=p.staff)
         no_consent = client(s, p, consents={"sms": False, "email": False})
-        today = dt.datetime.now(dt.timezone.utc).date()
         away = client(s, p)
+        today = dt.datetime.now(ZoneInfo(away["time_zone"])).date()
         psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # hold the sends while planning
         for c in (night, flagged, no_consent, away):
             visit(s, p, c, 70)
@@ -238,12 +243,12 @@ def steps_due_the_same_day_become_one_message():
         c = client(s, p)
         # Botox 70 days ago and lip filler 5 months ago: both first steps are due today.
         body = {"client_id": c["id"], "performed_at": None, "items": []}
-        today = dt.datetime.now(dt.timezone.utc).date()
+        today = dt.datetime.now(ZoneInfo(c["time_zone"])).date()
         y, m = divmod(today.month - 1 - 5, 12)
         five_months = dt.date(today.year + y, m + 1, min(today.day, 28))
         psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # hold sends while both are planned
         for day, t in ((today - dt.timedelta(days=70), "botox"), (five_months, "lip_filler")):
-            body.update(performed_at=f"{day.isoformat()}T12:00:00+00:00", items=[{"type": t}])
+            body.update(performed_at=local_noon(c["time_zone"], day), items=[{"type": t}])
             eq(s.request("POST", "/v1/treatments", body, key=p.staff).status, 201)
         psql(f"UPDATE steps SET planned_date = (now() AT TIME ZONE '{c['time_zone']}')::date, due_at = now() "
              f"WHERE client_id = '{c['id']}' AND step_key = 'refill_1'", db=s.db)

@@ -79,8 +79,11 @@ try:
     status, c = request("POST", base + "/v1/clients", {"first_name": "Ana", "phone": "+15551234567",
                                                        "time_zone": zone, "consents": {"sms": True}}, staff)
     check(status == 201, "staff create a client")
-    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=off))).date() - dt.timedelta(days=70)
-    status, _ = request("POST", base + "/v1/treatments", {"client_id": c["id"], "performed_at": f"{day}T12:00:00Z",
+    # The visit is noon of a date 70 days ago *there*: its local date is what the plan counts from.
+    there = dt.timezone(dt.timedelta(hours=off))
+    day = dt.datetime.now(there).date() - dt.timedelta(days=70)
+    noon = dt.datetime.combine(day, dt.time(12, 0), there).isoformat()
+    status, _ = request("POST", base + "/v1/treatments", {"client_id": c["id"], "performed_at": noon,
                                                           "items": [{"type": "botox"}]}, staff)
     check(status == 201, "a Botox visit 70 days ago is recorded")
     sms = wait_for(lambda: fakes.twilio.messages(), 30)
