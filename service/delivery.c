@@ -69,7 +69,7 @@ static const db_stmt STEP_CONTEXT = {
     /* The private photo page: only for a client who consented to photos and has the external id. */
     "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "
     "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "
-    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.created_at LIMIT 1) END "
+    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) END "
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "

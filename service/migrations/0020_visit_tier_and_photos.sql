@@ -23,7 +23,7 @@ CREATE OR REPLACE FUNCTION treatment_json(t treatments) RETURNS jsonb LANGUAGE s
 $$;
 
 -- The photo link: photo_url holds {external_id}, replaced by the client's id in photo_id_system (or, when
--- that is null, the client's oldest external id); a client without one, or without photo consent, gets none.
+-- that is null, its first by system name); a client without one, or without photo consent, gets none.
 ALTER TABLE practices ADD COLUMN photo_url text CHECK (photo_url LIKE '%{external_id}%');
 ALTER TABLE practices ADD COLUMN photo_id_system text;
 

@@ -3,7 +3,7 @@ brought them, and a cancel re-opens what is still ahead."""
 import datetime as dt
 
 from harness import check, eq, test
-from test_dispatch import client, fakes, messages, practice, server, visit, wait_for
+from test_dispatch import client, days_ago_there, fakes, messages, practice, server, visit, wait_for
 
 
 @test
@@ -47,8 +47,7 @@ def a_booking_naming_no_service_ends_every_family_and_is_organic_without_a_remin
     try:
         p = practice(s)
         c = client(s, p)
-        today = dt.date.today()
-        body = {"client_id": c["id"], "performed_at": f"{(today - dt.timedelta(days=2)).isoformat()}T12:00:00+00:00",
+        body = {"client_id": c["id"], "performed_at": days_ago_there(c, 2),
                 "items": [{"type": "botox"}, {"type": "lip_filler"}]}
         eq(s.request("POST", "/v1/treatments", body, key=p.staff).status, 201)
         starts = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=60)).replace(microsecond=0).isoformat()

@@ -77,6 +77,12 @@ def local_noon(zone, day):
     return dt.datetime.combine(day, dt.time(12, 0), ZoneInfo(zone)).isoformat()
 
 
+def days_ago_there(c, days, zone=None):
+    """Noon of the date `days` ago in the client's zone (the plan counts from the visit's local date)."""
+    zone = zone or c["time_zone"]
+    return local_noon(zone, dt.datetime.now(ZoneInfo(zone)).date() - dt.timedelta(days=days))
+
+
 def visit(s, p, c, days_ago, types=("botox",), months_ago=None):
     """Records a visit whose first refill step falls due today, in the client's own zone: the
     visit's local date there is what the plan counts from, whatever the hour in UTC."""

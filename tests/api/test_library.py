@@ -107,7 +107,8 @@ def templates_are_checked_and_measured():
                   {"body": "Hi {{first_name}}, your {{treatment_name}} from {{treatment_date}} is due a refresh. "
                            "{{booking_link}} {{opt_out}}"}, key=p.staff)
     eq(r.status, 201)
-    eq((r.json["sms_estimate"]["encoding"], r.json["sms_estimate"]["segments"]), ("GSM-7", 1))
+    # Measured as a first SMS to a number: with the sample booking link and the opt-out sentence.
+    eq((r.json["sms_estimate"]["encoding"], r.json["sms_estimate"]["segments"]), ("GSM-7", 2))
     r = s.request("PUT", "/v1/templates/botox/refill_1/sms", {"body": "Hi {{first_name}} \U0001F60A " + "x" * 80},
                   key=p.staff)
     eq((r.status, r.json["sms_estimate"]["encoding"], r.json["sms_estimate"]["segments"]), (200, "UCS-2", 2))

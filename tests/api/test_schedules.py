@@ -6,7 +6,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from harness import check, eq, psql, test
-from test_dispatch import client, fakes, practice, server, wait_for
+from test_dispatch import client, days_ago_there, fakes, practice, server, wait_for
 
 NY = ZoneInfo("America/New_York")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -197,13 +197,12 @@ def step_1_carries_a_signed_booking_link_and_real_open_slots():
         p = practice(s)
         inj = injector_with(s, p, [{"weekday": d, "start": "10:00", "end": "16:00"} for d in WEEKDAYS])
         c = client(s, p, email=None)
-        day = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=70)
         r = s.request("POST", "/v1/treatments", {"client_id": c["id"], "injector_id": inj["id"],
-                                                 "performed_at": f"{day}T12:00:00+00:00", "items": [{"type": "botox"}]},
+                                                 "performed_at": days_ago_there(c, 70), "items": [{"type": "botox"}]},
                       key=p.staff)
         eq(r.status, 201)
         body = refill_sms(f, s, p, c)
-        check("Open: " in body and body.count("10:00am") == 3, f"three open slots, the first of each day: {body}")
+        check("Open times: " in body and body.count("10:00am") == 3, f"three open slots, the first of each day: {body}")
         token = body.split("https://glow.example.com/book?t=")[1].split()[0]
         eq(len(token), 70)
         link = s.request("GET", f"/v1/booking-links/{token}")
@@ -225,8 +224,7 @@ def an_expired_booking_link_no_longer_opens():
     try:
         p = practice(s)
         c = client(s, p, email=None)
-        day = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=70)
-        s.request("POST", "/v1/treatments", {"client_id": c["id"], "performed_at": f"{day}T12:00:00+00:00",
+        s.request("POST", "/v1/treatments", {"client_id": c["id"], "performed_at": days_ago_there(c, 70),
                                              "items": [{"type": "botox"}]}, key=p.staff)
         token = refill_sms(f, s, p, c).split("?t=")[1].split()[0]
         eq(s.request("GET", f"/v1/booking-links/{token}").status, 200)
@@ -246,8 +244,7 @@ def attribution_counts_a_reminder_sent_up_to_7_days_before_the_booking():
         sources = {}
         for n, age in enumerate(("6 days 23 hours", "7 days 1 minute")):
             c = client(s, p, phone=f"+1555333{n:04d}", email=None)
-            day = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=70)
-            s.request("POST", "/v1/treatments", {"client_id": c["id"], "performed_at": f"{day}T12:00:00+00:00",
+            s.request("POST", "/v1/treatments", {"client_id": c["id"], "performed_at": days_ago_there(c, 70),
                                                  "items": [{"type": "botox"}]}, key=p.staff)
             wait_for("step 1 sent", lambda c=c: psql(
                 f"SELECT count(*) FROM messages WHERE client_id = '{c['id']}' AND state = 'sent'", db=s.db) == "1")
