@@ -17,10 +17,16 @@
 
 enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
 
+/* Due steps, a batch at a time. One worker at a time takes the steps of one address (a client's phone,
+ * else email: family members share one), under a transaction-scoped advisory lock, so the steps one
+ * address has due the same day meet in one worker and go out as one message. */
 static const db_stmt CLAIM_STEPS = {
     "dl_claim_steps",
-    "SELECT practice_id, id FROM steps WHERE state IN ('planned', 'deferred') AND due_at <= now() "
-    "ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED"};
+    "SELECT st.practice_id, st.id FROM steps st JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+    "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
+    "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
+    "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
+    "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
 
 /* The step's template on a channel: the injector's own, else the type's, else the default.
  * nurture_N steps share the "nurture" template. */
@@ -50,11 +56,15 @@ static const db_stmt STEP_CONTEXT = {
     "          AND s.address = c.phone AND s.active), "                                             /* 34 */
     "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
     "          AND s.address = lower(c.email) AND s.active), "                                      /* 35 */
-    "  c.sms_notice_at IS NOT NULL, q.last_channel, "                                            /* 36-37 */
+    "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone), " /* 36 */
+    "  q.last_channel, "                                                                           /* 37 */
     "  tt.nurture::text, q.family, st.planned_date::text, st.state, "                               /* 38-41 */
-    "  EXISTS (SELECT 1 FROM steps o WHERE o.practice_id = st.practice_id AND o.client_id = st.client_id "
-    "          AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
-    "          AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                             /* 42 */
+    /* Other steps due today of the client, or of the clients who share its phone or email. */
+    "  EXISTS (SELECT 1 FROM clients oc JOIN steps o ON o.practice_id = oc.practice_id AND o.client_id = oc.id "
+    "          WHERE oc.practice_id = c.practice_id "
+    "            AND (oc.id = c.id OR oc.phone = c.phone OR lower(oc.email) = lower(c.email)) "
+    "            AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
+    "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                           /* 42 */
     "  tsms.subject, tsms.body, tmail.subject, tmail.body, "                                        /* 43-46 */
     "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM'), p.address, "   /* 47-48 */
     "  p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "                          /* 49-52 */
@@ -105,13 +115,26 @@ static const db_stmt DEFER_FOR = {
     "UPDATE steps SET state = 'deferred', reason = $3, "
     "  due_at = date_trunc('minute', now()) + $4::int * interval '1 second', updated_at = clock_timestamp() "
     "WHERE practice_id = $1 AND id = $2"};
-/* Other steps of the client due the same local day that can share the message. */
+/* Other steps due the same local day that can share the message to this address ($8): the client's,
+ * and those of the clients who share the address (a family's one phone) and could receive them on this
+ * channel: with consent, no open flag for a promotional step, not away today, and preferring it or
+ * bound to it. The client's own steps first. */
 static const db_stmt MERGEABLE = {
     "dl_mergeable",
-    "SELECT st.id FROM steps st WHERE st.practice_id = $1 AND st.client_id = $2 AND st.id <> $3 "
-    "  AND st.state IN ('planned', 'deferred') AND st.step_key <> 'lapse' AND st.planned_date <= $4::date "
-    "  AND (st.channel = $5 OR st.channel IN ('preferred', 'alternate')) AND (NOT st.promotional OR NOT $6) "
-    "ORDER BY st.step_no LIMIT $7 FOR UPDATE SKIP LOCKED"};
+    "SELECT st.id FROM steps st JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+    "WHERE st.practice_id = $1 AND st.id <> $3 AND st.state IN ('planned', 'deferred') AND st.step_key <> 'lapse' "
+    "  AND st.planned_date <= $4::date "
+    "  AND ((st.client_id = $2 AND (st.channel = $5 OR st.channel IN ('preferred', 'alternate')) "
+    "        AND (NOT st.promotional OR NOT $6)) "
+    "    OR (st.client_id <> $2 AND CASE $5 WHEN 'sms' THEN c.phone = $8 AND c.consent_sms "
+    "                                     ELSE lower(c.email) = lower($8) AND c.consent_email END "
+    "        AND (st.channel = $5 OR (st.channel IN ('preferred', 'alternate') "
+    "                                 AND c.channel_preference IN ($5, 'any'))) "
+    "        AND NOT (st.promotional AND EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id "
+    "                 AND f.client_id = c.id AND f.resolved_at IS NULL)) "
+    "        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(c.away_periods) a "
+    "                 WHERE $4::date BETWEEN (a->>'from')::date AND (a->>'to')::date))) "
+    "ORDER BY st.client_id <> $2, st.client_id, st.step_no LIMIT $7 FOR UPDATE OF st SKIP LOCKED"};
 /* The message, its steps queued on it, and the channel its sequences used last, in one statement. */
 static const db_stmt QUEUE_MESSAGE = {
     "dl_queue_message",
@@ -172,10 +195,10 @@ static const db_stmt RECORD = {
     "    CROSS JOIN LATERAL (SELECT ($3::text[])[k.i] AS state, ($4::text[])[k.i] AS provider_id, "
     "          ($5::text[])[k.i] AS last_error, ($6::bigint[])[k.i] AS delay_ms) r "
     "    WHERE m.practice_id = ANY($1::uuid[]) AND m.id = k.id "
-    "    RETURNING m.practice_id, m.client_id, m.channel, m.state) "
-    "UPDATE clients c SET sms_notice_at = clock_timestamp() FROM m "
-    "WHERE c.practice_id = m.practice_id AND c.id = m.client_id AND m.channel = 'sms' "
-    "  AND m.state IN ('sent', 'unknown') AND c.sms_notice_at IS NULL"};
+    "    RETURNING m.practice_id, m.to_address, m.channel, m.state) "
+    "INSERT INTO sms_notices (practice_id, phone) "
+    "SELECT DISTINCT m.practice_id, m.to_address FROM m WHERE m.channel = 'sms' AND m.state IN ('sent', 'unknown') "
+    "ON CONFLICT DO NOTHING"};
 static const db_stmt RELEASE = {
     "dl_release",
     "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
@@ -339,8 +362,9 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   PGresult *others = NULL;
   if (truthy(ctx, C_HAS_OTHERS)) {
     const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, K_TODAY), channel,
-                        truthy(ctx, C_FLAGGED) ? "true" : "false", limit};
-    if (!(others = db_exec(c, &MERGEABLE, 7, mp, err))) {
+                        truthy(ctx, C_FLAGGED) ? "true" : "false", limit,
+                        strcmp(channel, "sms") == 0 ? val(ctx, C_PHONE) : val(ctx, C_EMAIL)};
+    if (!(others = db_exec(c, &MERGEABLE, 8, mp, err))) {
       free(subject);
       free(text);
       return false;
@@ -359,7 +383,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
       PQclear(others);
       return false;
     }
-    if (t2) { /* one voice: the day's messages to this client on this channel travel together */
+    if (t2) { /* one voice: the day's messages to this address on this channel travel together */
       body = compose_join(body, t2);
       strcat(strcat(ids, ","), PQgetvalue(others, i, 0));
     }

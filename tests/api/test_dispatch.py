@@ -256,9 +256,11 @@ def steps_due_the_same_day_become_one_message():
         for day, t in ((today - dt.timedelta(days=70), "botox"), (five_months, "lip_filler")):
             body.update(performed_at=local_noon(c["time_zone"], day), items=[{"type": t}])
             eq(s.request("POST", "/v1/treatments", body, key=p.staff).status, 201)
+        # Both steps due now and the practice open again in one transaction: a worker that ran between two
+        # statements would defer the steps for the pause.
         psql(f"UPDATE steps SET planned_date = (now() AT TIME ZONE '{c['time_zone']}')::date, due_at = now() "
-             f"WHERE client_id = '{c['id']}' AND step_key = 'refill_1'", db=s.db)
-        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'", db=s.db)
+             f"WHERE client_id = '{c['id']}' AND step_key = 'refill_1'; "
+             f"UPDATE practices SET paused = false WHERE id = '{p.id}'", db=s.db)
         psql("SELECT pg_notify('cadence_due', '')", db=s.db)
         got = wait_for("one SMS", lambda: f.twilio.messages())
         time.sleep(0.5)
@@ -357,6 +359,55 @@ def twilio_21610_suppresses_the_number():
         visit(s, p, c, 70, types=("lip_filler",), months_ago=5)
         wait_for_state(s, p, c, "suppressed")
         eq(len(f.twilio.messages()), 1, "nothing more to that number")
+    finally:
+        s.stop()
+
+
+@test
+def clients_sharing_a_phone_get_one_message_a_day_and_one_opt_out_notice():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        # A mother and daughter who share a phone, as PMS guests: two clients, one number.
+        mum = client(s, p, first_name="Maria", email=None)
+        daughter = client(s, p, first_name="Sofia", email=None, time_zone=mum["time_zone"])
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # plan both, then send
+        visit(s, p, mum, 70)
+        visit(s, p, daughter, 70)
+        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'; "
+             f"UPDATE steps SET due_at = now(), state = 'planned' WHERE practice_id = '{p.id}' "
+             f"AND step_key = 'refill_1'", db=s.db)
+        psql("SELECT pg_notify('cadence_due', '')", db=s.db)
+        got = wait_for("the SMS", lambda: f.twilio.messages())
+        time.sleep(0.5)
+        eq(len(f.twilio.messages()), 1, "one message to the number that day")
+        text = got[0]["form"]["Body"]
+        check("Hi Maria" in text and "Hi Sofia" in text, text)
+        eq(text.count("Reply STOP to opt out."), 1, "the notice once, at the end")
+        check(text.endswith("Reply STOP to opt out."), text)
+        # The family's third client, on another day: the number was told already.
+        aunt = client(s, p, first_name="Lucia", email=None, time_zone=mum["time_zone"])
+        visit(s, p, aunt, 70, types=("dysport",))
+        wait_for("her SMS", lambda: len(f.twilio.messages()) == 2)
+        eq("Reply STOP" in f.twilio.messages()[1]["form"]["Body"], False, "no second notice to the number")
+        # Another family: the one without SMS consent is never merged in (her step is skipped).
+        f.twilio.clear()
+        dad = client(s, p, first_name="Tomas", phone="+15559990000", email=None)
+        son = client(s, p, first_name="Leo", phone="+15559990000", email=None, time_zone=dad["time_zone"],
+                     consents={"sms": False})
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)
+        visit(s, p, dad, 70)
+        visit(s, p, son, 70)
+        psql(f"UPDATE practices SET paused = false WHERE id = '{p.id}'; "
+             f"UPDATE steps SET due_at = now(), state = 'planned' WHERE practice_id = '{p.id}' "
+             f"AND step_key = 'refill_1' AND client_id IN ('{dad['id']}', '{son['id']}')", db=s.db)
+        psql("SELECT pg_notify('cadence_due', '')", db=s.db)
+        text = wait_for("Tomas's SMS", lambda: f.twilio.messages())[0]["form"]["Body"]
+        check("Hi Tomas" in text and "Leo" not in text, text)
+        wait_for("Leo's step decided", lambda: step(s, p, son)["state"] != "planned")
+        eq((step(s, p, son)["state"], step(s, p, son)["reason"]),
+           ("skipped", "no channel with both an address and the client's consent"))
     finally:
         s.stop()
 
