@@ -227,8 +227,7 @@ def loyalty_figures_by_tier_with_liability_perks_and_safety_checks():
         p = practice(s)
         gold, silver, fresh = (client(s, p, n, i) for i, n in enumerate(["Gia", "Sam", "Tia"]))
         # Gia: four $300 visits in the last year: Gold (4 visits); milestone perks on visits 2 and 4.
-        for d in (300, 200, 100, 10):
-            visit(s, p, gold, d, [("botox", 300)])
+        gia_visits = [visit(s, p, gold, d, [("botox", 300)]) for d in (300, 200, 100, 10)]
         # Sam: one $500 visit 400 days ago: Silver, dormant (no visit in 180 days), outside the period.
         visit(s, p, silver, 400, [("lip_filler", 500)])
         # Tia: one $200 visit 5 days ago with the two-week safety check: Silver, active.
@@ -255,6 +254,17 @@ def loyalty_figures_by_tier_with_liability_perks_and_safety_checks():
         eq((old["visits"], old["perks_granted"], old["members"]), (1, 0, 3), "the period bounds visits and perks")
         r = s.request("GET", "/v1/analytics/loyalty?to=2026-02-30", key=p.staff)
         eq((r.status, r.error["details"]["field"]), (400, "to"), str(r))
+        # Each visit keeps the tier it earned at: Gia's first three Silver, her fourth Gold; retention groups
+        # and filters by it (Tia's one visit is Silver; Sam's is outside the period).
+        eq([s.request("GET", f"/v1/treatments/{t}", key=p.staff).json["tier"] for t in gia_visits],
+           ["Silver", "Silver", "Silver", "Gold"])
+        period = {"from": day(364), "to": day(0)}
+        eq({k: v["cohort_size"] for k, v in figures(s, p, group_by="tier", **period).items()},
+           {"Silver": 4, "Gold": 1, "all": 5})
+        eq(figures(s, p, tier="Gold", **period)["all"]["cohort_size"], 1)
+        eq(figures(s, p, tier="none", **period)["all"]["cohort_size"], 0, "no visit from before tiers were kept")
+        r = retention(s, p, group_by="loyalty")
+        eq((r.status, r.error["details"]["field"]), (400, "group_by"))
     finally:
         s.stop()
 

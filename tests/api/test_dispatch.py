@@ -179,6 +179,7 @@ def email_reminders_go_through_sendgrid_with_unsubscribe():
         html = [x["value"] for x in got["content"] if x["type"] == "text/html"][0]
         unsubscribe = f"http://127.0.0.1:{s.port}/v1/unsubscribe/{m['id']}"
         check(unsubscribe in text and unsubscribe in html, "every email has an unsubscribe link")
+        eq(text, m["body"] + "\n\nUnsubscribe: " + unsubscribe, "the stored body, then the link (as documented)")
         eq(got["headers"]["List-Unsubscribe"], f"<{unsubscribe}>")
         check(m["provider_id"], "X-Message-Id kept")
         eq(f.twilio.messages(), [], "no SMS for an email-preferring client")
@@ -408,6 +409,32 @@ def clients_sharing_a_phone_get_one_message_a_day_and_one_opt_out_notice():
         wait_for("Leo's step decided", lambda: step(s, p, son)["state"] != "planned")
         eq((step(s, p, son)["state"], step(s, p, son)["reason"]),
            ("skipped", "no channel with both an address and the client's consent"))
+    finally:
+        s.stop()
+
+
+@test
+def step_1_links_the_private_photo_page_only_with_photo_consent():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, photo_url="https://portal.example.com/patients/{external_id}/photos", photo_id_system="zenoti")
+        with_consent = client(s, p, first_name="Ana", consents={"sms": True, "photo": True},
+                              external_ids=[{"system": "zenoti", "id": "G 48/21"}])
+        without = client(s, p, first_name="Bea", phone="+15551230000", consents={"sms": True, "photo": False},
+                         external_ids=[{"system": "zenoti", "id": "G-99"}])
+        no_id = client(s, p, first_name="Cy", phone="+15551230001", consents={"sms": True, "photo": True},
+                       external_ids=[{"system": "patientnow", "id": "C-1"}])
+        for c in (with_consent, without, no_id):
+            visit(s, p, c, 70)
+        got = wait_for("three SMS", lambda: (lambda m: m if len(m) == 3 else None)(f.twilio.messages()))
+        bodies = {m["form"]["To"]: m["form"]["Body"] for m in got}
+        check("https://portal.example.com/patients/G%2048%2F21/photos" in bodies["+15551234567"],
+              "the client's own page, the id percent-encoded: " + bodies["+15551234567"])
+        check("portal.example.com" not in bodies["+15551230000"], "no photo link without photo consent")
+        check("portal.example.com" not in bodies["+15551230001"], "no link without an id of photo_id_system")
+        r = s.request("PATCH", f"/v1/practices/{p.id}", {"photo_url": "https://portal.example.com/photos"}, key=ADMIN_KEY)
+        eq((r.status, r.error["details"]["field"]), (422, "photo_url"))
     finally:
         s.stop()
 

@@ -240,6 +240,9 @@ def flags_pause_promotion_and_resume_without_a_burst():
     shift = first - before["refill_1"]
     eq([dt.date.fromisoformat(st["planned_date"]) - before[st["step"]] for st in steps], [shift] * 4,
        "the sequence keeps its spacing (no burst of overdue steps)")
+    days = shift.days
+    eq(steps[0]["reason"], f"moved {days} day{'s' if days != 1 else ''} later: the sequence was paused by a flag",
+       "a moved planned step says why (README, openapi.yaml)")
     eq(s.request("GET", "/v1/outreach", key=p.staff).json["data"][0]["client"]["id"], c2, "c resolved, c2 still listed")
     eq(s.request("DELETE", f"/v1/clients/{c}/flags/{flag['id']}", key=p.staff).status, 200, "resolving twice")
     eq(s.request("DELETE", f"/v1/clients/{c2}/flags/{flag['id']}", key=p.staff).status, 404, "flag of another client")

@@ -11,6 +11,7 @@ int main(void) {
   test_config();
   test_cadence();
   test_render();
+  test_compose();
   test_sendtime();
   test_webhooks();
   test_booking_links();
