@@ -54,6 +54,15 @@ else
   cat "$tmp/cppcheck.out"; failed=$((failed + 1))
 fi
 
+echo "== self-contained (nothing reads the steering folder beside the clone)"
+up='\.\.'  # the pattern in two parts, so that this file does not match it
+if grep -rnE "$up/shared|[\"']shared[\"'] *," tests scripts Makefile .ci docker service api include \
+    --exclude-dir=node_modules --exclude-dir=.tmp > "$tmp/shared.out" 2>&1; then
+  cat "$tmp/shared.out"; echo "the project reads a folder outside its clone"; failed=$((failed + 1))
+else
+  echo "self-contained: 1 passed"; passed=$((passed + 1))
+fi
+
 echo "== API tests"
 CADENCE_BIN="$root/build/cadence" /usr/bin/python3 tests/api/run.py > "$tmp/api.out" 2>&1; rc=$?
 cat "$tmp/api.out"; count "$tmp/api.out" $rc
