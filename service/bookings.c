@@ -30,16 +30,21 @@ static const db_stmt INSERT = {
     "INSERT INTO bookings AS b (practice_id, client_id, injector_id, starts_at, duration_minutes, families, source, "
     "  external_id, caused_by_step) VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9) "
     "RETURNING id, booking_json(b)"};
-/* Ends the pending refill and nurture steps of the booked families; the client is active again. */
+/* Ends the pending refill and nurture steps of the booked families. Steps are locked before their
+ * sequences everywhere (the dispatcher holds a claimed step when it updates its sequence), so the two
+ * never wait for each other: steps here, then END_NURTURE. */
 static const db_stmt END_STEPS = {
     "bk_end_steps",
-    "WITH seqs AS (SELECT id, kind FROM sequences WHERE practice_id = $1 AND client_id = $2 AND state = 'active' "
-    "    AND kind IN ('refill', 'nurture') AND (cardinality($4::text[]) = 0 OR family = ANY($4::text[]))), "
-    "  ended AS (UPDATE steps SET state = 'cancelled', reason = 'booked', booking_id = $3, "
-    "    updated_at = clock_timestamp() WHERE practice_id = $1 AND sequence_id IN (SELECT id FROM seqs) "
-    "    AND state IN ('planned', 'paused', 'deferred') RETURNING 1), "
-    "  nurture AS (UPDATE sequences SET state = 'ended', end_reason = 'booked', ended_at = clock_timestamp() "
-    "    WHERE practice_id = $1 AND id IN (SELECT id FROM seqs WHERE kind = 'nurture') RETURNING 1) "
+    "UPDATE steps SET state = 'cancelled', reason = 'booked', booking_id = $3, updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
+    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND state = 'active' "
+    "    AND kind IN ('refill', 'nurture') AND (cardinality($4::text[]) = 0 OR family = ANY($4::text[])))"};
+/* The nurture of the booked families ends; the client is active again. */
+static const db_stmt END_NURTURE = {
+    "bk_end_nurture",
+    "WITH nurture AS (UPDATE sequences SET state = 'ended', end_reason = 'booked', ended_at = clock_timestamp() "
+    "    WHERE practice_id = $1 AND client_id = $2 AND state = 'active' AND kind = 'nurture' "
+    "      AND (cardinality($3::text[]) = 0 OR family = ANY($3::text[])) RETURNING 1) "
     "UPDATE clients SET lapsed_at = NULL WHERE practice_id = $1 AND id = $2"};
 /* The confirmation sequence of booking $3 starting at $4: at once, 48 and 24 hours before, and the
  * morning of (the quiet hours' start, local); steps already past, or not before the visit, are left out.
@@ -62,13 +67,17 @@ static const db_stmt CONFIRMATIONS = {
     "    SELECT $1, seq.id, $2, plan.no, plan.key, 'preferred', false, (plan.due AT TIME ZONE ctx.tz)::date, plan.due "
     "    FROM plan, seq, ctx RETURNING 1) "
     "SELECT pg_notify('cadence_due', '') FROM seq"};
-/* Ends the pending confirmation steps of booking $2 (on a cancel or before re-planning a reschedule). */
+/* Ends the pending confirmation steps of booking $2 (on a cancel or before re-planning a reschedule):
+ * the steps first, then their sequences (the order every writer keeps). */
+static const db_stmt END_CONFIRMATION_STEPS = {
+    "bk_end_confirmation_steps",
+    "UPDATE steps SET state = 'cancelled', reason = 'booking ' || $3, updated_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND state IN ('planned', 'deferred', 'paused') AND sequence_id IN ( "
+    "  SELECT id FROM sequences WHERE practice_id = $1 AND booking_id = $2 AND state = 'active')"};
 static const db_stmt END_CONFIRMATIONS = {
     "bk_end_confirmations",
-    "WITH seqs AS (UPDATE sequences SET state = 'ended', end_reason = $3, ended_at = clock_timestamp() "
-    "    WHERE practice_id = $1 AND booking_id = $2 AND state = 'active' RETURNING id) "
-    "UPDATE steps SET state = 'cancelled', reason = 'booking ' || $3, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND sequence_id IN (SELECT id FROM seqs) AND state IN ('planned', 'deferred', 'paused')"};
+    "UPDATE sequences SET state = 'ended', end_reason = $3, ended_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND booking_id = $2 AND state = 'active'"};
 static const db_stmt PATCH = {
     "bk_patch",
     "UPDATE bookings b SET state = coalesce(j->>'state', b.state), "
@@ -272,7 +281,9 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   const char *ep[] = {x->practice_id, client, id, families};
   const char *cp2[] = {x->practice_id, client, id, str(b, "starts_at")};
-  return db_run(c, &END_STEPS, 4, ep, err) && db_run(c, &CONFIRMATIONS, 4, cp2, err);
+  const char *np[] = {ep[0], ep[1], ep[3]};
+  return db_run(c, &END_STEPS, 4, ep, err) && db_run(c, &END_NURTURE, 3, np, err) &&
+         db_run(c, &CONFIRMATIONS, 4, cp2, err);
 }
 
 /* After a lost race (the transaction is rolled back by now) the winner is committed: name it. */
@@ -341,7 +352,7 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   /* A cancel ends the confirmations; a reschedule plans them again for the new time. */
   const char *ep[] = {x->practice_id, x->id, cancelled ? "cancelled" : "rescheduled"};
-  if (!db_run(c, &END_CONFIRMATIONS, 3, ep, err))
+  if (!db_run(c, &END_CONFIRMATION_STEPS, 3, ep, err) || !db_run(c, &END_CONFIRMATIONS, 3, ep, err))
     return false;
   const char *cp[] = {x->practice_id, client, x->id, starts};
   const char *rp[] = {x->practice_id, x->id, client};

@@ -16,14 +16,20 @@ static const db_stmt LATER_CYCLE = {
     "SELECT 1 FROM sequences s JOIN treatments t ON t.practice_id = s.practice_id AND t.id = s.treatment_id "
     "WHERE s.practice_id = $1 AND s.client_id = $2 AND s.family = $3 AND s.state = 'active' "
     "  AND s.kind = 'refill' AND t.performed_at > $4::timestamptz LIMIT 1"};
-static const db_stmt SUPERSEDE = {
-    "plans_supersede",
-    "WITH ended AS (UPDATE sequences SET state = 'ended', end_reason = 'superseded', ended_at = clock_timestamp() "
-    "  WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
-    "    AND kind IN ('refill', 'aftercare', 'nurture') RETURNING id) "
+/* The family's open cycles end: their pending steps first, then the sequences (steps are locked
+ * before their sequences everywhere; the dispatcher holds a claimed step when it updates its sequence). */
+static const db_stmt SUPERSEDE_STEPS = {
+    "plans_supersede_steps",
     "UPDATE steps SET state = 'cancelled', reason = 'superseded by a newer treatment of the family', "
     "  updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND sequence_id IN (SELECT id FROM ended) AND state IN ('planned', 'paused', 'deferred')"};
+    "WHERE practice_id = $1 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
+    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
+    "    AND kind IN ('refill', 'aftercare', 'nurture'))"};
+static const db_stmt SUPERSEDE = {
+    "plans_supersede",
+    "UPDATE sequences SET state = 'ended', end_reason = 'superseded', ended_at = clock_timestamp() "
+    "WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
+    "  AND kind IN ('refill', 'aftercare', 'nurture')"};
 static const db_stmt NEW_SEQUENCE = {
     "plans_new_sequence",
     "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
@@ -206,7 +212,7 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     PQclear(r);
     if (later_exists)
       continue; /* a visit recorded late must not cut short the cycle of a newer one */
-    if (!db_run(c, &SUPERSEDE, 3, p, err))
+    if (!db_run(c, &SUPERSEDE_STEPS, 3, p, err) || !db_run(c, &SUPERSEDE, 3, p, err))
       return false;
     const plan_item *chosen = NULL;
     for (int k = i; k < n; k++)
