@@ -15,6 +15,7 @@ typedef struct provider_config {
   const char *sendgrid_key;              /* SENDGRID_API_KEY */
   const char *public_base_url;           /* PUBLIC_BASE_URL, for status callbacks and links */
   long connect_timeout_ms, timeout_ms;
+  long keepalive_idle_s;                 /* PROVIDER_KEEPALIVE_IDLE_S: idle connections older are not reused */
 } provider_config;
 
 typedef enum { SEND_OK, SEND_RETRY, SEND_PERMANENT, SEND_UNKNOWN } send_outcome;

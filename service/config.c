@@ -33,7 +33,7 @@ static const char *read_str(const char *name, const char *def) {
  * and secret when given, else with the account SID and auth token. */
 static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   dispatch_config *d = &cfg->dispatch;
-  long workers, batch, concurrency, lease, attempts, base, cap, rate, connect, timeout;
+  long workers, batch, concurrency, lease, attempts, base, cap, rate, connect, timeout, idle;
   if (!read_int("DISPATCH_WORKERS", 2, 0, 64, &workers, msg, msg_len) ||
       !read_int("DISPATCH_BATCH", 10, 1, 1000, &batch, msg, msg_len) ||
       !read_int("DISPATCH_CONCURRENCY", 8, 1, PROVIDERS_MAX_BATCH, &concurrency, msg, msg_len) ||
@@ -43,7 +43,8 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
       !read_int("DISPATCH_RETRY_CAP_MS", 3600000, 1, 86400000, &cap, msg, msg_len) ||
       !read_int("DISPATCH_RATE_PER_SENDER", 10, 1, 10000, &rate, msg, msg_len) ||
       !read_int("PROVIDER_CONNECT_TIMEOUT_MS", 3000, 10, 60000, &connect, msg, msg_len) ||
-      !read_int("PROVIDER_TIMEOUT_MS", 10000, 10, 600000, &timeout, msg, msg_len))
+      !read_int("PROVIDER_TIMEOUT_MS", 10000, 10, 600000, &timeout, msg, msg_len) ||
+      !read_int("PROVIDER_KEEPALIVE_IDLE_S", 20, 1, 3600, &idle, msg, msg_len))
     return false;
   if (lease * 1000 <= connect + timeout) {
     snprintf(msg, msg_len, "DISPATCH_LEASE_S must exceed PROVIDER_CONNECT_TIMEOUT_MS + PROVIDER_TIMEOUT_MS");
@@ -60,6 +61,7 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   provider_config *p = &d->providers;
   p->connect_timeout_ms = connect;
   p->timeout_ms = timeout;
+  p->keepalive_idle_s = idle;
   p->twilio_base = read_str("TWILIO_BASE_URL", "https://api.twilio.com");
   p->twilio_account_sid = read_str("TWILIO_ACCOUNT_SID", NULL);
   const char *key_sid = read_str("TWILIO_API_KEY_SID", NULL), *key_secret = read_str("TWILIO_API_KEY_SECRET", NULL);

@@ -37,6 +37,7 @@ typedef struct transfer {
   reply rep;
   bool sendgrid;
   char *payload;
+  size_t payload_len, sent; /* the body, read by libcurl through on_read */
   struct curl_slist *headers;
 } transfer;
 
@@ -97,6 +98,40 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata) {
   return len;
 }
 
+/* The request body, handed to libcurl as it asks for it. */
+static size_t on_read(char *buf, size_t size, size_t n, void *userdata) {
+  transfer *t = userdata;
+  size_t room = size * n, left = t->payload_len - t->sent, take = left < room ? left : room;
+  memcpy(buf, t->payload + t->sent, take);
+  t->sent += take;
+  return take;
+}
+
+/* libcurl rewinds a body only to send it again: when a kept-alive connection dies after it wrote the
+ * request and before any answer, it silently retries on a fresh one, and a provider that had read the
+ * first copy sends the message twice. Refusing the rewind turns that retry into CURLE_SEND_FAIL_REWIND,
+ * which the dispatcher records as unknown (never resent). Nothing else rewinds these requests: no
+ * redirects are followed, Basic and Bearer auth need no second pass, and Expect: 100-continue is off. */
+static int on_seek(void *userdata, curl_off_t offset, int origin) {
+  transfer *t = userdata;
+  if (offset == 0 && origin == SEEK_SET && t->sent == 0)
+    return CURL_SEEKFUNC_OK; /* nothing was sent yet: a rewind to the start resends nothing */
+  return CURL_SEEKFUNC_FAIL;
+}
+
+/* Sets the body to send (payload, owned by t), through on_read so that libcurl cannot resend it. */
+static void set_body(transfer *t, char *payload) {
+  t->payload = payload;
+  t->payload_len = strlen(payload);
+  t->sent = 0;
+  curl_easy_setopt(t->c, CURLOPT_POST, 1L);
+  curl_easy_setopt(t->c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->payload_len);
+  curl_easy_setopt(t->c, CURLOPT_READFUNCTION, on_read);
+  curl_easy_setopt(t->c, CURLOPT_READDATA, t);
+  curl_easy_setopt(t->c, CURLOPT_SEEKFUNCTION, on_seek);
+  curl_easy_setopt(t->c, CURLOPT_SEEKDATA, t);
+}
+
 /* The options every request shares: reply capture, timeouts, protocols. */
 static void common_options(const provider_session *s, transfer *t) {
   CURL *c = t->c;
@@ -108,6 +143,10 @@ static void common_options(const provider_session *s, transfer *t) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->cfg->timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  /* A connection idle longer than this is not reused: providers close idle ones after about a minute,
+   * and a request written to a connection the peer already closed would end unknown, not resent. */
+  curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, (long)s->cfg->keepalive_idle_s);
 }
 
 /* After the transfer: true when an HTTP answer came back; otherwise classifies the transport failure. */
@@ -155,15 +194,18 @@ static void prepare_twilio(const provider_session *s, transfer *t) {
   char *body = curl_easy_escape(c, m->body, 0), *cb = curl_easy_escape(c, callback, 0);
   bool service = m->from && strncmp(m->from, "MG", 2) == 0;
   size_t len = strlen(to) + strlen(from) + strlen(body) + strlen(cb) + 128;
-  t->payload = malloc(len);
-  snprintf(t->payload, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From",
+  char *payload = malloc(len);
+  snprintf(payload, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From",
            from, body, cb);
   curl_free(to);
   curl_free(from);
   curl_free(body);
   curl_free(cb);
   curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->payload);
+  set_body(t, payload);
+  t->headers = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded");
+  t->headers = curl_slist_append(t->headers, "Expect:");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
   curl_easy_setopt(c, CURLOPT_USERNAME, cfg->twilio_user);
   curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->twilio_pass);
@@ -237,7 +279,7 @@ static void prepare_sendgrid(const provider_session *s, transfer *t) {
     json_object_set_new(req, "headers", json_pack("{s:s,s:s}", "List-Unsubscribe", list_unsub,
                                                   "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
   }
-  t->payload = json_dumps(req, JSON_COMPACT);
+  char *payload = json_dumps(req, JSON_COMPACT);
   json_decref(req);
   free(text);
   free(escaped);
@@ -245,9 +287,10 @@ static void prepare_sendgrid(const provider_session *s, transfer *t) {
   free(html);
   t->headers = curl_slist_append(NULL, auth);
   t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
+  t->headers = curl_slist_append(t->headers, "Expect:");
   curl_easy_setopt(t->c, CURLOPT_URL, url);
   curl_easy_setopt(t->c, CURLOPT_HTTPHEADER, t->headers);
-  curl_easy_setopt(t->c, CURLOPT_POSTFIELDS, t->payload);
+  set_body(t, payload);
 }
 
 static void finish_sendgrid(transfer *t) {

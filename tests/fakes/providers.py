@@ -22,7 +22,10 @@ class Fake:
     def __init__(self):
         self.lock = threading.Lock()
         self.received = []
-        self.script = []  # modes for the next requests: ok, 500, 429, 429-retry-after, hang, 21610, 400
+        # modes for the next requests: ok, 500, 429, 429-retry-after, hang, 21610, 400, and the ways a peer
+        # drops a kept-alive connection: close-after-read (reads the request, closes without answering),
+        # close-mid-body (reads half the body, closes), close-mid-answer (sends part of its answer, closes)
+        self.script = []
         self.delay = 0.0  # seconds each request takes, to keep sends in flight
 
     def fail_next(self, *modes):
@@ -32,6 +35,10 @@ class Fake:
     def next_mode(self):
         with self.lock:
             return self.script.pop(0) if self.script else "ok"
+
+    def peek_mode(self):
+        with self.lock:
+            return self.script[0] if self.script else "ok"
 
     def record(self, item):
         with self.lock:
@@ -74,8 +81,23 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the "hang" mode): that is the point
 
+    def drop(self):
+        """Closes the connection at once, whatever the client expects next."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
+        fake = self.server.twilio if self.path.startswith("/2010") else self.server.sendgrid
+        if fake.peek_mode() == "close-mid-body":
+            raw = self.rfile.read(length // 2)
+            fake.next_mode()
+            fake.record({"partial": raw.decode(errors="replace"), "mode": "close-mid-body", "at": time.time()})
+            return self.drop()
         raw = self.rfile.read(length)
         if self.path.startswith("/2010-04-01/Accounts/"):
             self.twilio(raw)
@@ -147,6 +169,11 @@ class Handler(BaseHTTPRequestHandler):
         elif mode == "hang":
             time.sleep(3)  # past the client's timeout: the request reached us, the answer is lost
             ok()
+        elif mode == "close-after-read":
+            self.drop()
+        elif mode == "close-mid-answer":
+            self.wfile.write(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"sid\"")
+            self.drop()
         elif mode == "21610":
             self.reply(400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
                              "more_info": "https://www.twilio.com/docs/errors/21610", "status": 400})
