@@ -22,13 +22,18 @@
 #define CORS_ALLOW_HEADERS "Authorization, Content-Type, Idempotency-Key, X-Request-Id"
 #define CORS_EXPOSE_HEADERS "X-Request-Id, Idempotent-Replayed, Location"
 #define CORS_MAX_AGE "600"
+/* A body past the limit is read and dropped up to this many bytes, then answered 413: a client that
+ * sends its whole body before reading (most do) gets the answer, where closing early would reset the
+ * connection under it. A larger declared body, or one announced with Expect: 100-continue, is answered
+ * from the head alone. */
+#define DRAIN_MAX_BYTES (8u * 1024 * 1024)
 
 /* Per-request state kept between libmicrohttpd's calls. */
 typedef struct conn_state {
   http_req req;
   char *body;
   size_t len, cap;
-  bool too_large;
+  bool too_large, answered; /* answered: a 413 was queued before the body ended */
   struct timespec started;
   int route;
   route_match match;      /* made on the first call: the route decides how the body is read */
@@ -346,6 +351,33 @@ static void finish_log(cad_app *app, conn_state *st) {
   log_json(r->status >= 500 ? "error" : "info", "request", f);
 }
 
+static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_state *st);
+
+/* 413 now, before the rest of the body is read (MHD then closes the connection). */
+static enum MHD_Result refuse_too_large(cad_app *app, struct MHD_Connection *c, conn_state *st) {
+  st->too_large = true;
+  free(st->body);
+  st->body = NULL;
+  st->len = 0;
+  reply_too_large(app, st);
+  st->prepared = true;
+  st->go = false;
+  st->answered = true;
+  finish_log(app, st);
+  return send_reply(app, c, st);
+}
+
+/* A body past the limit: dropped while it stays small enough to drain, answered at once beyond. */
+static enum MHD_Result drop_excess(cad_app *app, struct MHD_Connection *c, conn_state *st, size_t n) {
+  if (!st->too_large) {
+    st->too_large = true;
+    free(st->body);
+    st->body = NULL;
+  }
+  st->len += n;
+  return st->len > DRAIN_MAX_BYTES ? refuse_too_large(app, c, st) : MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls) {
@@ -365,37 +397,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     choose_request_id(&st->req);
     router_match(app->route_methods, app->route_patterns, app->nroutes, method, url, &st->match);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > body_limit(app, st))
-      st->too_large = true; /* answered at the end without reading past the limit */
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+    if (declared > body_limit(app, st) && (declared > DRAIN_MAX_BYTES || expect))
+      return refuse_too_large(app, c, st); /* never asked for, never read */
+    if (declared > body_limit(app, st))
+      st->too_large = true; /* drained, then answered */
     return MHD_YES;
   }
-  if (*upload_size && is_stream(app, st)) {
-    if (!st->too_large)
-      stream_piece(app, st, upload, *upload_size);
+  if (st->answered) { /* 413 went out already: what still arrives is dropped */
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size && is_stream(app, st) && !st->too_large) {
+    stream_piece(app, st, upload, *upload_size);
     *upload_size = 0;
     return MHD_YES;
   }
   if (*upload_size) {
-    if (!st->too_large) {
-      size_t n = *upload_size;
-      if (st->len + n > app->cfg.max_body_bytes) {
-        st->too_large = true;
-        free(st->body);
-        st->body = NULL;
-        st->len = 0;
-      } else {
-        if (st->len + n + 1 > st->cap) {
-          st->cap = (st->len + n + 1) * 2;
-          if (st->cap > app->cfg.max_body_bytes + 1)
-            st->cap = app->cfg.max_body_bytes + 1;
-          st->body = realloc(st->body, st->cap);
-        }
-        memcpy(st->body + st->len, upload, n);
-        st->len += n;
-        st->body[st->len] = 0;
-      }
-    }
+    size_t n = *upload_size;
     *upload_size = 0;
+    if (st->too_large || st->len + n > body_limit(app, st))
+      return drop_excess(app, c, st, n);
+    if (st->len + n + 1 > st->cap) {
+      st->cap = (st->len + n + 1) * 2;
+      if (st->cap > app->cfg.max_body_bytes + 1)
+        st->cap = app->cfg.max_body_bytes + 1;
+      st->body = realloc(st->body, st->cap);
+    }
+    memcpy(st->body + st->len, upload, n);
+    st->len += n;
+    st->body[st->len] = 0;
     return MHD_YES;
   }
   st->req.body = st->body;

@@ -79,6 +79,22 @@ def chunked_oversized_body_is_413():
 
 
 @test
+def a_declared_oversized_body_is_refused_before_it_is_sent():
+    import socket
+    s = shared()
+    p = Practice(s)
+    # Announced with Expect: 100-continue (curl does for large bodies), or too large to be worth reading.
+    for length, expect in ((1024 * 1024 + 1, "Expect: 100-continue\r\n"), (100 * 1024 * 1024, "")):
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        sock.sendall((f"POST /v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {p.staff}\r\n{expect}"
+                      f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{\"first").encode())
+        head = sock.recv(4096).decode(errors="replace")  # the rest of the body is never sent
+        sock.close()
+        check(head.startswith("HTTP/1.1 413"), f"413 from the head alone ({length} bytes declared): {head[:80]!r}")
+        check("payload_too_large" in head, head)
+
+
+@test
 def wrong_media_type_is_415():
     s = shared()
     p = Practice(s)
