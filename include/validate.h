@@ -4,6 +4,7 @@
 #define CADENCE_VALIDATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* E.164: '+', a non-zero digit, 7 to 15 digits in all. */
 bool valid_e164(const char *s);
@@ -25,5 +26,12 @@ bool valid_uuid(const char *s);
 
 /* An identifier for external systems and codes: 1..max bytes of [A-Za-z0-9._:-]. */
 bool valid_token(const char *s, int max);
+
+/* Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) of len bytes, with
+ * no NUL and no C0 control other than tab, newline and carriage return. */
+bool valid_utf8(const char *s, size_t len);
+
+/* A decimal integer that fits in 64 bits ("-" allowed when negative is true); *out gets it. */
+bool valid_int64(const char *s, bool negative, long long *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "paging.h"
+#include "bounds.h"
 #include "validate.h"
 
 enum { MAX_SERVICES = 10 };
@@ -130,8 +131,8 @@ bool bookings_validate(json_t *body, cad_error *err) {
   if (!valid_timestamp(str(body, "starts_at")))
     return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time with offset");
   long long d = json_integer_value(json_object_get(body, "duration_minutes"));
-  if (d < 5 || d > 600)
-    return FAIL_VALUE(err, "duration_minutes", "'duration_minutes' must be from 5 to 600");
+  if (d < 5 || d > MAX_DURATION_MINUTES)
+    return FAIL_VALUE(err, "duration_minutes", "'duration_minutes' must be from 5 to %d", MAX_DURATION_MINUTES);
   if ((v = str(body, "source")) && strcmp(v, "organic") != 0 && strcmp(v, "pms") != 0 && strcmp(v, "link") != 0 &&
       strcmp(v, "reminder") != 0)
     return FAIL_VALUE(err, "source", "'source' must be reminder, organic, pms or link");

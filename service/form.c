@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate.h"
+
 static int hexval(char c) {
   return isdigit((unsigned char)c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
 }
 
-/* Decodes s[0..len) into a new string; NULL on a bad escape or an embedded NUL. */
+/* Decodes s[0..len) into a new string; NULL on a bad escape, an embedded NUL or text that is not
+ * UTF-8 (what the database would refuse later). */
 static char *decode(const char *s, size_t len) {
   char *out = malloc(len + 1), *w = out;
   for (size_t i = 0; i < len; i++) {
@@ -28,6 +31,10 @@ static char *decode(const char *s, size_t len) {
     }
   }
   *w = 0;
+  if (!valid_utf8(out, (size_t)(w - out))) {
+    free(out);
+    return NULL;
+  }
   return out;
 }
 

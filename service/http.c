@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "idempotency.h"
 #include "log.h"
+#include "validate.h"
 
 #define NIL_UUID "00000000-0000-0000-0000-000000000000"
 #define CORS_ALLOW_HEADERS "Authorization, Content-Type, Idempotency-Key, X-Request-Id"
@@ -244,6 +245,24 @@ static void reply_too_large(cad_app *app, conn_state *st) {
   reply_fail(&st->req, 413, "payload_too_large", NULL, msg);
 }
 
+/* The first query parameter that is not well-formed UTF-8 text (PostgreSQL would refuse it later). */
+typedef struct bad_arg {
+  char name[64];
+  bool found;
+} bad_arg;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                 const char *value, size_t value_size) {
+  (void)kind;
+  bad_arg *b = cls;
+  if ((key && !valid_utf8(key, key_size)) || (value && !valid_utf8(value, value_size))) {
+    b->found = true;
+    snprintf(b->name, sizeof b->name, "%.60s", key && valid_utf8(key, key_size) ? key : "?");
+    return MHD_NO;
+  }
+  return MHD_YES;
+}
+
 /* Routes, authorises and checks the request; replies and returns false when it is refused. */
 static bool prepare(cad_app *app, conn_state *st) {
   http_req *r = &st->req;
@@ -265,6 +284,19 @@ static bool prepare(cad_app *app, conn_state *st) {
     r->params[i] = NULL;
   for (int i = 0; i < m->nparams; i++)
     r->params[i] = strdup(m->params[i]); /* freed with the request */
+  for (int i = 0; i < m->nparams; i++)
+    if (!valid_utf8(r->params[i], strlen(r->params[i]))) {
+      reply_fail(r, 404, "not_found", NULL, "no such resource (the path is not UTF-8 text)");
+      return false;
+    }
+  bad_arg bad = {"", false};
+  MHD_get_connection_values_n(r->mhd, MHD_GET_ARGUMENT_KIND, check_arg, &bad);
+  if (bad.found) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "query parameter '%s' is not UTF-8 text", bad.name);
+    reply_fail(r, 400, "invalid_query", bad.name, msg);
+    return false;
+  }
   if (st->too_large) {
     reply_too_large(app, st);
     return false;

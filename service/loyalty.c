@@ -12,6 +12,7 @@
 #include "memberships.h"
 #include "paging.h"
 #include "clients.h"
+#include "bounds.h"
 #include "validate.h"
 
 enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
@@ -640,8 +641,8 @@ bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client
                          json_t **out, cad_error *err) {
   if (!clients_require(c, practice_id, client_id, err))
     return false;
-  char *end = NULL;
-  if (cursor && (strtoll(cursor, &end, 10) <= 0 || *end))
+  long long after;
+  if (cursor && (!valid_int64(cursor, false, &after) || after <= 0))
     return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not one this endpoint gave");
   char lim[12];
   snprintf(lim, sizeof lim, "%d", limit);
@@ -708,10 +709,13 @@ bool loyalty_redeem(db_conn *c, const char *practice_id, const char *client_id, 
   json_t *pts = json_object_get(body, "points"), *amt = json_object_get(body, "amount_cents");
   if (!pts == !amt)
     return FAIL_VALUE(err, "points", "give either 'points' or 'amount_cents'");
-  if ((pts && json_integer_value(pts) < 1) || (amt && json_integer_value(amt) < 1))
-    return FAIL_VALUE(err, pts ? "points" : "amount_cents", "'%s' must be at least 1", pts ? "points" : "amount_cents");
-  if (json_integer_value(json_object_get(body, "ticket_cents")) < 1)
-    return FAIL_VALUE(err, "ticket_cents", "'ticket_cents' (the visit's total) must be at least 1");
+  if ((pts && (json_integer_value(pts) < 1 || json_integer_value(pts) > MAX_POINTS)) ||
+      (amt && (json_integer_value(amt) < 1 || json_integer_value(amt) > MAX_MONEY_CENTS)))
+    return FAIL_VALUE(err, pts ? "points" : "amount_cents", "'%s' must be from 1 to %d", pts ? "points" : "amount_cents",
+                      pts ? MAX_POINTS : MAX_MONEY_CENTS);
+  json_int_t ticket = json_integer_value(json_object_get(body, "ticket_cents"));
+  if (ticket < 1 || ticket > MAX_MONEY_CENTS)
+    return FAIL_VALUE(err, "ticket_cents", "'ticket_cents' (the visit's total) must be from 1 to %d", MAX_MONEY_CENTS);
   const char *t = str(body, "treatment_id");
   if (t && !valid_uuid(t))
     return FAIL_VALUE(err, "treatment_id", "'treatment_id' is not a treatment of this practice");
@@ -758,8 +762,9 @@ static bool adjust_tx(db_conn *c, void *vctx, cad_error *err) {
 bool loyalty_adjust(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
                     cad_error *err) {
   long long points = json_integer_value(json_object_get(body, "points"));
-  if (points == 0 || points > 1000000 || points < -1000000)
-    return FAIL_VALUE(err, "points", "'points' must be a non-zero number of points (negative takes away)");
+  if (points == 0 || points > MAX_POINTS || points < -MAX_POINTS)
+    return FAIL_VALUE(err, "points", "'points' must be a non-zero number of points from -%d to %d (negative takes away)",
+                      MAX_POINTS, MAX_POINTS);
   const char *why = str(body, "reason");
   if (!why || !*why)
     return FAIL_VALUE(err, "reason", "'reason' is required: the ledger records why");

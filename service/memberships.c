@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clients.h"
+#include "bounds.h"
 #include "validate.h"
 
 static const db_stmt PLAN_INSERT = {
@@ -78,8 +79,8 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
     return FAIL_VALUE(err, "name", "'name' must be 1-100 characters");
   if (vip && (!*vip || strlen(vip) > 200))
     return FAIL_VALUE(err, "vip_perk", "'vip_perk' must be 1-200 characters");
-  if (!int_in(body, "monthly_fee_cents", 1, 10000000, true, err) ||
-      !int_in(body, "monthly_credit_cents", 0, 10000000, true, err) ||
+  if (!int_in(body, "monthly_fee_cents", 1, MAX_MONEY_CENTS, true, err) ||
+      !int_in(body, "monthly_credit_cents", 0, MAX_MONEY_CENTS, true, err) ||
       !int_in(body, "rollover_months", 1, 24, true, err) ||
       !int_in(body, "member_discount_percent", 0, 100, false, err))
     return false;
@@ -170,7 +171,7 @@ static bool payment_tx(db_conn *c, void *vctx, cad_error *err) {
 bool memberships_payment(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
                          cad_error *err) {
   const char *paid = str(body, "paid_at");
-  if (!int_in(body, "amount_cents", 1, 10000000, true, err))
+  if (!int_in(body, "amount_cents", 1, MAX_MONEY_CENTS, true, err))
     return false;
   if (paid && !valid_timestamp(paid))
     return FAIL_VALUE(err, "paid_at", "'paid_at' must be an RFC 3339 time with offset");
@@ -221,7 +222,7 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
 
 bool memberships_use_credit(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
                             cad_error *err) {
-  if (!int_in(body, "amount_cents", 1, 10000000, true, err) || !clients_require(c, practice_id, client_id, err))
+  if (!int_in(body, "amount_cents", 1, MAX_MONEY_CENTS, true, err) || !clients_require(c, practice_id, client_id, err))
     return false;
   member_ctx x = {practice_id, client_id, body, out};
   return db_tx(c, use_tx, &x, err);

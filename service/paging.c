@@ -13,10 +13,13 @@ bool paging_cursor(db_conn *c, const db_stmt *check, const char *practice_id, co
     return true;
   const char *dot = strchr(cursor, '.');
   size_t n = dot ? (size_t)(dot - cursor) : 0;
-  bool ok = dot && n > 0 && n < sizeof out->micros_buf && valid_uuid(dot + 1) && strspn(cursor, "0123456789") == n;
+  bool ok = dot && n > 0 && n < sizeof out->micros_buf && valid_uuid(dot + 1);
   if (ok) {
     memcpy(out->micros_buf, cursor, n);
     out->micros_buf[n] = 0;
+    ok = valid_int64(out->micros_buf, true, NULL); /* microseconds since 1970, before it for old visits */
+  }
+  if (ok) {
     snprintf(out->uuid_buf, sizeof out->uuid_buf, "%s", dot + 1);
     const char *p[] = {practice_id, out->uuid_buf, out->micros_buf};
     PGresult *r = db_exec(c, check, 3, p, err);

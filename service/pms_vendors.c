@@ -4,6 +4,7 @@
  * the vendor does not retry them forever), never errors. */
 #include "pms_vendors.h"
 
+#include "bounds.h"
 #include "jsonspec.h"
 
 #include <ctype.h>
@@ -171,11 +172,11 @@ static bool need(const char *v, const char *field, cad_error *err) {
   return (v && *v) || FAIL_VALUE(err, field, "'%s' is required", field);
 }
 
-/* A price in dollars as cents; -1 when missing, negative or beyond $10 million (a typo, and a
- * conversion that would not be defined). */
+/* A price in dollars as cents; -1 when missing, negative or past the bound of a price (a typo, or a
+ * refund's negative amount): the item is kept without its price rather than failing the delivery. */
 static json_int_t cents(json_t *amount) {
   double v = json_number_value(amount);
-  return json_is_number(amount) && v >= 0 && v <= 1e7 ? (json_int_t)(v * 100 + 0.5) : -1;
+  return json_is_number(amount) && v >= 0 && v * 100 <= MAX_MONEY_CENTS ? (json_int_t)(v * 100 + 0.5) : -1;
 }
 
 /* Reads a vendor's envelope: its delivery id, event type and time keys, and the data object. */

@@ -13,6 +13,7 @@
 #include "loyalty.h"
 #include "paging.h"
 #include "plans.h"
+#include "bounds.h"
 #include "validate.h"
 
 enum { MAX_ITEMS = 20, MAX_AREAS = 20 };
@@ -100,14 +101,14 @@ static bool validate_item(json_t *item, size_t i, cad_error *err) {
   if (!*type)
     return FAIL_VALUE(err, field, "'%s' must not be empty", field);
   snprintf(field, sizeof field, "%sunits", prefix);
-  if (has_units && json_is_number(json_object_get(item, "units")) && !(units > 0 && units <= 10000))
-    return FAIL_VALUE(err, field, "'%s' must be a positive number", field);
+  if (has_units && json_is_number(json_object_get(item, "units")) && !(units > 0 && units <= MAX_UNITS))
+    return FAIL_VALUE(err, field, "'%s' must be a positive number up to %d", field, MAX_UNITS);
   snprintf(field, sizeof field, "%svolume_ml", prefix);
-  if (has_volume && json_is_number(json_object_get(item, "volume_ml")) && !(volume > 0 && volume <= 1000))
-    return FAIL_VALUE(err, field, "'%s' must be a positive number", field);
+  if (has_volume && json_is_number(json_object_get(item, "volume_ml")) && !(volume > 0 && volume <= MAX_VOLUME_ML))
+    return FAIL_VALUE(err, field, "'%s' must be a positive number up to %d", field, MAX_VOLUME_ML);
   snprintf(field, sizeof field, "%sprice_cents", prefix);
-  if (price < 0 || price > 100000000)
-    return FAIL_VALUE(err, field, "'%s' must be a whole number of cents from 0", field);
+  if (price < 0 || price > MAX_MONEY_CENTS)
+    return FAIL_VALUE(err, field, "'%s' must be a whole number of cents from 0 to %d", field, MAX_MONEY_CENTS);
   snprintf(field, sizeof field, "%sareas", prefix);
   if (json_array_size(areas) > MAX_AREAS)
     return FAIL_VALUE(err, field, "'%s' holds at most %d areas", field, MAX_AREAS);

@@ -2,6 +2,8 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool valid_e164(const char *s) {
@@ -117,4 +119,48 @@ bool valid_timestamp(const char *s) {
   if ((*p == 'Z' || *p == 'z') && p[1] == 0)
     return true;
   return (*p == '+' || *p == '-') && strlen(p) == 6 && valid_hhmm(p + 1, NULL);
+}
+
+bool valid_utf8(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str, *end = s + len;
+  while (s < end) {
+    unsigned c = *s;
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+        return false;
+      s++;
+      continue;
+    }
+    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0 || end - s <= n)
+      return false;
+    unsigned cp = c & (0x3F >> n);
+    for (int i = 1; i <= n; i++) {
+      if ((s[i] & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const unsigned least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    s += n + 1;
+  }
+  return true;
+}
+
+bool valid_int64(const char *s, bool negative, long long *out) {
+  if (!s)
+    return false;
+  const char *p = s + (negative && *s == '-');
+  size_t digits = strspn(p, "0123456789");
+  if (digits == 0 || digits > 19 || p[digits])
+    return false;
+  errno = 0;
+  char *end;
+  long long v = strtoll(s, &end, 10);
+  if (errno == ERANGE || *end)
+    return false;
+  if (out)
+    *out = v;
+  return true;
 }

@@ -62,4 +62,21 @@ void test_validate(void) {
   CHECK(!valid_token("", 40));
   CHECK(!valid_token("has space", 40));
   CHECK(!valid_token("toolong", 6));
+
+  const char *good[] = {"plain", "caf\xc3\xa9", "\xe2\x82\xac 5", "\xf0\x9f\x98\x8a", "tab\there\nnewline", ""};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    CHECK(valid_utf8(good[i], strlen(good[i])));
+  const char *bad[] = {"\xff", "\xc3", "\xc0\xaf" /* overlong */, "\xed\xa0\x80" /* surrogate */,
+                       "\xf4\x90\x80\x80" /* past U+10FFFF */, "bell\x07", "\xe2\x82"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    CHECK(!valid_utf8(bad[i], strlen(bad[i])));
+  CHECK(!valid_utf8("a\0b", 3)); /* an embedded NUL */
+
+  long long v;
+  CHECK(valid_int64("9223372036854775807", false, &v) && v == 9223372036854775807LL);
+  CHECK(!valid_int64("9223372036854775808", false, &v));
+  CHECK(!valid_int64("99999999999999999999999", false, &v));
+  CHECK(valid_int64("-120", true, &v) && v == -120);
+  CHECK(!valid_int64("-120", false, &v));
+  CHECK(!valid_int64("12a", true, &v) && !valid_int64("", true, &v) && !valid_int64("-", true, &v));
 }
