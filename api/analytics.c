@@ -6,6 +6,7 @@
 
 #include "analytics.h"
 #include "api.h"
+#include "app.h"
 #include "jsonspec.h"
 #include "reports.h"
 
@@ -29,7 +30,12 @@ void analytics_retention_get(http_req *r) {
                        injector ? injector : alias,
                        group_by && strcmp(group_by, "treatment_type") == 0 ? "type" : group_by,
                        http_query(r, "tier")};
-  if (!api_check(r, analytics_retention(r->db, r->who.practice_id, &q, &out, &err), &err))
+  bool ok = analytics_slot_begin(r->db, r->who.practice_id, r->app->cfg.analytics_per_practice, &err);
+  if (ok) {
+    ok = analytics_retention(r->db, r->who.practice_id, &q, &out, &err);
+    analytics_slot_end(r->db, ok);
+  }
+  if (!api_check(r, ok, &err))
     return;
   if (!wants_csv(r)) {
     http_reply_json(r, 200, out);
@@ -44,8 +50,12 @@ void analytics_retention_get(http_req *r) {
 void analytics_loyalty_get(http_req *r) {
   cad_error err;
   json_t *out = NULL;
-  if (api_check(r, analytics_loyalty(r->db, r->who.practice_id, http_query(r, "from"), http_query(r, "to"), &out, &err),
-                &err))
+  bool ok = analytics_slot_begin(r->db, r->who.practice_id, r->app->cfg.analytics_per_practice, &err);
+  if (ok) {
+    ok = analytics_loyalty(r->db, r->who.practice_id, http_query(r, "from"), http_query(r, "to"), &out, &err);
+    analytics_slot_end(r->db, ok);
+  }
+  if (api_check(r, ok, &err))
     http_reply_json(r, 200, out);
 }
 
@@ -71,9 +81,12 @@ void reports_post(http_req *r) {
   bool created = false;
   json_field spec[] = {{"week_start", JS_STRING, 0, 10, NULL, NULL}, {NULL, 0, 0, 0, NULL, NULL}};
   const char *week = json_string_value(json_object_get(r->json, "week_start"));
-  if (api_check(r,
-                jsonspec_parse(r->json, spec, NULL, &err) &&
-                    reports_make(r->db, r->who.practice_id, week, &out, &created, &err),
-                &err))
+  bool ok = jsonspec_parse(r->json, spec, NULL, &err) &&
+            analytics_slot_begin(r->db, r->who.practice_id, r->app->cfg.analytics_per_practice, &err);
+  if (ok) {
+    ok = reports_make(r->db, r->who.practice_id, week, &out, &created, &err);
+    analytics_slot_end(r->db, ok);
+  }
+  if (api_check(r, ok, &err))
     http_reply_json(r, created ? 201 : 200, out);
 }

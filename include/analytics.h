@@ -17,6 +17,13 @@ typedef struct analytics_query {
   const char *tier; /* the tier the clients had at their visits ("none": recorded before tiers were kept) */
 } analytics_query;
 
+/* Opens the request's transaction holding one of the practice's `per_practice` analytics slots
+ * (transaction-scoped advisory locks: they hold across replicas and end with the transaction), so that
+ * one practice's heavy reports cannot take the whole pool from the others. 429 with Retry-After when
+ * all are taken. analytics_slot_end commits, or rolls back after a failure. */
+bool analytics_slot_begin(db_conn *conn, const char *practice_id, int per_practice, cad_error *err);
+void analytics_slot_end(db_conn *conn, bool ok);
+
 /* {from, to, treatment_type, injector_id, group_by, rows: [...]}. 400 naming a bad parameter,
  * 404 for a type or injector the practice does not have. */
 bool analytics_retention(db_conn *conn, const char *practice_id, const analytics_query *q, json_t **out,

@@ -32,6 +32,7 @@ typedef struct cad_config {
   long booking_link_ttl_s;          /* BOOKING_LINK_TTL_S, default 30 days */
   int loyalty_expiry_interval_s;    /* LOYALTY_EXPIRY_INTERVAL_S: how often points past their date expire */
   int report_check_interval_s;      /* REPORT_CHECK_INTERVAL_S: how often weekly reports due are made and emailed */
+  int analytics_per_practice;       /* ANALYTICS_CONCURRENCY: one practice's analytics calls at once, across replicas */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

@@ -11,6 +11,7 @@ typedef struct cad_error {
   const char *code;    /* stable machine-readable code, e.g. "invalid_value" */
   char message[240];   /* human-readable, never contains PHI */
   char field[96];      /* offending field ("" when none) */
+  int retry_after_s;   /* for 429 and 503: when to try again (Retry-After); 0: the default */
 } cad_error;
 
 /* Fills err and returns false, so callers can `return cad_fail(...)`. */

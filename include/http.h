@@ -51,6 +51,7 @@ struct http_req {
   int status;
   char *resp;
   const char *resp_type;
+  int retry_after_s;                     /* Retry-After of a 429 or 503 reply */
   bool replayed;
   void *stream_state;                    /* the stream function's, for its handler */
   void (*stream_abort)(http_req *r);     /* set by a stream function: called if the upload never completes */

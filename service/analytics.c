@@ -31,6 +31,37 @@ static const db_stmt TYPE_NAMED = {"an_type_named", "SELECT treatment_type_named
 static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",
                                         "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 
+static const db_stmt SLOT = {
+    "an_slot",
+    "SELECT s FROM generate_series(1, $2::int) s "
+    "WHERE pg_try_advisory_xact_lock(hashtextextended($1 || ':analytics:' || s, 0)) LIMIT 1"};
+
+bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice, cad_error *err) {
+  char n[12];
+  snprintf(n, sizeof n, "%d", per_practice);
+  const char *p[] = {practice_id, n};
+  bool got = false;
+  if (!db_exec_simple(c, "BEGIN", err))
+    return false;
+  bool ran = db_exists(c, &SLOT, 2, p, &got, err);
+  if (ran && got)
+    return true;
+  cad_error ignored;
+  db_exec_simple(c, "ROLLBACK", &ignored);
+  if (!ran)
+    return false;
+  cad_fail(err, 429, "analytics_busy", NULL,
+           "this practice already has %d analytics requests running; retry in a few seconds", per_practice);
+  err->retry_after_s = 3;
+  return false;
+}
+
+void analytics_slot_end(db_conn *c, bool ok) {
+  cad_error ignored;
+  if (!ok || !db_exec_simple(c, "COMMIT", &ignored))
+    db_exec_simple(c, "ROLLBACK", &ignored);
+}
+
 static bool bad_query(cad_error *err, const char *field, const char *why) {
   return cad_fail(err, 400, "invalid_query", field, "'%s' %s", field, why);
 }

@@ -98,6 +98,10 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   if (!read_int("REPORT_CHECK_INTERVAL_S", 300, 1, 86400, &report_check, msg, msg_len))
     return false;
   cfg->report_check_interval_s = (int)report_check;
+  long analytics;
+  if (!read_int("ANALYTICS_CONCURRENCY", 2, 1, 64, &analytics, msg, msg_len))
+    return false;
+  cfg->analytics_per_practice = (int)analytics;
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);

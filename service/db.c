@@ -157,6 +157,14 @@ static void record_failure(db_conn *c, const PGresult *res, const char *what, ca
     cad_fail(err, 503, "database_unavailable", NULL, "the database is unreachable; retry shortly");
     return;
   }
+  if (strcmp(c->sqlstate, "57014") == 0 || strcmp(c->sqlstate, "55P03") == 0) {
+    /* DB_STATEMENT_TIMEOUT_MS (or a lock wait) ran out: the database is busy, not the request wrong. */
+    log_json("warn", "database statement timed out", json_pack("{s:s,s:s}", "statement", what, "sqlstate",
+                                                                c->sqlstate));
+    cad_fail(err, 503, "statement_timeout", NULL, "the database took too long to answer; retry shortly");
+    err->retry_after_s = 5;
+    return;
+  }
   /* Constraint violations are the caller's to translate; log the rest as bugs. */
   if (strncmp(c->sqlstate, "23", 2) != 0 && strcmp(c->sqlstate, "40001") != 0 &&
       strcmp(c->sqlstate, "40P01") != 0) {

@@ -10,6 +10,7 @@ bool cad_fail(cad_error *err, int status, const char *code, const char *field,
     return false;
   err->status = status;
   err->code = code;
+  err->retry_after_s = 0;
   snprintf(err->field, sizeof err->field, "%s", field ? field : "");
   va_list ap;
   va_start(ap, fmt);

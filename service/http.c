@@ -64,6 +64,7 @@ const char *http_header(http_req *r, const char *name) {
 
 static void set_reply(http_req *r, int status, char *body, const char *type) {
   free(r->resp);
+  r->retry_after_s = 0;
   r->status = status;
   r->resp = body;
   r->resp_type = type;
@@ -82,6 +83,8 @@ void http_reply_error(http_req *r, const cad_error *err) {
   http_reply_json(r, err->status,
                   json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err->code ? err->code : "internal",
                             "message", err->message, "details", details));
+  /* Told when to come back, a client (or a PMS relay) does not retry in a tight loop. */
+  r->retry_after_s = err->retry_after_s > 0 ? err->retry_after_s : err->status == 503 || err->status == 429 ? 1 : 0;
 }
 
 void http_reply_empty(http_req *r, int status) { set_reply(r, status, NULL, NULL); }
@@ -349,6 +352,11 @@ static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_s
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   if (r->replayed)
     MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+  if (r->retry_after_s > 0) {
+    char secs[12];
+    snprintf(secs, sizeof secs, "%d", r->retry_after_s);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+  }
   if (r->status == 405)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   const char *origin = http_header(r, "Origin");

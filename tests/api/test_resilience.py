@@ -125,3 +125,45 @@ def bad_configuration_stops_startup_with_a_message():
     s = Server(env={"DATABASE_URL": None}, wait=False)
     eq(s.proc.wait(10), 2)
     check("DATABASE_URL is required" in s.log())
+
+
+@test
+def a_statement_timeout_is_503_with_retry_after_not_500():
+    s = Server(env={"DB_STATEMENT_TIMEOUT_MS": "300"})
+    try:
+        p = Practice(s)
+        lock = hold_row_lock(s.db, "practices", p.id, 2)
+        r = s.request("PATCH", f"/v1/practices/{p.id}", {"name": "Slow"}, key=ADMIN_KEY)
+        eq((r.status, r.error["code"]), (503, "statement_timeout"))
+        check(int(r.headers["retry-after"]) > 0, "Retry-After tells when")
+        lock.wait()
+        eq(s.request("PATCH", f"/v1/practices/{p.id}", {"name": "Fine"}, key=ADMIN_KEY).status, 200)
+        check('"statement_timeout"' not in s.log() or "database statement timed out" in s.log(), "logged as such")
+    finally:
+        s.stop()
+
+
+@test
+def one_practice_cannot_take_every_analytics_slot_from_the_others():
+    import psycopg2
+    from harness import database_url
+    s = Server(env={"ANALYTICS_CONCURRENCY": "2"})
+    try:
+        busy, other = Practice(s), Practice(s)
+        # Two long analytics calls of `busy` are running (their slots held, as those calls hold them).
+        conn = psycopg2.connect(database_url(s.db))
+        cur = conn.cursor()
+        for slot in (1, 2):
+            cur.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"{busy.id}:analytics:{slot}",))
+        for path in ("/v1/analytics/retention", "/v1/analytics/loyalty"):
+            r = s.request("GET", path, key=busy.staff)
+            eq((r.status, r.error["code"]), (429, "analytics_busy"), path)
+            check(int(r.headers["retry-after"]) > 0)
+            eq(s.request("GET", path, key=other.staff).status, 200, "another practice is served")
+        r = s.request("POST", "/v1/analytics/reports", {}, key=busy.staff)
+        eq(r.status, 429, "making a report counts too")
+        cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (f"{busy.id}:analytics:2",))
+        eq(s.request("GET", "/v1/analytics/retention", key=busy.staff).status, 200, "a slot free again")
+        conn.close()
+    finally:
+        s.stop()
