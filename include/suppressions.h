@@ -13,9 +13,10 @@
 bool suppressions_add(db_conn *conn, const char *practice_id, const char *channel, const char *address,
                       const char *source, const char *evidence, cad_error *err);
 
-/* Suppresses the email address of message_id (the unsubscribe link); 404 when unknown.
- * *practice_name gets the practice's name (malloc'd) for the confirmation page. */
-bool suppressions_unsubscribe_message(db_conn *conn, const char *message_id, char **practice_name, cad_error *err);
+/* The unsubscribe link of message_id: with apply, suppresses its email address; without, only finds
+ * it (the page a GET shows). 404 when unknown. *practice_name gets the practice's name (malloc'd). */
+bool suppressions_unsubscribe_message(db_conn *conn, const char *message_id, bool apply, char **practice_name,
+                                      cad_error *err);
 
 /* Staff record an opt-out of client_id on channel (reason as evidence); 404 unknown client,
  * 422 when the client has no address on that channel. *out is the suppression with its trail. */

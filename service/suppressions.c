@@ -48,7 +48,8 @@ bool suppressions_add(db_conn *c, const char *practice_id, const char *channel, 
   return r != NULL;
 }
 
-bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, char **practice_name, cad_error *err) {
+bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, bool apply, char **practice_name,
+                                      cad_error *err) {
   *practice_name = NULL;
   if (!valid_uuid(message_id))
     return FAIL_NOT_FOUND(err, "message");
@@ -57,9 +58,9 @@ bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, char *
   if (!r)
     return false;
   bool found = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "email") == 0;
-  bool ok = found ? suppressions_add(c, PQgetvalue(r, 0, 0), "email", PQgetvalue(r, 0, 2), "email_unsubscribe_link",
-                                     message_id, err)
-                  : FAIL_NOT_FOUND(err, "message");
+  bool ok = !found ? FAIL_NOT_FOUND(err, "message")
+                   : !apply || suppressions_add(c, PQgetvalue(r, 0, 0), "email", PQgetvalue(r, 0, 2),
+                                                "email_unsubscribe_link", message_id, err);
   if (ok)
     *practice_name = strdup(PQgetvalue(r, 0, 3));
   PQclear(r);

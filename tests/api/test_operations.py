@@ -79,6 +79,17 @@ def chunked_oversized_body_is_413():
 
 
 @test
+def every_reply_carries_the_browser_headers():
+    s = shared()
+    p = Practice(s)
+    for r in (s.request("GET", "/healthz"), s.request("GET", "/v1/clients", key=p.staff),
+              s.request("GET", "/v1/nothing-here"), s.request("POST", "/v1/clients", {"x": 1}, key=p.staff)):
+        eq(r.headers.get("content-security-policy"), "default-src 'none'; frame-ancestors 'none'", str(r))
+        eq((r.headers.get("x-frame-options"), r.headers.get("referrer-policy"), r.headers.get("x-content-type-options")),
+           ("DENY", "no-referrer", "nosniff"))
+
+
+@test
 def a_declared_oversized_body_is_refused_before_it_is_sent():
     import socket
     s = shared()
