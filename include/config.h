@@ -13,8 +13,10 @@ typedef struct cad_config {
   const char *bind_address;     /* BIND_ADDRESS, default 127.0.0.1 */
   int port;                     /* PORT, default 8080 */
   int http_threads;             /* HTTP_THREADS, default 4 */
-  int http_max_connections;     /* HTTP_MAX_CONNECTIONS, default 1000 */
-  int http_timeout_s;           /* HTTP_CONNECTION_TIMEOUT_S, default 30 */
+  int http_max_connections;     /* HTTP_MAX_CONNECTIONS, default 4000 */
+  int http_timeout_s;           /* HTTP_CONNECTION_TIMEOUT_S, default 30: idle while a request is read */
+  int http_head_timeout_s;      /* HTTP_HEAD_TIMEOUT_S, default 10: idle before a request's head (and between requests) */
+  int http_max_connections_per_ip; /* HTTP_MAX_CONNECTIONS_PER_IP, default 32; 0: no limit (behind a proxy) */
   size_t max_body_bytes;        /* HTTP_MAX_BODY_BYTES, default 1 MiB */
   size_t import_max_bytes;      /* IMPORT_MAX_BYTES: streamed CSV imports, default 256 MiB */
   int db_pool_size;             /* DB_POOL_SIZE, default 8 */

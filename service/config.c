@@ -115,11 +115,13 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
 }
 
 bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
-  long port, threads, conns, timeout, body, import_body, pool, acquire, stmt, grace;
+  long port, threads, conns, per_ip, timeout, head_timeout, body, import_body, pool, acquire, stmt, grace;
   if (!read_int("PORT", 8080, 1, 65535, &port, msg, msg_len) ||
       !read_int("HTTP_THREADS", 4, 1, 256, &threads, msg, msg_len) ||
-      !read_int("HTTP_MAX_CONNECTIONS", 1000, 1, 100000, &conns, msg, msg_len) ||
+      !read_int("HTTP_MAX_CONNECTIONS", 4000, 1, 100000, &conns, msg, msg_len) ||
+      !read_int("HTTP_MAX_CONNECTIONS_PER_IP", 32, 0, 100000, &per_ip, msg, msg_len) ||
       !read_int("HTTP_CONNECTION_TIMEOUT_S", 30, 1, 3600, &timeout, msg, msg_len) ||
+      !read_int("HTTP_HEAD_TIMEOUT_S", 10, 1, 3600, &head_timeout, msg, msg_len) ||
       !read_int("HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30, &body, msg, msg_len) ||
       !read_int("IMPORT_MAX_BYTES", 256L << 20, 1024, 16L << 30, &import_body, msg, msg_len) ||
       !read_int("DB_POOL_SIZE", 8, 1, 512, &pool, msg, msg_len) ||
@@ -131,6 +133,8 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   cfg->http_threads = (int)threads;
   cfg->http_max_connections = (int)conns;
   cfg->http_timeout_s = (int)timeout;
+  cfg->http_max_connections_per_ip = (int)per_ip;
+  cfg->http_head_timeout_s = (int)head_timeout;
   cfg->max_body_bytes = (size_t)body;
   cfg->import_max_bytes = (size_t)import_body;
   cfg->db_pool_size = (int)pool;

@@ -433,6 +433,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   cad_app *app = cls;
   conn_state *st = *con_cls;
   if (!st) {
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)app->cfg.http_timeout_s);
     st = calloc(1, sizeof *st);
     *con_cls = st;
     atomic_fetch_add(&app->in_flight, 1);
@@ -494,14 +495,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   return send_reply(app, c, st);
 }
 
+/* A connection waits for a request's head under the short head timeout (a slow or idle client holds
+ * nothing for long), and reads a request under the connection timeout. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  (void)socket_context;
+  cad_app *app = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)app->cfg.http_head_timeout_s);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)c;
   (void)toe;
   cad_app *app = cls;
   conn_state *st = *con_cls;
   if (!st)
     return;
+  if (c) /* kept alive: waiting for the next head */
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)app->cfg.http_head_timeout_s);
   if (st->req.stream_abort) /* the upload ended before its handler ran */
     st->req.stream_abort(&st->req);
   if (st->req.db)
@@ -530,7 +542,10 @@ void *http_start(cad_app *app, char *msg, size_t msg_len) {
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.http_threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.http_max_connections,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.http_timeout_s,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.http_max_connections_per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.http_head_timeout_s,
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
       MHD_OPTION_END);
   if (!d)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -57,9 +58,19 @@ static bool prepare_database(cad_app *app) {
   return true;
 }
 
+/* Thousands of connections need as many descriptors: the soft limit (often 1024) goes up to the hard one. */
+static void raise_fd_limit(void) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 int main(void) {
   cad_app app = {0};
   char msg[256];
+  raise_fd_limit();
   if (!config_load(&app.cfg, msg, sizeof msg)) {
     log_json("fatal", "bad configuration", json_pack("{s:s}", "error", msg));
     return 2;

@@ -167,3 +167,52 @@ def one_practice_cannot_take_every_analytics_slot_from_the_others():
         conn.close()
     finally:
         s.stop()
+
+
+@test
+def thousands_of_slow_or_idle_connections_from_one_address_leave_the_others_served():
+    import resource
+    import socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    s = Server()
+    held = []
+    stop = threading.Event()
+    try:
+        # 2,000 connections from 127.0.0.1: half idle, half sending a header line every second (slowloris).
+        for i in range(2000):
+            try:
+                c = socket.create_connection(("127.0.0.1", s.port), timeout=2)
+            except OSError:
+                continue  # refused past the per-address limit: the point
+            if i % 2:
+                try:
+                    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                except OSError:
+                    pass
+            held.append((c, i % 2))
+
+        def drip():
+            while not stop.wait(1):
+                for c, slow in held:
+                    if slow:
+                        try:
+                            c.sendall(b"X-Slow: 1\r\n")
+                        except OSError:
+                            pass
+        threading.Thread(target=drip, daemon=True).start()
+        # Requests from another address are answered (the attacker holds at most its per-address share).
+        answered = 0
+        for _ in range(20):
+            c = socket.create_connection(("127.0.0.1", s.port), timeout=5, source_address=("127.0.0.2", 0))
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answered += c.recv(64).startswith(b"HTTP/1.1 200")
+            c.close()
+        eq(answered, 20, "every request from 127.0.0.2 answered")
+        check(s.proc.poll() is None, "the server is still up")
+    finally:
+        stop.set()
+        for c, _ in held:
+            c.close()
+        s.stop()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
