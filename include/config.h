@@ -11,6 +11,9 @@
 typedef struct cad_config {
   const char *database_url;     /* DATABASE_URL (required) */
   const char *bind_address;     /* BIND_ADDRESS, default 127.0.0.1 */
+  char metrics_host[64];        /* METRICS_ADDRESS host: Prometheus scrapes /metrics there, no key */
+  int metrics_port;             /* METRICS_ADDRESS port, default 9464; 0: no metrics listener */
+  const char *metrics_token;    /* METRICS_TOKEN: with it, /metrics also on the API port with this bearer */
   int port;                     /* PORT, default 8080 */
   int http_threads;             /* HTTP_THREADS, default 4 */
   int http_max_connections;     /* HTTP_MAX_CONNECTIONS, default 4000 */

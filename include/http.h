@@ -62,6 +62,10 @@ void *http_start(cad_app *app, char *msg, size_t msg_len);
 /* Stops accepting, waits for in-flight requests (up to grace_s), then stops. */
 void http_stop(void *daemon, cad_app *app, int grace_s);
 
+/* The metrics listener on METRICS_ADDRESS (GET /metrics only); NULL with a message on failure. */
+void *http_start_metrics(cad_app *app, char *msg, size_t msg_len);
+void http_stop_metrics(void *daemon);
+
 /* The request's database connection, borrowed on first use; NULL with err (503) when none. */
 db_conn *http_db(http_req *r, cad_error *err);
 /* A query-string argument, or NULL. */

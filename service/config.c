@@ -144,6 +144,26 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   if (!load_dispatch(cfg, msg, msg_len))
     return false;
   cfg->bind_address = read_str("BIND_ADDRESS", "127.0.0.1");
+  /* Metrics tell traffic and outcomes: a separate listener, loopback by default (or "off"). */
+  const char *maddr = read_str("METRICS_ADDRESS", "127.0.0.1:9464");
+  const char *colon = strrchr(maddr, ':');
+  char *end = NULL;
+  long mport = colon ? strtol(colon + 1, &end, 10) : 0;
+  if (strcmp(maddr, "off") == 0) {
+    cfg->metrics_port = 0;
+  } else if (!colon || colon == maddr || (size_t)(colon - maddr) >= sizeof cfg->metrics_host || !end || *end ||
+             mport < 1 || mport > 65535) {
+    snprintf(msg, msg_len, "METRICS_ADDRESS must be HOST:PORT (an IPv4 address) or off");
+    return false;
+  } else {
+    snprintf(cfg->metrics_host, sizeof cfg->metrics_host, "%.*s", (int)(colon - maddr), maddr);
+    cfg->metrics_port = (int)mport;
+  }
+  cfg->metrics_token = read_str("METRICS_TOKEN", NULL);
+  if (cfg->metrics_token && strlen(cfg->metrics_token) < 32) {
+    snprintf(msg, msg_len, "METRICS_TOKEN must be at least 32 characters");
+    return false;
+  }
   cfg->cors_origins = read_str("CORS_ORIGINS", "");
   cfg->admin_key = read_str("CADENCE_ADMIN_KEY", NULL);
   cfg->database_url = read_str("DATABASE_URL", NULL);

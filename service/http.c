@@ -553,6 +553,43 @@ void *http_start(cad_app *app, char *msg, size_t msg_len) {
   return d;
 }
 
+/* The metrics listener: GET /metrics and nothing else, for Prometheus on a private address. */
+static enum MHD_Result on_metrics(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  (void)version, (void)upload, (void)upload_size, (void)con_cls;
+  cad_app *app = cls;
+  bool ok = strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0;
+  char *text = ok ? metrics_render(app->metrics, app->pool) : strdup("not found\n");
+  struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ok ? "text/plain; version=0.0.4" : "text/plain");
+  enum MHD_Result ret = MHD_queue_response(c, ok ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+void *http_start_metrics(cad_app *app, char *msg, size_t msg_len) {
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)app->cfg.metrics_port);
+  if (inet_pton(AF_INET, app->cfg.metrics_host, &addr.sin_addr) != 1) {
+    snprintf(msg, msg_len, "METRICS_ADDRESS must be an IPv4 address and a port");
+    return NULL;
+  }
+  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+                                          (uint16_t)app->cfg.metrics_port, NULL, NULL, on_metrics, app,
+                                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                          MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+                                          MHD_OPTION_END);
+  if (!d)
+    snprintf(msg, msg_len, "cannot listen on METRICS_ADDRESS %s:%d", app->cfg.metrics_host, app->cfg.metrics_port);
+  return d;
+}
+
+void http_stop_metrics(void *daemon) {
+  if (daemon)
+    MHD_stop_daemon(daemon);
+}
+
 void http_stop(void *daemon, cad_app *app, int grace_s) {
   struct MHD_Daemon *d = daemon;
   MHD_socket s = MHD_quiesce_daemon(d); /* no new connections from here on */

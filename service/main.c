@@ -100,7 +100,8 @@ int main(void) {
   app.metrics = metrics_create(app.route_patterns, app.nroutes);
 
   void *server = http_start(&app, msg, sizeof msg);
-  if (!server) {
+  void *metrics_server = server && app.cfg.metrics_port ? http_start_metrics(&app, msg, sizeof msg) : NULL;
+  if (!server || (app.cfg.metrics_port && !metrics_server)) {
     log_json("fatal", "cannot start HTTP server", json_pack("{s:s}", "error", msg));
     return 1;
   }
@@ -120,6 +121,7 @@ int main(void) {
   sigwait(&stop_signals, &sig);
   log_json("info", "stopping", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   http_stop(server, &app, app.cfg.shutdown_grace_s);
+  http_stop_metrics(metrics_server);
   dispatch_stop(workers);
   imports_stop();
   reports_stop();

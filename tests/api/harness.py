@@ -155,6 +155,7 @@ class Server:
     def __init__(self, env=None, db=None, wait=True):
         self.db = db or fresh_database()
         self.port = free_port()
+        self.metrics_port = free_port()
         os.makedirs(TMP, exist_ok=True)
         self.log_path = os.path.join(TMP, f"server-{self.port}.log")
         self.out_path = os.path.join(TMP, f"server-{self.port}.out")
@@ -167,6 +168,7 @@ class Server:
             "DB_POOL_SIZE": "4",
             "CORS_ORIGINS": "https://desk.example.com",
             "SHUTDOWN_GRACE_S": "10",
+            "METRICS_ADDRESS": f"127.0.0.1:{self.metrics_port}",
         }
         # Sanitizer settings, and the faked clock of tests/at-every-hour.sh, reach the server too.
         for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LD_PRELOAD", "FAKETIME",
@@ -223,6 +225,16 @@ class Server:
         if validate:
             CONTRACT.validate(method, path, reply.status, headers_out, text)
         return reply
+
+    def metrics(self):
+        """The Prometheus text from the metrics listener (METRICS_ADDRESS)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
+        conn.request("GET", "/metrics")
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        conn.close()
+        check(resp.status == 200, f"metrics answered {resp.status}")
+        return text
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
         if self.proc.poll() is None:

@@ -156,7 +156,7 @@ def day_70_botox_reminder_reaches_twilio():
         eq(PRISMS["twilio"].violations(), [], "every request valid for Twilio's API description")
         check(PRISMS["twilio"].forwarded() >= 2, "the sends went through Prism")
         wait_for("sends counted in /metrics", lambda: 'cadence_messages_total{channel="sms",outcome="sent"} 2'
-                 in s.request("GET", "/metrics").text)
+                 in s.metrics())
     finally:
         s.stop()
 

@@ -1,7 +1,7 @@
 """Health, readiness, metrics, the served contract, routing, limits, CORS, request ids."""
 import json
 
-from harness import ADMIN_KEY, Practice, check, eq, shared, test
+from harness import Server, ADMIN_KEY, Practice, check, eq, shared, test
 
 
 @test
@@ -159,11 +159,27 @@ def metrics_count_routes_statuses_and_pool():
     s = shared()
     p = Practice(s)
     s.request("GET", "/v1/clients/00000000-0000-0000-0000-000000000001", key=p.staff)
-    text = s.request("GET", "/metrics").text
+    text = s.metrics()
     check('cadence_http_requests_total{route="/v1/clients/{id}",status="404"}' in text, "404 counted by route")
     check('cadence_http_request_duration_seconds_bucket{route="/v1/practices",le="+Inf"}' in text)
     check("cadence_db_pool_size 4" in text)
     check("cadence_db_pool_in_use " in text)
+
+
+@test
+def metrics_are_not_served_to_anyone_on_the_api_port():
+    s = shared()
+    r = s.request("GET", "/metrics")
+    eq((r.status, r.error["code"]), (404, "not_found"), "only on METRICS_ADDRESS without METRICS_TOKEN")
+    token = "metrics-token-" + "m" * 32
+    t = Server(env={"METRICS_TOKEN": token, "METRICS_ADDRESS": "off"})
+    try:
+        eq(t.request("GET", "/metrics").status, 404, "no token")
+        eq(t.request("GET", "/metrics", headers={"Authorization": "Bearer " + "x" * 46}).status, 404, "a wrong one")
+        r = t.request("GET", "/metrics", headers={"Authorization": "Bearer " + token})
+        check(r.status == 200 and "cadence_http_requests_total" in r.text, "the token opens it")
+    finally:
+        t.stop()
 
 
 @test
