@@ -20,12 +20,19 @@ static void abort_upload(http_req *r) {
 bool imports_stream(http_req *r, const char *data, size_t len) {
   cad_error err;
   if (!r->stream_state) {
+    charset cs;
     if (!is_csv(http_header(r, "Content-Type"))) {
       cad_fail(&err, 415, "unsupported_media_type", NULL, "the body must be text/csv");
       http_reply_error(r, &err);
       return false;
     }
-    if (!(r->stream_state = imports_upload_begin(r->db, r->who.practice_id, &err))) {
+    if (!charset_of(http_header(r, "Content-Type"), &cs)) {
+      cad_fail(&err, 415, "unsupported_media_type", "charset",
+               "the charset must be utf-8, windows-1252 or iso-8859-1");
+      http_reply_error(r, &err);
+      return false;
+    }
+    if (!(r->stream_state = imports_upload_begin(r->db, r->who.practice_id, cs, &err))) {
       http_reply_error(r, &err);
       return false;
     }

@@ -10,13 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "charset.h"
 #include "db.h"
 #include "timezones.h"
 
 typedef struct import_upload import_upload;
 
 /* Starts an import for the practice on conn (which stays in COPY until finish or abort). */
-import_upload *imports_upload_begin(db_conn *conn, const char *practice_id, cad_error *err);
+import_upload *imports_upload_begin(db_conn *conn, const char *practice_id, charset cs, cad_error *err);
 /* Takes the next bytes; false with err (422 naming a missing column of the header, or 503). */
 bool imports_upload_feed(import_upload *u, const char *data, size_t len, cad_error *err);
 /* Ends the upload, queues the import and frees u; *out is the import. */

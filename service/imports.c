@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "charset.h"
+#include "crypto.h"
 #include "csv.h"
 #include "log.h"
 #include "loyalty.h"
@@ -56,7 +58,9 @@ static const db_stmt CLAIM = {
     "WHERE i.practice_id = n.practice_id AND i.id = n.id "
     "RETURNING i.practice_id, i.id, i.header::text, i.last_line, i.refused"};
 static const db_stmt ROWS = {
-    "imp_rows", "SELECT line, record FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3"};
+    "imp_rows",
+    "SELECT line, record, problem_column, problem FROM import_rows WHERE import_id = $1 AND line > $2 "
+    "ORDER BY line LIMIT $3"};
 static const db_stmt REFUSE = {
     "imp_refuse",
     "INSERT INTO import_refusals (import_id, line, field, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"};
@@ -78,6 +82,9 @@ static const db_stmt DONE = {
 struct import_upload {
   db_conn *c;
   char practice_id[37], id[37];
+  charset cs;              /* the upload's, from Content-Type: records become UTF-8 as they arrive */
+  char names[CSV_MAX_FIELDS][64]; /* the header's column names, to name a column with bad bytes */
+  int ncols;
   csv_reader reader;
   int col[NCOLS];          /* header position of each known column, -1 when absent */
   char *header_literal;    /* the header as a text[] literal */
@@ -111,6 +118,8 @@ static bool read_header(import_upload *u, const char *record, size_t len) {
   for (int i = 0; i < n; i++) {
     char key[64];
     column_key(f[i], key, sizeof key);
+    snprintf(u->names[i], sizeof u->names[i], "%s", key);
+    u->ncols = i + 1;
     for (int k = 0; k < NCOLS; k++)
       if (strcmp(key, COLUMNS[k]) == 0 && u->col[k] < 0)
         u->col[k] = i;
@@ -128,16 +137,10 @@ static bool read_header(import_upload *u, const char *record, size_t len) {
   return true;
 }
 
-/* Appends one COPY text-format line "import_id \t line \t record \n". */
-static void copy_line(import_upload *u, const char *record, size_t len, int line) {
-  size_t need = u->len + 2 * len + 64;
-  if (need > u->cap) {
-    u->cap = need * 2;
-    u->buf = xrealloc(u->buf, u->cap);
-  }
-  u->len += (size_t)snprintf(u->buf + u->len, u->cap - u->len, "%s\t%d\t", u->id, line);
+/* Appends v to the COPY buffer in text format (escaped). */
+static void copy_text(import_upload *u, const char *v, size_t len) {
   for (size_t i = 0; i < len; i++) {
-    char ch = record[i];
+    char ch = v[i];
     const char *esc = ch == '\\' ? "\\\\" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : NULL;
     if (esc) {
       memcpy(u->buf + u->len, esc, 2);
@@ -146,7 +149,47 @@ static void copy_line(import_upload *u, const char *record, size_t len, int line
       u->buf[u->len++] = ch;
     }
   }
+}
+
+/* Appends one COPY text-format line "import_id \t line \t record \t problem_column \t problem \n". */
+static void copy_line(import_upload *u, const char *record, size_t len, int line, const char *column,
+                      const char *problem) {
+  size_t need = u->len + 2 * len + 2 * (column ? strlen(column) : 0) + 2 * (problem ? strlen(problem) : 0) + 64;
+  if (need > u->cap) {
+    u->cap = need * 2;
+    u->buf = xrealloc(u->buf, u->cap);
+  }
+  u->len += (size_t)snprintf(u->buf + u->len, u->cap - u->len, "%s\t%d\t", u->id, line);
+  copy_text(u, record, len);
+  u->buf[u->len++] = '\t';
+  if (column)
+    copy_text(u, column, strlen(column));
+  else
+    u->len += (size_t)snprintf(u->buf + u->len, u->cap - u->len, "\\N");
+  u->buf[u->len++] = '\t';
+  if (problem)
+    copy_text(u, problem, strlen(problem));
+  else
+    u->len += (size_t)snprintf(u->buf + u->len, u->cap - u->len, "\\N");
   u->buf[u->len++] = '\n';
+}
+
+/* The column of a record that holds its first bytes that are not text; "" when it cannot be told. */
+static const char *bad_column(const import_upload *u, const char *record, size_t len) {
+  /* A NUL would end its field early, so it becomes \x01, which is not text either. */
+  char *copy = xrealloc(NULL, len + 1), *f[CSV_MAX_FIELDS];
+  memcpy(copy, record, len);
+  copy[len] = 0;
+  for (size_t i = 0; i < len; i++)
+    if (!copy[i])
+      copy[i] = '\x01';
+  int n = csv_fields(copy, len, f, CSV_MAX_FIELDS);
+  const char *name = "";
+  for (int i = 0; i < n && i < u->ncols && !*name; i++)
+    if (!valid_utf8(f[i], strlen(f[i])))
+      name = u->names[i];
+  free(copy);
+  return name;
 }
 
 static bool flush_copy(import_upload *u, bool force) {
@@ -158,29 +201,49 @@ static bool flush_copy(import_upload *u, bool force) {
   return true;
 }
 
+/* Each record becomes UTF-8 text as it arrives. A record with bytes that are not text in the upload's
+ * charset (or a NUL) is stored cleaned, with the column it concerns, and refused when its turn comes. */
 static bool on_record(void *ctx, const char *record, size_t len, int line) {
   import_upload *u = ctx;
+  size_t n;
+  char *text = charset_to_utf8(u->cs, record, len, &n);
+  bool ok;
   if (!u->have_header) {
     u->have_header = true;
-    return read_header(u, record, len);
+    ok = valid_utf8(text, n) ? read_header(u, text, n)
+                             : cad_fail(u->err, 422, "invalid_value", "header",
+                                        "the header line holds bytes that are not text in the declared charset "
+                                        "(UTF-8 unless Content-Type says charset=windows-1252 or iso-8859-1)");
+  } else if (valid_utf8(text, n)) {
+    copy_line(u, text, n, line, NULL, NULL);
+    u->rows++;
+    ok = flush_copy(u, false);
+  } else {
+    char column[64];
+    snprintf(column, sizeof column, "%s", bad_column(u, text, n));
+    charset_clean_utf8(text, n);
+    copy_line(u, text, n, line, *column ? column : NULL,
+              "the line holds bytes that are not text (a NUL, a control character, or not UTF-8 when Content-Type declares no other charset)");
+    u->rows++;
+    ok = flush_copy(u, false);
   }
-  copy_line(u, record, len, line);
-  u->rows++;
-  return flush_copy(u, false);
+  free(text);
+  return ok;
 }
 
-import_upload *imports_upload_begin(db_conn *c, const char *practice_id, cad_error *err) {
+import_upload *imports_upload_begin(db_conn *c, const char *practice_id, charset cs, cad_error *err) {
   const char *p[] = {practice_id};
   PGresult *r = db_exec(c, &CREATE, 1, p, err);
   if (!r)
     return NULL;
   import_upload *u = calloc(1, sizeof *u);
   u->c = c;
+  u->cs = cs;
   snprintf(u->practice_id, sizeof u->practice_id, "%s", practice_id);
   snprintf(u->id, sizeof u->id, "%s", PQgetvalue(r, 0, 0));
   PQclear(r);
   csv_init(&u->reader, on_record, u);
-  r = PQexec(db_pg(c), "COPY import_rows (import_id, line, record) FROM STDIN");
+  r = PQexec(db_pg(c), "COPY import_rows (import_id, line, record, problem_column, problem) FROM STDIN");
   u->copying = PQresultStatus(r) == PGRES_COPY_IN;
   PQclear(r);
   if (!u->copying) {
@@ -376,7 +439,7 @@ static const char *csv_column(const char *field) {
 }
 
 /* The row as a visit in Cadence's form; false with the refused column and reason. */
-static bool row_visit(batch *b, char **f, int nf, int line, json_t **visit, const char **column, char *why,
+static bool row_visit(batch *b, char **f, int nf, json_t **visit, const char **column, char *why,
                       size_t why_len) {
   const char *v[NCOLS];
   for (int k = 0; k < NCOLS; k++)
@@ -437,12 +500,22 @@ static bool row_visit(batch *b, char **f, int nf, int line, json_t **visit, cons
     json_object_set_new(item, "product", json_string(v[COL_PRODUCT]));
   if (*v[COL_LOT_NUMBER])
     json_object_set_new(item, "lot_number", json_string(v[COL_LOT_NUMBER]));
-  /* A visit id makes a re-import of the same export find its rows again; without one, the line does. */
+  /* A re-import of the same export (a relay retrying, a clinic uploading twice) finds its rows again:
+   * by visit id, or without one by what the row says was done, to whom and when. */
   char ext[160];
-  if (*v[COL_VISIT_ID])
+  if (*v[COL_VISIT_ID]) {
     snprintf(ext, sizeof ext, "%.80s:%.60s", v[COL_VISIT_ID], v[COL_TREATMENT]);
-  else
-    snprintf(ext, sizeof ext, "import:%s:%d", b->import_id, line);
+  } else {
+    char *what = NULL, hex[65];
+    size_t what_len = 0;
+    FILE *m = open_memstream(&what, &what_len);
+    fprintf(m, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", v[COL_SYSTEM], v[COL_CLIENT_ID], when, v[COL_TREATMENT],
+            v[COL_UNITS], v[COL_VOLUME_ML], v[COL_PRICE]);
+    fclose(m);
+    crypto_sha256_hex(what, what_len, hex);
+    free(what);
+    snprintf(ext, sizeof ext, "row:%.32s", hex);
+  }
   *visit = json_pack("{s:o,s:s,s:s,s:[o]}", "client", client, "performed_at", when, "external_id", ext, "items", item);
   if (*v[COL_INJECTOR])
     json_object_set_new(*visit, "injector_name", json_string(v[COL_INJECTOR]));
@@ -452,9 +525,12 @@ static bool row_visit(batch *b, char **f, int nf, int line, json_t **visit, cons
 }
 
 /* Applies one row; false only when the database failed (the batch stops and resumes later). */
-static bool apply_row(batch *b, int line, const char *record, cad_error *err) {
+static bool apply_row(batch *b, int line, const char *record, const char *problem_column, const char *problem,
+                      cad_error *err) {
   b->processed++;
   size_t len = strlen(record);
+  if (problem)
+    return refuse(b, line, problem_column, problem, err);
   if (!len)
     return refuse(b, line, NULL, "the line is longer than 64 KiB", err);
   char *buf = strndup(record, len), *f[CSV_MAX_FIELDS], why[300];
@@ -464,7 +540,7 @@ static bool apply_row(batch *b, int line, const char *record, cad_error *err) {
   bool ok;
   if (nf < 0) {
     ok = refuse(b, line, NULL, "not valid CSV (unbalanced quotes or too many fields)", err);
-  } else if (!row_visit(b, f, nf, line, &visit, &column, why, sizeof why)) {
+  } else if (!row_visit(b, f, nf, &visit, &column, why, sizeof why)) {
     ok = refuse(b, line, column, why, err);
   } else {
     char event[60];
@@ -534,7 +610,9 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
     bool ok = true;
     int i = 0;
     for (; ok && i < n && !atomic_load(stop); i++) {
-      ok = apply_row(&b, atoi(PQgetvalue(rows, i, 0)), PQgetvalue(rows, i, 1), &err);
+      ok = apply_row(&b, atoi(PQgetvalue(rows, i, 0)), PQgetvalue(rows, i, 1),
+                     PQgetisnull(rows, i, 2) ? NULL : PQgetvalue(rows, i, 2),
+                     PQgetisnull(rows, i, 3) ? NULL : PQgetvalue(rows, i, 3), &err);
       if (ok)
         snprintf(last, sizeof last, "%s", PQgetvalue(rows, i, 0));
     }

@@ -137,3 +137,56 @@ def a_100k_line_export_streams_in_and_can_be_followed_and_cancelled():
         eq(imports_kept(s)[1], 0, "a cancelled import's rows are dropped")
     finally:
         s.stop()
+
+
+@test
+def one_bad_byte_costs_its_line_and_a_declared_charset_is_read():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        day = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+        head = b"client_id,first_name,last_name,performed_at,treatment,notes\r\n"
+        body = (head
+                + f"C-1,Ana,Ok,{day},botox,fine\r\n".encode()               # 2: created
+                + f"C-2,Bo,Bad\xff,{day},botox,\r\n".encode("latin-1")       # 3: not UTF-8 in last_name
+                + f"C-3,Cy,Ok,{day},botox,a\x00b\r\n".encode()              # 4: a NUL in notes
+                + f"C-4,Di,\"Two \xc3\",{day},botox,\r\n".encode("latin-1")  # 5: a cut sequence, quoted
+                + f"C-5,Ed,Ok,{day},botox,\r\n".encode())                   # 6: created
+        r = upload(s, p, body)
+        eq((r.status, r.json["rows_received"]), (202, 5), str(r))
+        done = finished(s, p, r.json["id"])
+        eq((done["treatments_created"], done["refused"]), (2, 3))
+        eq([(x["line"], x["field"]) for x in done["refusals"]], [(3, "last_name"), (4, "notes"), (5, "last_name")])
+        check("not text" in done["refusals"][0]["reason"], done["refusals"][0]["reason"])
+        eq(psql(f"SELECT count(*) FROM clients WHERE practice_id = '{p.id}'", db=s.db), "2")
+        # A relay retrying the same upload gets the same answer, not a 503 forever.
+        again = finished(s, p, upload(s, p, body).json["id"])
+        eq((again["treatments_created"], again["duplicates"], again["refused"]), (0, 2, 3), str(again))
+        # Bad bytes in the header refuse the upload, naming it.
+        r = upload(s, p, b"client_id,performed_at,treat\xffment\n")
+        eq((r.status, r.error["details"]["field"]), (422, "header"))
+
+        # A Windows export: é is 0xE9, the curly apostrophe 0x92 and the trademark sign 0x99 in windows-1252.
+        cp = (b"client_id,first_name,last_name,performed_at,treatment\r\n"
+              + f"W-1,Jos\xe9,O\x92Brien,{day},Botox\x99 Cosmetic\r\n".encode("latin-1"))
+        r = s.request("POST", "/v1/imports/treatments", raw=cp, key=p.integration,
+                      content_type="text/csv; charset=windows-1252")
+        eq(r.status, 202, str(r))
+        eq((finished(s, p, r.json["id"])["treatments_created"]), 1)
+        c = s.request("GET", "/v1/clients?q=W-1", key=p.staff).json["data"]
+        c = [x for x in s.request("GET", "/v1/clients?limit=100", key=p.staff).json["data"]
+             if x["external_ids"] == [{"system": "import", "id": "W-1"}]]
+        eq([(x["first_name"], x["last_name"]) for x in c], [("José", "O\u2019Brien")])
+        # Latin-1 reads the same é; a charset Cadence does not read is refused before anything is kept.
+        r = s.request("POST", "/v1/imports/treatments", key=p.integration, content_type='text/csv; charset="ISO-8859-1"',
+                      raw=f"client_id,first_name,performed_at,treatment\nL-1,Ren\xe9e,{day},botox\n".encode("latin-1"))
+        eq(r.status, 202, str(r))
+        eq(finished(s, p, r.json["id"])["treatments_created"], 1)
+        kept = imports_kept(s)
+        r = s.request("POST", "/v1/imports/treatments", raw=cp, key=p.integration,
+                      content_type="text/csv; charset=shift_jis")
+        eq((r.status, r.error["details"]["field"]), (415, "charset"))
+        eq(imports_kept(s), kept, "nothing kept from a refused charset")
+    finally:
+        s.stop()
