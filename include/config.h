@@ -7,9 +7,13 @@
 #include <stddef.h>
 
 #include "dispatch.h"
+#include "sealing.h"
 
 typedef struct cad_config {
-  const char *database_url;     /* DATABASE_URL (required) */
+  const char *database_url;     /* DATABASE_URL (required): the serving role, with only what it needs */
+  const char *migration_url;    /* MIGRATION_DATABASE_URL: the role that owns the schema (default DATABASE_URL) */
+  sealing_key secrets_key;      /* SECRETS_KEY (required to serve): seals the secrets stored in the database */
+  sealing_key secrets_key_previous; /* SECRETS_KEY_PREVIOUS: opens what the key before it sealed */
   const char *bind_address;     /* BIND_ADDRESS, default 127.0.0.1 */
   char metrics_host[64];        /* METRICS_ADDRESS host: Prometheus scrapes /metrics there, no key */
   int metrics_port;             /* METRICS_ADDRESS port, default 9464; 0: no metrics listener */

@@ -15,8 +15,12 @@ typedef struct migration_file {
 extern const migration_file MIGRATIONS[];
 extern const int MIGRATION_COUNT;
 
-/* Applies every pending migration; returns false with err on the first failure. */
-bool migrate_apply(db_conn *conn, cad_error *err);
+/* Applies every pending migration and, with serving_role (conn being the schema's owner), grants that
+ * role what it needs: rows and sequences. False with err on the first failure. */
+bool migrate_apply(db_conn *conn, const char *serving_role, cad_error *err);
+
+/* The role conn logs in as, and whether it could change the schema (a superuser, or the tables' owner). */
+bool migrate_role(db_conn *conn, char role[64], bool *can_change_schema, cad_error *err);
 
 /* True when every compiled-in migration is recorded as applied (for /readyz). */
 bool migrate_current(db_conn *conn, cad_error *err);

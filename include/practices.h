@@ -21,4 +21,12 @@ bool practices_get(db_conn *conn, const char *id, json_t **out, cad_error *err);
 /* Applies the fields present in body; 404 when unknown. */
 bool practices_patch(db_conn *conn, const char *id, json_t *body, json_t **out, cad_error *err);
 
+/* *secret: the practice's webhook secret in plain text (malloc'd), for checking a PMS signature, or NULL
+ * for an unknown practice; false with err when the database fails or the secret does not open (503). */
+bool practices_webhook_secret(db_conn *conn, const char *id, char **secret, cad_error *err);
+
+/* At start-up: seals under the current SECRETS_KEY every webhook secret stored in plain text or under
+ * SECRETS_KEY_PREVIOUS; 500 naming the count when some open with neither. */
+bool practices_reseal_secrets(db_conn *conn, cad_error *err);
+
 #endif

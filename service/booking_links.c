@@ -5,10 +5,12 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "crypto.h"
+#include "sealing.h"
 
 enum { ID_BYTES = 16, EXP_BYTES = 4, MAC_BYTES = 16, PAYLOAD = 2 * ID_BYTES + EXP_BYTES, RAW = PAYLOAD + MAC_BYTES };
 
@@ -18,11 +20,17 @@ static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 static char link_key[129];
 static long long link_ttl_s;
 
+/* The key made on first start, shared by every replica, stored sealed (sealing.h). */
 static const db_stmt STORED_SECRET = {
     "bl_secret",
-    "WITH made AS (INSERT INTO service_secrets (name, value) VALUES ('booking_link', $1) "
-    "  ON CONFLICT (name) DO NOTHING RETURNING value) "
-    "SELECT value FROM made UNION ALL SELECT value FROM service_secrets WHERE name = 'booking_link' LIMIT 1"};
+    "WITH made AS (INSERT INTO service_secrets (name, value, key_id) VALUES ('booking_link', $1, $2) "
+    "  ON CONFLICT (name) DO NOTHING RETURNING value, key_id) "
+    "SELECT value, key_id FROM made UNION ALL "
+    "SELECT value, key_id FROM service_secrets WHERE name = 'booking_link' LIMIT 1"};
+static const db_stmt RESEAL = {
+    "bl_reseal", "UPDATE service_secrets SET value = $1, key_id = $2 WHERE name = 'booking_link' AND value = $3"};
+#define SEALING_CONTEXT "service_secrets:booking_link"
+
 static const db_stmt RESOLVE = {
     "bl_resolve",
     "SELECT jsonb_build_object('practice_id', p.id, 'practice_name', p.name, 'client_id', c.id, "
@@ -141,15 +149,39 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   char fresh[65];
   if (!crypto_random_hex(fresh, 32))
     return FAIL_INTERNAL(err, "no random bytes for the booking link secret");
-  const char *p[] = {fresh};
-  PGresult *r = db_exec(c, &STORED_SECRET, 1, p, err);
+  char *sealed = sealing_seal(fresh, SEALING_CONTEXT);
+  OPENSSL_cleanse(fresh, sizeof fresh);
+  if (!sealed)
+    return FAIL_INTERNAL(err, "the booking link secret could not be sealed");
+  const char *p[] = {sealed, sealing_current_id()};
+  PGresult *r = db_exec(c, &STORED_SECRET, 2, p, err);
+  free(sealed);
   if (!r)
     return false;
-  bool ok = PQntuples(r) == 1;
+  if (PQntuples(r) != 1) {
+    PQclear(r);
+    return FAIL_INTERNAL(err, "booking link secret not stored");
+  }
+  /* Stored in plain text before migration 0023, or under the previous key: sealed anew under this one. */
+  const char *stored = PQgetvalue(r, 0, 0), *key_id = db_value(r, 0, 1);
+  char *plain = key_id ? sealing_open(stored, key_id, SEALING_CONTEXT) : strdup(stored);
+  bool ok = plain != NULL;
+  if (ok && (!key_id || strcmp(key_id, sealing_current_id()) != 0)) {
+    char *again = sealing_seal(plain, SEALING_CONTEXT);
+    const char *rp[] = {again, sealing_current_id(), stored};
+    ok = again && db_run(c, &RESEAL, 3, rp, err);
+    free(again);
+  }
   if (ok)
-    snprintf(link_key, sizeof link_key, "%s", PQgetvalue(r, 0, 0));
+    snprintf(link_key, sizeof link_key, "%s", plain);
+  else if (!plain)
+    cad_fail(err, 500, "secrets_key", NULL,
+             "the stored booking link key opens with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS");
+  if (plain)
+    OPENSSL_cleanse(plain, strlen(plain));
+  free(plain);
   PQclear(r);
-  return ok || FAIL_INTERNAL(err, "booking link secret not stored");
+  return ok;
 }
 
 bool booking_links_token(const char *practice_id, const char *sequence_id, char out[BOOKING_TOKEN_LEN + 1]) {

@@ -172,6 +172,20 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
     snprintf(msg, msg_len, "DATABASE_URL is required (make run sets up a local database)");
     return false;
   }
+  cfg->migration_url = read_str("MIGRATION_DATABASE_URL", cfg->database_url);
+  const char *key = read_str("SECRETS_KEY", NULL);
+  cfg->secrets_key = (sealing_key){0};
+  if (key && !sealing_parse_key(key, &cfg->secrets_key)) {
+    snprintf(msg, msg_len, "SECRETS_KEY must be 32 random bytes as 64 hex characters or base64 "
+                           "(openssl rand -hex 32)");
+    return false;
+  }
+  const char *previous = read_str("SECRETS_KEY_PREVIOUS", NULL);
+  cfg->secrets_key_previous = (sealing_key){0};
+  if (previous && !sealing_parse_key(previous, &cfg->secrets_key_previous)) {
+    snprintf(msg, msg_len, "SECRETS_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64");
+    return false;
+  }
   if (cfg->admin_key && strlen(cfg->admin_key) < 32) {
     snprintf(msg, msg_len, "CADENCE_ADMIN_KEY must be at least 32 characters");
     return false;

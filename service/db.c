@@ -66,6 +66,16 @@ void db_pool_stats(db_pool *p, db_stats *out) {
   pthread_mutex_unlock(&p->lock);
 }
 
+/* PostgreSQL's notices would go to stderr as plain text among the JSON log lines: warnings are logged as
+ * JSON (SQLSTATE only: a message may quote a value), notices dropped. */
+static void on_notice(void *unused, const PGresult *r) {
+  (void)unused;
+  const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  if (severity && strcmp(severity, "WARNING") == 0)
+    log_json("warn", "database warning", json_pack("{s:s}", "sqlstate", state ? state : ""));
+}
+
 static bool connect_conn(db_pool *p, db_conn *c) {
   if (c->pg)
     PQfinish(c->pg);
@@ -82,6 +92,7 @@ static bool connect_conn(db_pool *p, db_conn *c) {
     log_json("warn", "database connection failed", json_pack("{s:s}", "error", first));
     return false;
   }
+  PQsetNoticeReceiver(c->pg, on_notice, NULL);
   return true;
 }
 

@@ -17,7 +17,9 @@
 #include "dispatch.h"
 #include "log.h"
 #include "migrate.h"
+#include "practices.h"
 #include "reports.h"
+#include "sealing.h"
 
 enum { STARTUP_DB_WAIT_S = 30 };
 
@@ -33,6 +35,32 @@ static db_conn *wait_for_db(db_pool *pool) {
   return NULL;
 }
 
+/* Applies the migrations as the schema's owner (MIGRATION_DATABASE_URL) and grants the serving role what
+ * it needs; with one URL for both, the serving role migrates, and is warned about. */
+static bool migrate_as_owner(cad_app *app, db_conn *serving, cad_error *err) {
+  char serving_role[64];
+  bool mighty;
+  if (!migrate_role(serving, serving_role, &mighty, err))
+    return false;
+  bool ok;
+  if (strcmp(app->cfg.migration_url, app->cfg.database_url) == 0) {
+    ok = migrate_apply(serving, NULL, err);
+  } else {
+    db_pool *owner_pool = db_pool_create(app->cfg.migration_url, 1, 2000, 0);
+    db_conn *owner = wait_for_db(owner_pool);
+    ok = owner ? migrate_apply(owner, serving_role, err)
+               : cad_fail(err, 503, "unavailable", NULL, "MIGRATION_DATABASE_URL: database unreachable");
+    if (owner)
+      db_release(owner_pool, owner);
+    db_pool_destroy(owner_pool);
+  }
+  if (ok && migrate_role(serving, serving_role, &mighty, err) && mighty)
+    log_json("warn", "serving as a role that can change the schema (a superuser or the tables' owner): give "
+                     "DATABASE_URL a role with only row access and MIGRATION_DATABASE_URL the owner's",
+             json_pack("{s:s}", "role", serving_role));
+  return ok;
+}
+
 static bool prepare_database(cad_app *app) {
   db_conn *c = wait_for_db(app->pool);
   if (!c) {
@@ -41,7 +69,9 @@ static bool prepare_database(cad_app *app) {
   }
   cad_error err;
   char *key = NULL;
-  bool ok = migrate_apply(c, &err) && (app->zones = timezones_load(c, &err)) &&
+  sealing_use(&app->cfg.secrets_key, app->cfg.secrets_key_previous.set ? &app->cfg.secrets_key_previous : NULL);
+  bool ok = migrate_as_owner(app, c, &err) && practices_reseal_secrets(c, &err) &&
+            (app->zones = timezones_load(c, &err)) &&
             booking_links_init(c, app->cfg.booking_link_secret, app->cfg.booking_link_ttl_s, &err) &&
             auth_bootstrap_admin(c, app->cfg.admin_key != NULL, &key, &err);
   db_release(app->pool, c);
@@ -67,14 +97,72 @@ static void raise_fd_limit(void) {
   }
 }
 
-int main(void) {
+/* `cadence healthcheck`: 0 when this container's service answers /readyz with 200 within 3 s. The
+ * image's HEALTHCHECK runs it, so the runtime image needs no HTTP client of its own. */
+static int healthcheck(const cad_config *cfg) {
+  const char *host = strcmp(cfg->bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->bind_address;
+  char url[128];
+  snprintf(url, sizeof url, "http://%s:%d/readyz", host, cfg->port);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  CURL *h = curl_easy_init();
+  long status = 0;
+  FILE *sink = fopen("/dev/null", "w");
+  if (h && sink) {
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 3000L);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (curl_easy_perform(h) == CURLE_OK)
+      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  }
+  if (sink)
+    fclose(sink);
+  curl_easy_cleanup(h);
+  curl_global_cleanup();
+  return status == 200 ? 0 : 1;
+}
+
+/* `cadence migrate`: applies the migrations and grants, then exits (a deploy job holding the owner's URL,
+ * so that the serving replicas need only theirs). */
+static int migrate_only(cad_app *app) {
+  app->pool = db_pool_create(app->cfg.database_url, 1, 2000, 0);
+  db_conn *c = wait_for_db(app->pool);
+  cad_error err;
+  bool ok = c && migrate_as_owner(app, c, &err);
+  if (c)
+    db_release(app->pool, c);
+  db_pool_destroy(app->pool);
+  if (!ok)
+    log_json("fatal", "migration failed", json_pack("{s:s}", "error", c ? err.message : "database unreachable"));
+  else
+    log_json("info", "migrations current", NULL);
+  return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
   cad_app app = {0};
   char msg[256];
-  raise_fd_limit();
+  const char *command = argc > 1 ? argv[1] : "serve";
+  if (strcmp(command, "serve") && strcmp(command, "migrate") && strcmp(command, "healthcheck")) {
+    fprintf(stderr, "usage: cadence [serve | migrate | healthcheck]\n");
+    return 2;
+  }
   if (!config_load(&app.cfg, msg, sizeof msg)) {
     log_json("fatal", "bad configuration", json_pack("{s:s}", "error", msg));
     return 2;
   }
+  if (strcmp(command, "healthcheck") == 0)
+    return healthcheck(&app.cfg);
+  if (strcmp(command, "migrate") == 0)
+    return migrate_only(&app);
+  if (!app.cfg.secrets_key.set) {
+    log_json("fatal", "bad configuration",
+             json_pack("{s:s}", "error", "SECRETS_KEY is required: 32 random bytes as 64 hex characters or base64 "
+                                         "(openssl rand -hex 32; make run keeps one in .data). It seals the "
+                                         "secrets stored in the database"));
+    return 2;
+  }
+  raise_fd_limit();
   /* Signals are taken synchronously by this thread; server threads inherit the mask. */
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

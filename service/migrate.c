@@ -11,15 +11,31 @@
 /* An arbitrary constant identifying Cadence's migration lock. */
 #define MIGRATION_LOCK_ID "7311051400"
 
+/* Created only when missing: a serving role without CREATE may still check an up-to-date schema. */
 static const db_stmt CREATE_TABLE = {
     "migrate_create",
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"};
+    "DO $$ BEGIN IF to_regclass('schema_migrations') IS NULL THEN "
+    "CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); "
+    "END IF; END $$"};
+static const db_stmt GRANT = {"migrate_grant", "SELECT grant_serving_role($1)"};
+static const db_stmt ROLE = {
+    "migrate_role",
+    "SELECT current_user, r.rolsuper OR coalesce(t.tableowner = current_user, false) "
+    "FROM pg_roles r LEFT JOIN pg_tables t ON t.schemaname = 'public' AND t.tablename = 'practices' "
+    "WHERE r.rolname = current_user"};
 static const db_stmt IS_APPLIED = {"migrate_is_applied",
                                    "SELECT 1 FROM schema_migrations WHERE name = $1"};
 static const db_stmt RECORD = {"migrate_record", "INSERT INTO schema_migrations(name) VALUES ($1)"};
 static const db_stmt COUNT_APPLIED = {
     "migrate_count", "SELECT count(*) FROM schema_migrations WHERE name = ANY($1::text[])"};
+
+/* A role without the right to change the schema gets told which URL to give instead. */
+static void explain_denial(const db_conn *c, cad_error *err) {
+  if (strcmp(db_sqlstate(c), "42501") == 0)
+    cad_fail(err, 500, "migration_denied", NULL,
+             "this role may not change the schema: set MIGRATION_DATABASE_URL to the URL of the role that owns it "
+             "(see README, Database roles)");
+}
 
 static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
   const char *params[] = {m->name};
@@ -34,9 +50,10 @@ static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
     return false;
   if (!db_exec_simple(c, m->sql, err) || !(r = db_exec(c, &RECORD, 1, params, err))) {
     cad_error ignored;
-    db_exec_simple(c, "ROLLBACK", &ignored);
     log_json("error", "migration failed", json_pack("{s:s,s:s}", "migration", m->name,
                                                     "sqlstate", db_sqlstate(c)));
+    explain_denial(c, err);
+    db_exec_simple(c, "ROLLBACK", &ignored);
     return false;
   }
   PQclear(r);
@@ -46,17 +63,33 @@ static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
   return true;
 }
 
-bool migrate_apply(db_conn *c, cad_error *err) {
+bool migrate_apply(db_conn *c, const char *serving_role, cad_error *err) {
   if (!db_exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_ID ")", err))
     return false;
   PGresult *r = db_exec(c, &CREATE_TABLE, 0, NULL, err);
   bool ok = r != NULL;
   PQclear(r);
+  if (!ok)
+    explain_denial(c, err);
   for (int i = 0; ok && i < MIGRATION_COUNT; i++)
     ok = apply_one(c, &MIGRATIONS[i], err);
+  /* Under the lock too: concurrent GRANTs on one object fail ("tuple concurrently updated"). */
+  const char *p[] = {serving_role};
+  if (ok && serving_role)
+    ok = db_run(c, &GRANT, 1, p, err);
   cad_error ignored;
   db_exec_simple(c, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_ID ")", &ignored);
   return ok;
+}
+
+bool migrate_role(db_conn *c, char role[64], bool *can_change_schema, cad_error *err) {
+  PGresult *r = db_exec(c, &ROLE, 0, NULL, err);
+  if (!r)
+    return false;
+  snprintf(role, 64, "%s", PQgetvalue(r, 0, 0));
+  *can_change_schema = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+  PQclear(r);
+  return true;
 }
 
 bool migrate_current(db_conn *c, cad_error *err) {

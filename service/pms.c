@@ -14,10 +14,10 @@
 #include "crypto.h"
 #include "loyalty.h"
 #include "pms_vendors.h"
+#include "practices.h"
 #include "treatments.h"
 #include "validate.h"
 
-static const db_stmt SECRET = {"pms_secret", "SELECT webhook_secret FROM practices WHERE id = $1"};
 /* Claims the delivery id; no row when it was delivered before. */
 static const db_stmt RECORD = {
     "pms_record",
@@ -97,20 +97,19 @@ static bool authenticate(db_conn *c, const pms_request *q, cad_error *err) {
                     "the timestamp is outside the replay window; sign each delivery anew");
   if (!valid_uuid(q->practice_id))
     return cad_fail(err, 403, "invalid_signature", "X-Cadence-Signature", "the signature does not match");
-  const char *p[] = {q->practice_id};
-  PGresult *r = db_exec(c, &SECRET, 1, p, err);
-  if (!r)
+  char *secret;
+  if (!practices_webhook_secret(c, q->practice_id, &secret, err))
     return false;
+  bool known = secret != NULL;
   char expected[72] = "sha256=", hex[65];
-  bool known = PQntuples(r) == 1;
   size_t tlen = strlen(q->timestamp);
   char *material = malloc(tlen + 1 + q->body_len);
   memcpy(material, q->timestamp, tlen);
   material[tlen] = '.';
   memcpy(material + tlen + 1, q->body, q->body_len);
-  crypto_hmac_sha256_hex(known ? PQgetvalue(r, 0, 0) : "unknown practice", material, tlen + 1 + q->body_len, hex);
+  crypto_hmac_sha256_hex(known ? secret : "unknown practice", material, tlen + 1 + q->body_len, hex);
   free(material);
-  PQclear(r);
+  free(secret);
   strcat(expected, hex);
   if (!known || !crypto_equal(expected, q->signature))
     return cad_fail(err, 403, "invalid_signature", "X-Cadence-Signature", "the signature does not match");

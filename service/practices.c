@@ -2,10 +2,13 @@
  * (jsonb parameter), so a field is named once in the statement. */
 #include "practices.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
+#include "log.h"
+#include "sealing.h"
 #include "validate.h"
 
 static const db_stmt INSERT = {
@@ -19,7 +22,7 @@ static const db_stmt INSERT = {
     "  j->>'sms_from', j->>'email_from', j->>'report_email', "
     "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
     "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
-    "  coalesce(j->>'sender_mode', 'practice'), $2, coalesce((j->>'paused')::boolean, false), "
+    "  coalesce(j->>'sender_mode', 'practice'), '', coalesce((j->>'paused')::boolean, false), "
     "  coalesce((j->>'send_time')::time, '10:00'), "
     "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
     "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()), "
@@ -39,7 +42,7 @@ static const db_stmt PATCH = {
     PATCH_COL("parking_text") PATCH_COL("check_in_text") PATCH_COL("contact_text")
     PATCH_COL("booking_url") PATCH_COL("intake_url") PATCH_COL("photo_url") PATCH_COL("photo_id_system")
     PATCH_COL("sms_from") PATCH_COL("email_from")
-    PATCH_COL("report_email") PATCH_COL("sender_mode") PATCH_COL("webhook_secret")
+    PATCH_COL("report_email") PATCH_COL("sender_mode")
     "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
     "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
     "  paused = coalesce((j->>'paused')::boolean, p.paused), "
@@ -50,6 +53,33 @@ static const db_stmt PATCH = {
     "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
     "  updated_at = now() "
     "FROM (SELECT $2::jsonb AS j) s WHERE p.id = $1 RETURNING practice_json(p)"};
+
+/* The webhook secret is stored sealed (sealing.h) under the id of the key that sealed it. */
+static const db_stmt SET_SECRET = {
+    "practice_set_secret", "UPDATE practices SET webhook_secret = $2, webhook_secret_key = $3 WHERE id = $1"};
+static const db_stmt SECRET = {"practice_secret",
+                               "SELECT webhook_secret, webhook_secret_key FROM practices WHERE id = $1"};
+static const db_stmt NOT_SEALED_NOW = {
+    "practice_not_sealed_now",
+    "SELECT id, webhook_secret, webhook_secret_key FROM practices WHERE webhook_secret_key IS DISTINCT FROM $1 "
+    "ORDER BY id FOR UPDATE"};
+
+/* What a sealed secret is bound to: a value copied to another practice's row does not open there. */
+static void secret_context(const char *id, char out[80]) {
+  snprintf(out, 80, "practices.webhook_secret:%s", id);
+}
+
+static bool store_secret(db_conn *c, const char *id, const char *plain, cad_error *err) {
+  char context[80];
+  secret_context(id, context);
+  char *sealed = sealing_seal(plain, context);
+  if (!sealed)
+    return FAIL_INTERNAL(err, "the webhook secret could not be sealed");
+  const char *p[] = {id, sealed, sealing_current_id()};
+  bool ok = db_run(c, &SET_SECRET, 3, p, err);
+  free(sealed);
+  return ok;
+}
 
 static bool valid_url(const char *s) {
   if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
@@ -143,7 +173,7 @@ static bool translate(db_conn *c, cad_error *err) {
 
 typedef struct create_ctx {
   json_t *body, **out;
-  const char *secret;
+  const char *secret, *id;
 } create_ctx;
 
 /* Inserts the practice and seeds its default cadence library and templates. */
@@ -151,22 +181,23 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   create_ctx *x = vctx;
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
-  const char *p[] = {text, x->secret};
-  PGresult *r = db_exec(c, &INSERT, 2, p, err);
+  const char *p[] = {text};
+  PGresult *r = db_exec(c, &INSERT, 1, p, err);
   free(text);
   if (!r)
     return translate(c, err);
   const char *sp[] = {PQgetvalue(r, 0, 0)};
   PGresult *seeded = db_exec(c, &SEED, 1, sp, err);
   PQclear(seeded);
-  *x->out = seeded ? db_json(r, 0, 1) : NULL;
+  bool ok = seeded && store_secret(c, sp[0], x->secret, err);
+  *x->out = ok ? db_json(r, 0, 1) : NULL;
   PQclear(r);
-  return seeded != NULL;
+  return ok;
 }
 
 bool practices_create(db_conn *c, json_t *body, json_t **out, cad_error *err) {
   char generated[65];
-  create_ctx x = {body, out, str(body, "webhook_secret")};
+  create_ctx x = {body, out, str(body, "webhook_secret"), NULL};
   if (!x.secret) {
     if (!crypto_random_hex(generated, 32))
       return FAIL_INTERNAL(err, "random generator failed");
@@ -186,14 +217,102 @@ bool practices_get(db_conn *c, const char *id, json_t **out, cad_error *err) {
   return db_one_json(db_exec(c, &GET, 1, p, err), "practice", out, err);
 }
 
+typedef struct patch_ctx {
+  const char *id, *body;
+  json_t *secret, **out;
+} patch_ctx;
+
+/* The settings and, when given, the new webhook secret: both or neither. */
+static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
+  patch_ctx *x = vctx;
+  db_tx_reset(x->out);
+  const char *p[] = {x->id, x->body};
+  PGresult *r = db_exec(c, &PATCH, 2, p, err);
+  if (!r)
+    return translate(c, err);
+  if (PQntuples(r) == 1 && x->secret && !store_secret(c, x->id, json_string_value(x->secret), err)) {
+    PQclear(r);
+    return false;
+  }
+  return db_one_json(r, "practice", x->out, err);
+}
+
 bool practices_patch(db_conn *c, const char *id, json_t *body, json_t **out, cad_error *err) {
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "practice");
   char *text = json_dumps(body, JSON_COMPACT);
-  const char *p[] = {id, text};
-  PGresult *r = db_exec(c, &PATCH, 2, p, err);
+  patch_ctx x = {id, text, json_object_get(body, "webhook_secret"), out};
+  bool ok = db_tx(c, patch_tx, &x, err);
   free(text);
+  return ok;
+}
+
+bool practices_webhook_secret(db_conn *c, const char *id, char **secret, cad_error *err) {
+  *secret = NULL;
+  if (!valid_uuid(id))
+    return true;
+  const char *p[] = {id};
+  PGresult *r = db_exec(c, &SECRET, 1, p, err);
   if (!r)
-    return translate(c, err);
-  return db_one_json(r, "practice", out, err);
+    return false;
+  bool ok = true;
+  if (PQntuples(r) == 1) {
+    char context[80];
+    secret_context(id, context);
+    ok = (*secret = sealing_open(PQgetvalue(r, 0, 0), db_value(r, 0, 1), context)) != NULL;
+    if (!ok) {
+      /* A server-side fault (the row altered, or replicas with different keys): 503 so that the PMS retries
+       * the delivery once it is fixed, rather than dropping it as a 403 would. */
+      log_json("error", "a stored webhook secret does not open with SECRETS_KEY", json_pack("{s:s}", "practice_id", id));
+      cad_fail(err, 503, "secret_unreadable", NULL, "the practice's webhook secret cannot be read; retry later");
+      err->retry_after_s = 60;
+    }
+  }
+  PQclear(r);
+  return ok;
+}
+
+/* Seals, under the current key, each secret stored in plain text (before migration 0023) or under the
+ * previous key; fails when one opens with neither, before anything is served. */
+static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
+  int *resealed = vctx;
+  *resealed = 0;
+  const char *p[] = {sealing_current_id()};
+  PGresult *r = db_exec(c, &NOT_SEALED_NOW, 1, p, err);
+  if (!r)
+    return false;
+  int n = PQntuples(r), unreadable = 0;
+  bool ok = true;
+  for (int i = 0; ok && i < n; i++) {
+    const char *id = PQgetvalue(r, i, 0), *key = db_value(r, i, 2);
+    char context[80];
+    secret_context(id, context);
+    char *plain = key ? sealing_open(PQgetvalue(r, i, 1), key, context) : strdup(PQgetvalue(r, i, 1));
+    if (!plain) {
+      unreadable++;
+      continue;
+    }
+    ok = store_secret(c, id, plain, err);
+    OPENSSL_cleanse(plain, strlen(plain));
+    free(plain);
+    *resealed += ok;
+  }
+  PQclear(r);
+  if (ok && unreadable) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "%d stored webhook secret(s) open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS: "
+                              "set SECRETS_KEY_PREVIOUS to the key they were sealed under", unreadable);
+    return cad_fail(err, 500, "secrets_key", NULL, msg);
+  }
+  return ok;
+}
+
+bool practices_reseal_secrets(db_conn *c, cad_error *err) {
+  int resealed = 0;
+  if (!db_tx(c, reseal_tx, &resealed, err))
+    return false;
+  if (resealed)
+    log_json("info", "webhook secrets sealed under the current SECRETS_KEY",
+             json_pack("{s:i,s:s}", "practices", resealed, "key_id", sealing_current_id()));
+  return true;
 }

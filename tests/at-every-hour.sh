@@ -11,6 +11,7 @@
 # in production it costs a retry (so this run also finds them); tests that need
 # a statement timeout are left out with TEST_SKIP.
 set -u
+export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/.."
 dpkg-query -W -f='${Status}' libfaketime 2>/dev/null | grep -q "install ok installed" ||
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || exit 1

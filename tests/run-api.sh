@@ -2,6 +2,7 @@
 # Runs the API tests (TEST_ONLY=<substring> for some of them) against build/cadence and a throwaway
 # PostgreSQL, without the rest of make test: for working on one test. Ends with "api: N passed, N failed".
 set -u
+export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/.."
 root=$(pwd)
 [ -x tests/node_modules/.bin/redocly ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1

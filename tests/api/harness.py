@@ -53,13 +53,18 @@ def psql(sql, db="postgres"):
 
 
 def fresh_database():
+    """A database owned by cadence_owner, as README's Database roles describe (pg-local.sh makes the roles)."""
     name = "t_" + uuid.uuid4().hex[:12]
-    psql(f"CREATE DATABASE {name}")
+    psql(f"CREATE DATABASE {name} OWNER cadence_owner")
     return name
 
 
-def database_url(name):
-    return f"postgresql://cadence@127.0.0.1:{os.environ['PGPORT']}/{name}"
+def database_url(name, role="cadence"):
+    """The tests' own connections are the superuser's; the server gets cadence_app and cadence_owner."""
+    return f"postgresql://{role}@127.0.0.1:{os.environ['PGPORT']}/{name}"
+
+
+SECRETS_KEY = "5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2"
 
 
 def pg_ctl(action):
@@ -161,7 +166,9 @@ class Server:
         self.out_path = os.path.join(TMP, f"server-{self.port}.out")
         full_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "DATABASE_URL": database_url(self.db),
+            "DATABASE_URL": database_url(self.db, "cadence_app"),
+            "MIGRATION_DATABASE_URL": database_url(self.db, "cadence_owner"),
+            "SECRETS_KEY": SECRETS_KEY,
             "PORT": str(self.port),
             "CADENCE_ADMIN_KEY": ADMIN_KEY,
             "HTTP_THREADS": "4",

@@ -5,6 +5,8 @@
 # BENCH_CACHE (default /var/tmp/cadence-bench) and reused while the generator
 # and the analytics migration are unchanged. Figures only; nothing asserts a time.
 set -eu
+BENCH_SECRETS_KEY=be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c  # fixed: a cached database opens again
+export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/../.."
 RUNS=${BENCH_ANALYTICS_RUNS:-5}
 cache=${BENCH_CACHE:-/var/tmp/cadence-bench}
@@ -20,7 +22,7 @@ if [ ! -f "$dir/ready" ]; then
 fi
 sh scripts/pg-local.sh start "$dir/pg" "$pgport"
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin \
+DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin SECRETS_KEY=$BENCH_SECRETS_KEY \
   HTTP_THREADS=4 DB_POOL_SIZE=8 DISPATCH_WORKERS=0 REPORT_CHECK_INTERVAL_S=86400 build/cadence 2>"$dir/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; sh scripts/pg-local.sh stop "$dir/pg"' EXIT

@@ -5,6 +5,8 @@
 # its own perfTest does (wall time of --once minus its start-up on an empty
 # queue). Prints messages/s of both, the ratio, and Cadence's p99 lateness.
 set -eu
+BENCH_SECRETS_KEY=be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c  # fixed: a cached database opens again
+export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/../.."
 N=${BENCH_DISPATCH_JOBS:-20000}
 WORKERS=${BENCH_DISPATCH_WORKERS:-4}
@@ -25,7 +27,7 @@ sink_count() { curl -fs "http://127.0.0.1:$sinkport/count"; }
 # --- Cadence
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 sid=AC0123456789abcdef0123456789abcdef
-DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/cadence" PORT=$port CADENCE_ADMIN_KEY=$admin \
+DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/cadence" PORT=$port CADENCE_ADMIN_KEY=$admin SECRETS_KEY=$BENCH_SECRETS_KEY \
   DISPATCH_WORKERS=$WORKERS DISPATCH_BATCH=50 DISPATCH_RATE_PER_SENDER=10000 \
   TWILIO_BASE_URL="http://127.0.0.1:$sinkport" TWILIO_ACCOUNT_SID=$sid TWILIO_AUTH_TOKEN=token \
   build/cadence >/dev/null 2>"$tmp/server.log" & server=$!

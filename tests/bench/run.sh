@@ -5,6 +5,8 @@
 # dispatcher here, so the captured SQL is the request's alone (dispatch.sh
 # measures dispatch). Figures only; nothing here asserts a time.
 set -eu
+BENCH_SECRETS_KEY=be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c  # fixed: a cached database opens again
+export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/../.."
 DURATION=${BENCH_DURATION:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
@@ -17,7 +19,7 @@ sh scripts/pg-local.sh init "$tmp/pg"
 sh scripts/pg-local.sh start "$tmp/pg" "$pgport"
 chmod 644 "$tmp/pg/server.log" 2>/dev/null || true
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin \
+DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/postgres" PORT=$port CADENCE_ADMIN_KEY=$admin SECRETS_KEY=$BENCH_SECRETS_KEY \
   HTTP_THREADS=4 DB_POOL_SIZE=16 DISPATCH_WORKERS=0 build/cadence 2>"$tmp/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; sh scripts/pg-local.sh stop "$tmp/pg"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
