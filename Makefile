@@ -14,7 +14,7 @@ SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migratio
 MIGRATIONS  := $(sort $(wildcard service/migrations/*.sql))
 UNIT_SRC    := $(wildcard tests/unit/*.c)
 
-.PHONY: all run test test-hours renderings unit sanitize bench lint format clean deps docker-test
+.PHONY: all run test test-hours renderings unit sanitize fuzz fuzz-build bench lint format clean deps docker-test
 all: $(BUILD)/cadence $(BUILD)/unit_tests
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h)
@@ -54,6 +54,21 @@ unit: $(BUILD)/unit_tests
 sanitize:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+
+# libFuzzer targets for every parser of outside input (tests/fuzz), built with clang into build-fuzz/,
+# each run FUZZ_SECONDS from its seed corpus. make test runs them 15 s each.
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	        SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-build: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(SERVICE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(SERVICE_OBJ) $< -o $@ $(LDFLAGS) $(LDLIBS)
 
 bench: deps all
 	sh tests/bench/run.sh

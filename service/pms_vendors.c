@@ -220,7 +220,11 @@ static const char *zenoti_phone(json_t *v, char buf[40]) {
 static json_t *zenoti_guest(json_t *g, const char *base, json_t *fields, cad_error *err) {
   char id_field[120], info_base[140];
   snprintf(id_field, sizeof id_field, "%s.id", base);
-  if (!json_is_object(g) || !need(str(g, "id"), id_field, err))
+  if (!json_is_object(g)) {
+    FAIL_VALUE(err, base, "'%s' must be an object with the guest's id", base);
+    return NULL;
+  }
+  if (!need(str(g, "id"), id_field, err))
     return NULL;
   json_t *info = json_object_get(g, "personal_info");
   json_t *src = json_is_object(info) ? info : g;
@@ -255,9 +259,10 @@ static const char *zenoti_therapist(json_t *item, char buf[120]) {
 
 static bool zenoti_invoice(json_t *data, json_t *ops, cad_error *err) {
   json_t *inv = json_object_get(data, "invoice"), *items = json_object_get(inv, "invoice_items");
-  if (!json_is_object(inv) || !need(str(inv, "id"), "data.invoice.id", err) ||
-      !need(str(inv, "invoice_date"), "data.invoice.invoice_date", err))
-    return json_is_object(inv) || FAIL_VALUE(err, "data.invoice", "'data.invoice' is required");
+  if (!json_is_object(inv))
+    return FAIL_VALUE(err, "data.invoice", "'data.invoice' is required");
+  if (!need(str(inv, "id"), "data.invoice.id", err) || !need(str(inv, "invoice_date"), "data.invoice.invoice_date", err))
+    return false;
   json_t *fields = fields_new();
   json_t *client = zenoti_guest(json_object_get(inv, "guest"), "data.invoice.guest", fields, err);
   if (!client) {

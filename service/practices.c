@@ -299,10 +299,9 @@ static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   PQclear(r);
   if (ok && unreadable) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "%d stored webhook secret(s) open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS: "
-                              "set SECRETS_KEY_PREVIOUS to the key they were sealed under", unreadable);
-    return cad_fail(err, 500, "secrets_key", NULL, msg);
+    return cad_fail(err, 500, "secrets_key", NULL,
+                    "%d stored webhook secret(s) open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS: set "
+                    "SECRETS_KEY_PREVIOUS to the key they were sealed under", unreadable);
   }
   return ok;
 }

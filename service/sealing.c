@@ -42,7 +42,8 @@ bool sealing_parse_key(const char *text, sealing_key *out) {
     for (size_t i = 0; ok && i < SEALING_KEY_BYTES; i++) {
       int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
       ok = hi >= 0 && lo >= 0;
-      out->bytes[i] = (unsigned char)(hi << 4 | lo);
+      if (ok)
+        out->bytes[i] = (unsigned char)(hi << 4 | lo);
     }
   } else {
     unsigned char raw[48];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The test command (make test): installs what the tests use, starts a
-# throwaway PostgreSQL, builds, and runs unit tests, the OpenAPI lint, and the
-# API tests against the server, then again against an ASan+UBSan build, then
+# throwaway PostgreSQL, builds, and runs unit tests, the libFuzzer targets for a
+# short while, the OpenAPI lint, and the API tests against the server, then
+# again against an ASan+UBSan build (with the HTTP attack test), then
 # builds the Docker image and runs a smoke flow through it (CADENCE_SKIP_DOCKER=1
 # skips that part on a machine without root or Docker's engine).
 # Ends with one line "N passed, N failed".
@@ -40,6 +41,10 @@ build/unit_tests > "$tmp/unit.out" 2>&1; rc=$?
 cat "$tmp/unit.out"; count "$tmp/unit.out" $rc
 build-asan/unit_tests > "$tmp/unit-asan.out" 2>&1; rc=$?
 sed 's/^unit:/unit (asan+ubsan):/' "$tmp/unit-asan.out"; count "$tmp/unit-asan.out" $rc
+
+echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-15} s a target; make fuzz FUZZ_SECONDS=600 for longer)"
+make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}" > "$tmp/fuzz.out" 2>&1; rc=$?
+grep -v "^make\|^sh \|^clang " "$tmp/fuzz.out"; count "$tmp/fuzz.out" $rc
 
 echo "== openapi lint"
 if tests/node_modules/.bin/redocly lint --format=stylish openapi.yaml > "$tmp/lint.out" 2>&1; then

@@ -132,4 +132,18 @@ void test_pms_vendors(void) {
   CHECK(err.status == 400 && strcmp(err.field, "extra") == 0);
   CHECK(only_op("acme", "{}", &d, &err) == NULL);
   CHECK(err.status == 404);
+
+  /* Found by fuzz_pms: a group without its guest object, and an invoice without its id, are refused
+   * naming the field (they were a refusal with no error, and an empty success). */
+  err.status = 0;
+  CHECK(only_op("zenoti", "{\"id\":\"w\",\"event_type\":\"AppointmentGroup.Created\",\"data\":{\"appointments\":"
+                          "[{\"id\":\"a\",\"start_time\":\"2026-03-11T08:00:00\"}]}}",
+                &d, &err) == NULL);
+  CHECK(err.status == 422 && strcmp(err.field, "data.guest") == 0);
+  body = json_loads("{\"id\":\"w\",\"event_type\":\"Invoice.Closed\",\"data\":{\"invoice\":"
+                    "{\"invoice_date\":\"2026-03-11T08:00:00\",\"guest\":{\"id\":\"g\"}}}}", 0, NULL);
+  err.status = 0;
+  CHECK(!pms_translate("zenoti", body, &d, &err));
+  CHECK(err.status == 422 && strcmp(err.field, "data.invoice.id") == 0);
+  json_decref(body);
 }
