@@ -401,18 +401,31 @@ static void finish_log(cad_app *app, conn_state *st) {
 
 static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_state *st);
 
-/* 413 now, before the rest of the body is read (MHD then closes the connection). */
-static enum MHD_Result refuse_too_large(cad_app *app, struct MHD_Connection *c, conn_state *st) {
-  st->too_large = true;
+/* Answers now with the reply already set, before the rest of the body is read (MHD then closes the
+ * connection, so nothing left of this request is read as another). */
+static enum MHD_Result answer_now(cad_app *app, struct MHD_Connection *c, conn_state *st) {
   free(st->body);
   st->body = NULL;
   st->len = 0;
-  reply_too_large(app, st);
   st->prepared = true;
   st->go = false;
   st->answered = true;
   finish_log(app, st);
   return send_reply(app, c, st);
+}
+
+/* 413 now: the body is not read. */
+static enum MHD_Result refuse_too_large(cad_app *app, struct MHD_Connection *c, conn_state *st) {
+  st->too_large = true;
+  reply_too_large(app, st);
+  return answer_now(app, c, st);
+}
+
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  (void)value;
+  *(int *)cls += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+  return MHD_YES;
 }
 
 /* A body past the limit: dropped while it stays small enough to drain, answered at once beyond. */
@@ -445,6 +458,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     st->req.path = url;
     choose_request_id(&st->req);
     router_match(app->route_methods, app->route_patterns, app->nroutes, method, url, &st->match);
+    /* Two lengths are two readings of where this request ends (RFC 9112 6.3): refused, connection closed. */
+    int lengths = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &lengths);
+    if (lengths > 1) {
+      reply_fail(&st->req, 400, "invalid_header", "Content-Length", "the request has more than one Content-Length");
+      return answer_now(app, c, st);
+    }
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
     unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
