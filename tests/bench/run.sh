@@ -163,6 +163,7 @@ row "POST /v1/bookings" "$(wrk_run -s "$tmp/book.lua" "$base")" "$(pgbench_run "
 row "GET loyalty (500 entries)" "$(wrk_run -s "$tmp/loyalty.lua" "$base")" "$(pgbench_run "$tmp/loyalty.pgb")"
 row "POST redemptions" "$(wrk_run -s "$tmp/redeem.lua" "$base")" "$(pgbench_run "$tmp/redeem.pgb")"
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
+python3 tests/bench/slow_clients.py "$port"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 sh tests/bench/dispatch.sh
 sh tests/bench/analytics.sh
