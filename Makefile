@@ -56,7 +56,7 @@ sanitize:
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
 
 # libFuzzer targets for every parser of outside input (tests/fuzz), built with clang into build-fuzz/,
-# each run FUZZ_SECONDS from its seed corpus. make test runs them 15 s each.
+# each run FUZZ_SECONDS from its seed corpus. make test runs them 10 s each.
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -174,8 +174,12 @@ int main(int argc, char **argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   app.pool = db_pool_create(app.cfg.database_url, app.cfg.db_pool_size, app.cfg.db_acquire_timeout_ms,
                             app.cfg.db_statement_timeout_ms);
-  if (!prepare_database(&app))
+  if (!prepare_database(&app)) {
+    timezones_free(app.zones);
+    db_pool_destroy(app.pool);
+    curl_global_cleanup();
     return 1;
+  }
 
   app.routes = API_ROUTES;
   app.nroutes = API_ROUTE_COUNT;

@@ -42,8 +42,8 @@ cat "$tmp/unit.out"; count "$tmp/unit.out" $rc
 build-asan/unit_tests > "$tmp/unit-asan.out" 2>&1; rc=$?
 sed 's/^unit:/unit (asan+ubsan):/' "$tmp/unit-asan.out"; count "$tmp/unit-asan.out" $rc
 
-echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-15} s a target; make fuzz FUZZ_SECONDS=600 for longer)"
-make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}" > "$tmp/fuzz.out" 2>&1; rc=$?
+echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-10} s a target; make fuzz FUZZ_SECONDS=600 for longer)"
+make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" > "$tmp/fuzz.out" 2>&1; rc=$?
 grep -v "^make\|^sh \|^clang " "$tmp/fuzz.out"; count "$tmp/fuzz.out" $rc
 
 echo "== openapi lint"
