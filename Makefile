@@ -10,8 +10,9 @@ LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread -lm
 
 SERVICE_SRC := $(filter-out service/main.c,$(wildcard service/*.c)) $(wildcard api/*.c)
 SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
-               $(BUILD)/gen/openapi_data.o
-MIGRATIONS  := $(sort $(wildcard service/migrations/*.sql))
+               $(BUILD)/gen/functions_data.o $(BUILD)/gen/openapi_data.o
+MIGRATIONS  := $(sort $(wildcard service/sql/migrations/*.sql))
+FUNCTIONS   := $(sort $(wildcard service/sql/functions/*.sql))
 UNIT_SRC    := $(wildcard tests/unit/*.c)
 
 .PHONY: all run test test-hours renderings unit sanitize fuzz fuzz-build bench lint format clean deps docker-test
@@ -23,9 +24,13 @@ $(BUILD)/%.o: %.c $(wildcard include/*.h)
 
 # Migrations are compiled into the binary so a deployment cannot run with a
 # schema that does not match its code.
-$(BUILD)/gen/migrations_data.c: $(MIGRATIONS) scripts/embed-migrations.sh
+$(BUILD)/gen/migrations_data.c: $(MIGRATIONS) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed-migrations.sh $(MIGRATIONS) > $@
+	sh scripts/embed-sql.sh MIGRATIONS MIGRATION_COUNT $(MIGRATIONS) > $@
+
+$(BUILD)/gen/functions_data.c: $(FUNCTIONS) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-sql.sh SQL_FUNCTIONS SQL_FUNCTION_COUNT $(FUNCTIONS) > $@
 
 $(BUILD)/gen/openapi_data.c: openapi.yaml scripts/embed-text.sh
 	@mkdir -p $(dir $@)

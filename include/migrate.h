@@ -14,8 +14,11 @@ typedef struct migration_file {
 
 extern const migration_file MIGRATIONS[];
 extern const int MIGRATION_COUNT;
+/* service/sql/functions: one function or trigger function a file, re-applied at every start. */
+extern const migration_file SQL_FUNCTIONS[];
+extern const int SQL_FUNCTION_COUNT;
 
-/* Applies every pending migration and, with serving_role (conn being the schema's owner), grants that
+/* Applies every pending migration, then every function and, with serving_role (conn being the schema's owner), grants that
  * role what it needs: rows and sequences. False with err on the first failure. */
 bool migrate_apply(db_conn *conn, const char *serving_role, cad_error *err);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "log.h"
 
 /* An arbitrary constant identifying Cadence's migration lock. */
@@ -63,6 +64,49 @@ static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
   return true;
 }
 
+static const db_stmt FUNCTIONS_DIGEST = {"migrate_functions_digest",
+                                         "SELECT 1 FROM schema_functions WHERE digest = $1"};
+static const db_stmt FUNCTIONS_RECORD = {
+    "migrate_functions_record",
+    "WITH gone AS (DELETE FROM schema_functions) INSERT INTO schema_functions (digest) VALUES ($1)"};
+
+/* Every function of service/sql/functions, in one transaction, when they differ from those last applied
+ * (a digest of them all): the live definitions are the files'. Bodies are checked when called rather than
+ * created (as pg_dump does), so the files' order is free. */
+static bool apply_functions(db_conn *c, cad_error *err) {
+  char *all = NULL, digest[65];
+  size_t all_len = 0;
+  FILE *m = open_memstream(&all, &all_len);
+  for (int i = 0; i < SQL_FUNCTION_COUNT; i++)
+    fprintf(m, "%s%c%s%c", SQL_FUNCTIONS[i].name, 0, SQL_FUNCTIONS[i].sql, 0);
+  fclose(m);
+  crypto_sha256_hex(all, all_len, digest);
+  free(all);
+  const char *p[] = {digest};
+  bool current;
+  if (!db_exists(c, &FUNCTIONS_DIGEST, 1, p, &current, err))
+    return false;
+  if (current)
+    return true;
+  bool ok = db_exec_simple(c, "BEGIN", err) && db_exec_simple(c, "SET LOCAL check_function_bodies = off", err);
+  int i = 0;
+  for (; ok && i < SQL_FUNCTION_COUNT; i++)
+    ok = db_exec_simple(c, SQL_FUNCTIONS[i].sql, err);
+  ok = ok && db_run(c, &FUNCTIONS_RECORD, 1, p, err);
+  cad_error ignored;
+  if (!ok) {
+    log_json("error", "functions failed",
+             json_pack("{s:s,s:s}", "function", i ? SQL_FUNCTIONS[i - 1].name : "", "sqlstate", db_sqlstate(c)));
+    explain_denial(c, err);
+    db_exec_simple(c, "ROLLBACK", &ignored);
+    return false;
+  }
+  if (!db_exec_simple(c, "COMMIT", err))
+    return false;
+  log_json("info", "functions applied", json_pack("{s:i,s:s}", "functions", SQL_FUNCTION_COUNT, "digest", digest));
+  return true;
+}
+
 bool migrate_apply(db_conn *c, const char *serving_role, cad_error *err) {
   if (!db_exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_ID ")", err))
     return false;
@@ -73,6 +117,8 @@ bool migrate_apply(db_conn *c, const char *serving_role, cad_error *err) {
     explain_denial(c, err);
   for (int i = 0; ok && i < MIGRATION_COUNT; i++)
     ok = apply_one(c, &MIGRATIONS[i], err);
+  if (ok)
+    ok = apply_functions(c, err);
   /* Under the lock too: concurrent GRANTs on one object fail ("tuple concurrently updated"). */
   const char *p[] = {serving_role};
   if (ok && serving_role)

@@ -24,7 +24,7 @@ chmod 755 "$snap"
 trap 'rm -rf "$snap"' EXIT
 mkdir -p "$snap/tests" "$snap/service"
 cp -r tests/api tests/fakes tests/vendor-specs tests/renderings "$snap/tests/" && cp -r scripts openapi.yaml "$snap/" &&
-  cp -r service/migrations "$snap/service/"
+  mkdir -p "$snap/service" && cp -r service/sql "$snap/service/"
 ln -s "$(pwd)/tests/node_modules" "$snap/tests/node_modules"
 cp build/cadence "$snap/cadence"
 hours=${*:-$(seq 0 23)}

@@ -10,7 +10,7 @@ export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/../.."
 RUNS=${BENCH_ANALYTICS_RUNS:-5}
 cache=${BENCH_CACHE:-/var/tmp/cadence-bench}
-stamp=$(cat tests/bench/analytics_data.sql service/migrations/0016_analytics.sql | sha256sum | cut -c1-16)
+stamp=$(cat tests/bench/analytics_data.sql service/sql/migrations/0016_analytics.sql | sha256sum | cut -c1-16)
 dir="$cache/analytics-$stamp"
 pgport=$(sh scripts/free-port.sh)
 port=$(sh scripts/free-port.sh)
