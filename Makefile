@@ -3,12 +3,14 @@ CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2 -g
 SAN      ?=
+LAYERS   := util db domain http jobs
 CFLAGS   := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -fstack-protector-strong -Iinclude -I/usr/include/postgresql
+            -Wmissing-prototypes -fstack-protector-strong -Iinclude $(addprefix -Iinclude/,$(LAYERS)) \
+            -I/usr/include/postgresql
 LDFLAGS  := $(SAN)
 LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread -lm
 
-SERVICE_SRC := $(filter-out service/main.c,$(wildcard service/*.c)) $(wildcard api/*.c)
+SERVICE_SRC := $(foreach l,$(LAYERS),$(wildcard service/$(l)/*.c)) $(wildcard api/*.c)
 SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
                $(BUILD)/gen/functions_data.o $(BUILD)/gen/openapi_data.o
 MIGRATIONS  := $(sort $(wildcard service/sql/migrations/*.sql))
@@ -18,9 +20,12 @@ UNIT_SRC    := $(wildcard tests/unit/*.c)
 .PHONY: all run test test-hours renderings unit sanitize fuzz fuzz-build bench lint format clean deps docker-test
 all: $(BUILD)/cadence $(BUILD)/unit_tests
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h)
+# Each object depends on the headers it includes (-MMD writes them down), not on every header.
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # Migrations are compiled into the binary so a deployment cannot run with a
 # schema that does not match its code.
@@ -82,11 +87,11 @@ deps:
 	@sh scripts/deps.sh
 
 lint:
-	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude --suppress=missingIncludeSystem service api
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude $(addprefix -Iinclude/,$(LAYERS)) --suppress=missingIncludeSystem service api
 	npx --prefix tests redocly lint openapi.yaml
 
 format:
-	clang-format -i include/*.h service/*.c api/*.c tests/unit/*.c
+	clang-format -i include/*.h include/*/*.h service/*.c service/*/*.c api/*.c tests/unit/*.c
 
 # Rewrites tests/renderings/default-messages.txt from the server's renderings (review the diff).
 renderings: all

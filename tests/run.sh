@@ -54,7 +54,7 @@ else
 fi
 
 echo "== static analysis (cppcheck)"
-if cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude --suppress=missingIncludeSystem service api > "$tmp/cppcheck.out" 2>&1; then
+if cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude $(for l in include/*/; do printf -- "-I%s " "$l"; done) --suppress=missingIncludeSystem service api > "$tmp/cppcheck.out" 2>&1; then
   echo "cppcheck: clean"; passed=$((passed + 1))
 else
   cat "$tmp/cppcheck.out"; failed=$((failed + 1))

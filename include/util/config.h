@@ -6,8 +6,36 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dispatch.h"
 #include "sealing.h"
+
+/* The most provider requests one worker has in flight at once (the bound of DISPATCH_CONCURRENCY). */
+enum { PROVIDERS_MAX_BATCH = 32 };
+
+/* The providers' settings (TWILIO_*, SENDGRID_*, PROVIDER_*). */
+typedef struct provider_config {
+  const char *twilio_base;               /* TWILIO_BASE_URL */
+  const char *twilio_account_sid;        /* TWILIO_ACCOUNT_SID */
+  const char *twilio_user, *twilio_pass; /* API key SID + secret, or account SID + auth token */
+  const char *sendgrid_base;             /* SENDGRID_BASE_URL */
+  const char *sendgrid_key;              /* SENDGRID_API_KEY */
+  const char *public_base_url;           /* PUBLIC_BASE_URL, for status callbacks and links */
+  long connect_timeout_ms, timeout_ms;
+  long keepalive_idle_s;                 /* PROVIDER_KEEPALIVE_IDLE_S: idle connections older are not reused */
+} provider_config;
+
+/* The worker pool's settings (DISPATCH_*). */
+typedef struct dispatch_config {
+  const char *database_url;
+  int workers;            /* DISPATCH_WORKERS; 0 disables dispatch in this process */
+  int batch;              /* DISPATCH_BATCH: rows claimed at once */
+  int concurrency;        /* DISPATCH_CONCURRENCY: provider requests a worker has in flight at once */
+  int lease_s;            /* DISPATCH_LEASE_S: a claim not finished by then is recovered */
+  int max_attempts;       /* DISPATCH_MAX_ATTEMPTS before a message is dead */
+  long retry_base_ms;     /* DISPATCH_RETRY_BASE_MS: first retry delay, doubled each time */
+  long retry_cap_ms;      /* DISPATCH_RETRY_CAP_MS */
+  double rate_per_sender; /* DISPATCH_RATE_PER_SENDER: messages per second per sender */
+  provider_config providers;
+} dispatch_config;
 
 typedef struct cad_config {
   const char *database_url;     /* DATABASE_URL (required): the serving role, with only what it needs */

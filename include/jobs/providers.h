@@ -7,16 +7,7 @@
 
 #include <stdbool.h>
 
-typedef struct provider_config {
-  const char *twilio_base;               /* TWILIO_BASE_URL */
-  const char *twilio_account_sid;        /* TWILIO_ACCOUNT_SID */
-  const char *twilio_user, *twilio_pass; /* API key SID + secret, or account SID + auth token */
-  const char *sendgrid_base;             /* SENDGRID_BASE_URL */
-  const char *sendgrid_key;              /* SENDGRID_API_KEY */
-  const char *public_base_url;           /* PUBLIC_BASE_URL, for status callbacks and links */
-  long connect_timeout_ms, timeout_ms;
-  long keepalive_idle_s;                 /* PROVIDER_KEEPALIVE_IDLE_S: idle connections older are not reused */
-} provider_config;
+#include "config.h"
 
 typedef enum { SEND_OK, SEND_RETRY, SEND_PERMANENT, SEND_UNKNOWN } send_outcome;
 
@@ -41,9 +32,6 @@ void providers_close(provider_session *s);
 
 /* "twilio", "sendgrid" or "console": who sends on channel with this configuration. */
 const char *providers_name(const provider_config *cfg, const char *channel);
-
-/* Most requests one session has in flight at once. */
-enum { PROVIDERS_MAX_BATCH = 32 };
 
 /* Sends m and classifies the outcome into r. */
 void providers_send(provider_session *s, const outgoing *m, send_result *r);

@@ -7,20 +7,8 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "providers.h"
-
-typedef struct dispatch_config {
-  const char *database_url;
-  int workers;            /* DISPATCH_WORKERS; 0 disables dispatch in this process */
-  int batch;              /* DISPATCH_BATCH: rows claimed at once */
-  int concurrency;        /* DISPATCH_CONCURRENCY: provider requests a worker has in flight at once */
-  int lease_s;            /* DISPATCH_LEASE_S: a claim not finished by then is recovered */
-  int max_attempts;       /* DISPATCH_MAX_ATTEMPTS before a message is dead */
-  long retry_base_ms;     /* DISPATCH_RETRY_BASE_MS: first retry delay, doubled each time */
-  long retry_cap_ms;      /* DISPATCH_RETRY_CAP_MS */
-  double rate_per_sender; /* DISPATCH_RATE_PER_SENDER: messages per second per sender */
-  provider_config providers;
-} dispatch_config;
 
 typedef struct dispatch dispatch;
 
