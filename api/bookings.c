@@ -1,7 +1,6 @@
 /* bookings.c: POST and GET /v1/bookings, PATCH /v1/bookings/{id}. */
-#include "bookings.h"
-
 #include "api.h"
+#include "bookings.h"
 #include "jsonspec.h"
 
 void bookings_post(http_req *r) {

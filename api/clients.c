@@ -1,8 +1,7 @@
 /* clients.c: POST and GET /v1/clients, GET and PATCH /v1/clients/{id}. */
-#include "clients.h"
-
 #include "api.h"
 #include "app.h"
+#include "clients.h"
 
 static bool parse_client(http_req *r, bool creating, cad_error *err) {
   return clients_validate(r->app->zones, r->json, creating, err);

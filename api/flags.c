@@ -1,11 +1,7 @@
-/* flags.c: POST /v1/clients/{id}/flags, DELETE /v1/clients/{id}/flags/{flag_id},
- * GET /v1/outreach, and GET /v1/clients/{id}/reminders. */
-#include "flags.h"
-
+/* flags.c: POST /v1/clients/{id}/flags, DELETE /v1/clients/{id}/flags/{flag_id}. */
 #include "api.h"
+#include "flags.h"
 #include "jsonspec.h"
-#include "plans.h"
-#include "validate.h"
 
 void flags_post(http_req *r) {
   cad_error err;
@@ -19,26 +15,9 @@ void flags_post(http_req *r) {
                 &err))
     http_reply_json(r, 201, out);
 }
-
 void flags_delete(http_req *r) {
   cad_error err;
   json_t *out = NULL;
   if (api_check(r, flags_resolve(r->db, r->who.practice_id, r->params[0], r->params[1], &out, &err), &err))
-    http_reply_json(r, 200, out);
-}
-
-void outreach_get(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  if (api_check(r, flags_outreach(r->db, r->who.practice_id, &out, &err), &err))
-    http_reply_json(r, 200, out);
-}
-
-void reminders_get(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  bool ok = valid_uuid(r->params[0]) ? plans_view(r->db, r->who.practice_id, r->params[0], &out, &err)
-                                     : FAIL_NOT_FOUND(&err, "client");
-  if (api_check(r, ok, &err))
     http_reply_json(r, 200, out);
 }

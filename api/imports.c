@@ -1,11 +1,9 @@
 /* imports.c: POST /v1/imports/treatments (a streamed CSV), GET and DELETE
  * /v1/imports/{id}. */
-#include "imports.h"
-
-#include <string.h>
 #include <strings.h>
 
 #include "api.h"
+#include "imports.h"
 
 static bool is_csv(const char *ct) {
   return ct && (strncasecmp(ct, "text/csv", 8) == 0 || strncasecmp(ct, "application/csv", 15) == 0);

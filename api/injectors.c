@@ -1,7 +1,6 @@
 /* injectors.c: GET and POST /v1/injectors, PATCH /v1/injectors/{id}. */
-#include "injectors.h"
-
 #include "api.h"
+#include "injectors.h"
 #include "jsonspec.h"
 
 #define INJECTOR_FIELDS(required)                                 \

@@ -1,10 +1,8 @@
-/* loyalty.c: the loyalty program's endpoints: /v1/loyalty/program,
- * /v1/loyalty/calculator, /v1/clients/{id}/loyalty..., perks, referrals,
- * and POST /v1/treatments/{id}/refund. */
-#include "loyalty.h"
-
+/* loyalty.c: GET and PUT /v1/loyalty/program, GET /v1/loyalty/calculator, GET /v1/clients/{id}/loyalty,
+ * GET /v1/clients/{id}/loyalty/ledger, POST /v1/clients/{id}/loyalty/redemptions and /adjustments. */
 #include "api.h"
 #include "jsonspec.h"
+#include "loyalty.h"
 
 void loyalty_program_get_one(http_req *r) {
   cad_error err;
@@ -12,7 +10,6 @@ void loyalty_program_get_one(http_req *r) {
   if (api_check(r, loyalty_program_get(r->db, r->who.practice_id, &out, &err), &err))
     http_reply_json(r, 200, out);
 }
-
 void loyalty_program_put_one(http_req *r) {
   cad_error err;
   json_t *out = NULL;
@@ -24,7 +21,6 @@ void loyalty_program_put_one(http_req *r) {
   if (api_check(r, loyalty_program_put(r->db, r->who.practice_id, r->json, &out, &err), &err))
     http_reply_json(r, 200, out);
 }
-
 void loyalty_calculator_get(http_req *r) {
   cad_error err;
   json_t *out = NULL;
@@ -34,14 +30,12 @@ void loyalty_calculator_get(http_req *r) {
                 &err))
     http_reply_json(r, 200, out);
 }
-
 void loyalty_summary_get(http_req *r) {
   cad_error err;
   json_t *out = NULL;
   if (api_check(r, loyalty_summary(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
     http_reply_json(r, 200, out);
 }
-
 void loyalty_ledger_get(http_req *r) {
   cad_error err;
   json_t *out = NULL;
@@ -53,7 +47,6 @@ void loyalty_ledger_get(http_req *r) {
                 &err))
     http_reply_json(r, 200, out);
 }
-
 void loyalty_redemptions_post(http_req *r) {
   cad_error err;
   json_t *out = NULL;
@@ -68,7 +61,6 @@ void loyalty_redemptions_post(http_req *r) {
                 &err))
     http_reply_json(r, 201, out);
 }
-
 void loyalty_adjustments_post(http_req *r) {
   cad_error err;
   json_t *out = NULL;
@@ -80,30 +72,4 @@ void loyalty_adjustments_post(http_req *r) {
                     loyalty_adjust(r->db, r->who.practice_id, r->params[0], r->json, &out, &err),
                 &err))
     http_reply_json(r, 201, out);
-}
-
-void perks_use_post(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  if (api_check(r, loyalty_use_perk(r->db, r->who.practice_id, r->params[0], r->params[1], &out, &err), &err))
-    http_reply_json(r, 200, out);
-}
-
-void referrals_post(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  json_field spec[] = {{"referrer_id", JS_STRING, JS_REQUIRED, 40, NULL, NULL},
-                       {"referred_id", JS_STRING, JS_REQUIRED, 40, NULL, NULL},
-                       {NULL, 0, 0, 0, NULL, NULL}};
-  if (api_check(r,
-                jsonspec_parse(r->json, spec, NULL, &err) && loyalty_refer(r->db, r->who.practice_id, r->json, &out, &err),
-                &err))
-    http_reply_json(r, 201, out);
-}
-
-void treatments_refund_post(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  if (api_check(r, loyalty_refund(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
-    http_reply_json(r, 200, out);
 }

@@ -1,7 +1,6 @@
 /* messages.c: GET /v1/messages. */
-#include "messages.h"
-
 #include "api.h"
+#include "messages.h"
 
 void messages_get_list(http_req *r) {
   cad_error err;

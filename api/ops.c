@@ -1,5 +1,4 @@
 /* ops.c: GET /healthz, /readyz, /metrics, /openapi.yaml (no key needed). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"

@@ -1,8 +1,6 @@
 /* routes.c: the one routing table. Finding the code for a URL takes no search. */
 #include "api.h"
 
-#include <stdlib.h>
-
 const http_route API_ROUTES[] = {
     {"GET", "/healthz", ops_healthz, 0, BODY_NONE, NULL},
     {"GET", "/readyz", ops_readyz, 0, BODY_NONE, NULL},

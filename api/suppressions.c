@@ -1,22 +1,6 @@
-/* suppressions.c: POST /v1/clients/{id}/opt-outs and GET /v1/suppressions. */
-#include "suppressions.h"
-
+/* suppressions.c: GET /v1/suppressions. */
 #include "api.h"
-#include "jsonspec.h"
-
-void opt_outs_post(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  const char *channel = NULL, *reason = NULL;
-  json_field spec[] = {{"channel", JS_STRING, JS_REQUIRED, 10, &channel, NULL},
-                       {"reason", JS_STRING, JS_NULLABLE, 500, &reason, NULL},
-                       {NULL, 0, 0, 0, NULL, NULL}};
-  if (api_check(r,
-                jsonspec_parse(r->json, spec, NULL, &err) &&
-                    suppressions_opt_out(r->db, r->who.practice_id, r->params[0], channel, reason, &out, &err),
-                &err))
-    http_reply_json(r, 201, out);
-}
+#include "suppressions.h"
 
 void suppressions_get_list(http_req *r) {
   cad_error err;

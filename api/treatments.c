@@ -1,8 +1,7 @@
 /* treatments.c: POST and GET /v1/treatments, GET /v1/treatments/{id}. */
-#include "treatments.h"
-
 #include "api.h"
 #include "app.h"
+#include "treatments.h"
 
 void treatments_post(http_req *r) {
   cad_error err;

@@ -3,8 +3,6 @@
  * prefetchers open links, and must not unsubscribe anyone. The button, and the
  * one-click POST mail providers send from List-Unsubscribe-Post (RFC 8058),
  * unsubscribe. Public: the random message id is the capability. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"

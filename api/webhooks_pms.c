@@ -1,6 +1,4 @@
-/* webhooks_pms.c: POST /v1/webhooks/pms/{vendor} and GET /v1/integrations/unmapped. */
-#include <time.h>
-
+/* webhooks_pms.c: POST /v1/webhooks/pms/{vendor}. */
 #include "api.h"
 #include "app.h"
 #include "pms.h"
@@ -15,11 +13,4 @@ void pms_post(http_req *r) {
   db_conn *db = http_db(r, &err);
   if (api_check(r, db && pms_handle(db, r->app->zones, &q, &status, &out, &err), &err))
     http_reply_json(r, status, out);
-}
-
-void integrations_unmapped_get(http_req *r) {
-  cad_error err;
-  json_t *out = NULL;
-  if (api_check(r, pms_unmapped(r->db, r->who.practice_id, &out, &err), &err))
-    http_reply_json(r, 200, out);
 }

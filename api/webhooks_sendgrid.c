@@ -1,6 +1,4 @@
 /* webhooks_sendgrid.c: POST /v1/webhooks/sendgrid/events (signed event webhook). */
-#include <time.h>
-
 #include "api.h"
 #include "app.h"
 #include "sendgrid_webhooks.h"

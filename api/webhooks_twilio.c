@@ -1,8 +1,5 @@
 /* webhooks_twilio.c: POST /v1/webhooks/twilio/status and /v1/webhooks/twilio/inbound,
  * authenticated by X-Twilio-Signature over PUBLIC_BASE_URL + path and the form fields. */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "api.h"
 #include "app.h"
 #include "twilio_webhooks.h"

@@ -69,6 +69,10 @@ else
   echo "self-contained: 1 passed"; passed=$((passed + 1))
 fi
 
+echo "== layout (README, Layout: each route's code in the file named after its URL)"
+python3 tests/layout.py > "$tmp/layout.out" 2>&1; rc=$?
+cat "$tmp/layout.out"; count "$tmp/layout.out" $rc
+
 echo "== API tests"
 CADENCE_BIN="$root/build/cadence" /usr/bin/python3 tests/api/run.py > "$tmp/api.out" 2>&1; rc=$?
 cat "$tmp/api.out"; count "$tmp/api.out" $rc
