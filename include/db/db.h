@@ -1,16 +1,18 @@
-/* db.h: a bounded pool of libpq connections, prepared statements and a
- * transaction runner. The only place that talks to libpq directly. */
+/* db.h: a bounded pool of libpq connections, prepared statements, results
+ * read by row and column (by position or by name), a transaction runner, and
+ * COPY. With listen.h, the only face of libpq: nothing else includes it. */
 #ifndef CADENCE_DB_H
 #define CADENCE_DB_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "error.h"
 
 typedef struct db_pool db_pool;
 typedef struct db_conn db_conn;
+/* A statement's result rows (libpq's db_result, by its struct tag). */
+typedef struct pg_result db_result;
 
 /* A statement is declared once (static) and prepared lazily on each connection. */
 typedef struct db_stmt {
@@ -35,7 +37,7 @@ void db_release(db_pool *pool, db_conn *conn);
 
 /* Runs stmt with text params (NULL = SQL NULL). Returns the result or NULL with err set:
  * 503 when the database is unreachable, 500 otherwise (see db_sqlstate for the cause). */
-PGresult *db_exec(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params,
+db_result *db_exec(db_conn *conn, const db_stmt *stmt, int nparams, const char *const *params,
                   cad_error *err);
 
 /* Runs a plain SQL string with no parameters (migrations, BEGIN/COMMIT). */
@@ -52,10 +54,10 @@ typedef bool (*db_tx_fn)(db_conn *conn, void *ctx, cad_error *err);
 bool db_tx(db_conn *conn, db_tx_fn fn, void *ctx, cad_error *err);
 
 /* Value of row/col as a string, or NULL when SQL NULL. */
-const char *db_value(const PGresult *res, int row, int col);
+const char *db_value(const db_result *res, int row, int col);
 
 /* Parses row/col (json or jsonb text) into a new jansson value; NULL when SQL NULL. */
-json_t *db_json(const PGresult *res, int row, int col);
+json_t *db_json(const db_result *res, int row, int col);
 
 /* Releases what an earlier attempt of a retried transaction left in *out (NULL-initialised by the caller). */
 void db_tx_reset(json_t **out);
@@ -69,7 +71,7 @@ bool db_exists(db_conn *conn, const db_stmt *stmt, int nparams, const char *cons
 
 /* Takes a result of at most one row of JSON in column 0: *out gets it, or 404 naming what.
  * Accepts NULL (a failed statement: err is already set) and clears r. */
-bool db_one_json(PGresult *res, const char *what, json_t **out, cad_error *err);
+bool db_one_json(db_result *res, const char *what, json_t **out, cad_error *err);
 
 /* A PostgreSQL array literal built element by element ("{a,NULL,\"b c\"}"), for array parameters. */
 typedef struct db_array {
@@ -82,7 +84,22 @@ void db_array_add(db_array *a, const char *v);
 const char *db_array_text(db_array *a);
 void db_array_free(db_array *a);
 
-/* The underlying libpq connection, for LISTEN and COPY. */
-PGconn *db_pg(db_conn *conn);
+/* Rows of a result; the text of row/col ("" when SQL NULL), whether it is NULL; the position of a
+ * column by name (-1 when the result has none); frees a result (NULL is fine). */
+int db_rows(const db_result *res);
+const char *db_text(const db_result *res, int row, int col);
+bool db_null(const db_result *res, int row, int col);
+int db_col(const db_result *res, const char *name);
+void db_free(db_result *res);
+
+/* The text of row's column named name, NULL when SQL NULL; aborts on a name the statement does not
+ * return (a programming error, caught by any test that runs the statement). */
+const char *db_named(const db_result *res, int row, const char *name);
+
+/* COPY ... FROM STDIN on conn: begin (false with a 503 when the server does not take it), put rows in
+ * COPY text format, end (abandoned with reason, or committed when reason is NULL; true when stored). */
+bool db_copy_begin(db_conn *conn, const char *sql, cad_error *err);
+bool db_copy_put(db_conn *conn, const char *data, size_t len);
+bool db_copy_end(db_conn *conn, const char *reason);
 
 #endif

@@ -25,6 +25,6 @@ bool paging_cursor(db_conn *conn, const db_stmt *check, const char *practice_id,
 const char *paging_limit(int limit, char buf[12]);
 
 /* {"data": [first limit rows], "next_cursor": cursor of the last shown row or null}; clears r. */
-json_t *paging_page(PGresult *r, int limit);
+json_t *paging_page(db_result *r, int limit);
 
 #endif

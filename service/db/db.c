@@ -3,6 +3,8 @@
  * survives a PostgreSQL restart without restarting itself. */
 #include "db.h"
 
+#include <libpq-fe.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -227,7 +229,41 @@ bool db_exec_simple(db_conn *c, const char *sql, cad_error *err) {
 
 const char *db_sqlstate(const db_conn *c) { return c->sqlstate; }
 const char *db_constraint(const db_conn *c) { return c->constraint; }
-PGconn *db_pg(db_conn *c) { return c->pg; }
+int db_rows(const db_result *res) { return res ? PQntuples(res) : 0; }
+const char *db_text(const db_result *res, int row, int col) { return PQgetvalue(res, row, col); }
+bool db_null(const db_result *res, int row, int col) { return PQgetisnull(res, row, col); }
+int db_col(const db_result *res, const char *name) { return PQfnumber(res, name); }
+void db_free(db_result *res) { PQclear(res); }
+
+const char *db_named(const db_result *res, int row, const char *name) {
+  int col = PQfnumber(res, name);
+  if (col < 0) {
+    log_json("fatal", "a statement's result has no such column", json_pack("{s:s}", "column", name));
+    abort();
+  }
+  return db_value(res, row, col);
+}
+
+bool db_copy_begin(db_conn *c, const char *sql, cad_error *err) {
+  PGresult *r = PQexec(c->pg, sql);
+  bool ok = PQresultStatus(r) == PGRES_COPY_IN;
+  PQclear(r);
+  return ok || cad_fail(err, 503, "database_unavailable", NULL, "the database did not take the upload");
+}
+
+bool db_copy_put(db_conn *c, const char *data, size_t len) {
+  return PQputCopyData(c->pg, data, (int)len) == 1;
+}
+
+bool db_copy_end(db_conn *c, const char *reason) {
+  bool sent = PQputCopyEnd(c->pg, reason) == 1, stored = false;
+  PGresult *r;
+  while ((r = PQgetResult(c->pg))) {
+    stored = stored || PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+  }
+  return sent && stored;
+}
 
 const char *db_value(const PGresult *res, int row, int col) {
   return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);

@@ -40,11 +40,11 @@ static void explain_denial(const db_conn *c, cad_error *err) {
 
 static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
   const char *params[] = {m->name};
-  PGresult *r = db_exec(c, &IS_APPLIED, 1, params, err);
+  db_result *r = db_exec(c, &IS_APPLIED, 1, params, err);
   if (!r)
     return false;
-  bool applied = PQntuples(r) > 0;
-  PQclear(r);
+  bool applied = db_rows(r) > 0;
+  db_free(r);
   if (applied)
     return true;
   if (!db_exec_simple(c, "BEGIN", err))
@@ -57,7 +57,7 @@ static bool apply_one(db_conn *c, const migration_file *m, cad_error *err) {
     db_exec_simple(c, "ROLLBACK", &ignored);
     return false;
   }
-  PQclear(r);
+  db_free(r);
   if (!db_exec_simple(c, "COMMIT", err))
     return false;
   log_json("info", "migration applied", json_pack("{s:s}", "migration", m->name));
@@ -110,9 +110,9 @@ static bool apply_functions(db_conn *c, cad_error *err) {
 bool migrate_apply(db_conn *c, const char *serving_role, cad_error *err) {
   if (!db_exec_simple(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_ID ")", err))
     return false;
-  PGresult *r = db_exec(c, &CREATE_TABLE, 0, NULL, err);
+  db_result *r = db_exec(c, &CREATE_TABLE, 0, NULL, err);
   bool ok = r != NULL;
-  PQclear(r);
+  db_free(r);
   if (!ok)
     explain_denial(c, err);
   for (int i = 0; ok && i < MIGRATION_COUNT; i++)
@@ -129,12 +129,12 @@ bool migrate_apply(db_conn *c, const char *serving_role, cad_error *err) {
 }
 
 bool migrate_role(db_conn *c, char role[64], bool *can_change_schema, cad_error *err) {
-  PGresult *r = db_exec(c, &ROLE, 0, NULL, err);
+  db_result *r = db_exec(c, &ROLE, 0, NULL, err);
   if (!r)
     return false;
-  snprintf(role, 64, "%s", PQgetvalue(r, 0, 0));
-  *can_change_schema = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
-  PQclear(r);
+  snprintf(role, 64, "%s", db_text(r, 0, 0));
+  *can_change_schema = strcmp(db_text(r, 0, 1), "t") == 0;
+  db_free(r);
   return true;
 }
 
@@ -147,11 +147,11 @@ bool migrate_current(db_conn *c, cad_error *err) {
   }
   strncat(names, "}", sizeof names - strlen(names) - 1);
   const char *params[] = {names};
-  PGresult *r = db_exec(c, &COUNT_APPLIED, 1, params, err);
+  db_result *r = db_exec(c, &COUNT_APPLIED, 1, params, err);
   if (!r)
     return false;
-  bool current = atoi(PQgetvalue(r, 0, 0)) == MIGRATION_COUNT;
-  PQclear(r);
+  bool current = atoi(db_text(r, 0, 0)) == MIGRATION_COUNT;
+  db_free(r);
   if (!current)
     cad_fail(err, 503, "migrations_pending", NULL, "database schema is not current");
   return current;

@@ -14,15 +14,15 @@ static const db_stmt NAMES = {"tz_names", "SELECT name FROM pg_timezone_names OR
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 tz_set *timezones_load(db_conn *c, cad_error *err) {
-  PGresult *r = db_exec(c, &NAMES, 0, NULL, err);
+  db_result *r = db_exec(c, &NAMES, 0, NULL, err);
   if (!r)
     return NULL;
   tz_set *s = calloc(1, sizeof *s);
-  s->n = PQntuples(r);
+  s->n = db_rows(r);
   s->names = calloc((size_t)s->n, sizeof *s->names);
   for (int i = 0; i < s->n; i++)
-    s->names[i] = strdup(PQgetvalue(r, i, 0));
-  PQclear(r);
+    s->names[i] = strdup(db_text(r, i, 0));
+  db_free(r);
   return s;
 }
 

@@ -77,15 +77,15 @@ static bool check_dates(const char *from, const char *to, cad_error *err) {
 }
 
 /* Runs one of the period statements; 400 when the defaulted period is empty (from after today). */
-static PGresult *period_exec(db_conn *c, const db_stmt *stmt, int n, const char *const *p, cad_error *err) {
-  PGresult *r = db_exec(c, stmt, n, p, err);
-  if (r && PQntuples(r) != 1) {
-    PQclear(r);
+static db_result *period_exec(db_conn *c, const db_stmt *stmt, int n, const char *const *p, cad_error *err) {
+  db_result *r = db_exec(c, stmt, n, p, err);
+  if (r && db_rows(r) != 1) {
+    db_free(r);
     cad_fail(err, 404, "not_found", NULL, "practice not found");
     return NULL;
   }
-  if (r && strcmp(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1)) > 0) {
-    PQclear(r);
+  if (r && strcmp(db_text(r, 0, 0), db_text(r, 0, 1)) > 0) {
+    db_free(r);
     bad_query(err, "from", "must not be after 'to' (today when not given)");
     return NULL;
   }
@@ -109,11 +109,11 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   char type[48] = "";
   if (q->treatment_type) { /* any spelling of a code or alias names the type */
     const char *tp[] = {practice_id, q->treatment_type};
-    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
-    snprintf(type, sizeof type, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
-    PQclear(t);
+    snprintf(type, sizeof type, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
+    db_free(t);
     if (!*type)
       return cad_fail(err, 404, "not_found", "treatment_type", "no such treatment type");
   }
@@ -122,14 +122,14 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
     return found ? false : cad_fail(err, 404, "not_found", "injector_id", "no such injector");
   const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by, q->tier};
-  PGresult *r = period_exec(c, &RETENTION, 7, p, err);
+  db_result *r = period_exec(c, &RETENTION, 7, p, err);
   if (!r)
     return false;
   json_t *rows = db_json(r, 0, 2);
-  *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1),
+  *out = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o}", "from", db_text(r, 0, 0), "to", db_text(r, 0, 1),
                    "treatment_type", type_code, "injector_id", q->injector_id, "group_by", q->group_by, "tier",
                    q->tier, "rows", rows ? rows : json_array());
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -138,11 +138,11 @@ bool analytics_loyalty(db_conn *c, const char *practice_id, const char *from, co
   if (!check_dates(from, to, err))
     return false;
   const char *p[] = {practice_id, from, to};
-  PGresult *r = period_exec(c, &LOYALTY, 3, p, err);
+  db_result *r = period_exec(c, &LOYALTY, 3, p, err);
   if (!r)
     return false;
   *out = db_json(r, 0, 2);
-  PQclear(r);
+  db_free(r);
   return true;
 }
 

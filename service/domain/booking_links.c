@@ -154,16 +154,22 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   if (!sealed)
     return FAIL_INTERNAL(err, "the booking link secret could not be sealed");
   const char *p[] = {sealed, sealing_current_id()};
-  PGresult *r = db_exec(c, &STORED_SECRET, 2, p, err);
+  db_result *r = db_exec(c, &STORED_SECRET, 2, p, err);
+  if (r && db_rows(r) == 0) {
+    /* Another replica stored its key while this statement ran: the conflict waited for it, but the
+     * statement's snapshot predates it. The next statement sees it. */
+    db_free(r);
+    r = db_exec(c, &STORED_SECRET, 2, p, err);
+  }
   free(sealed);
   if (!r)
     return false;
-  if (PQntuples(r) != 1) {
-    PQclear(r);
+  if (db_rows(r) != 1) {
+    db_free(r);
     return FAIL_INTERNAL(err, "booking link secret not stored");
   }
   /* Stored in plain text before migration 0023, or under the previous key: sealed anew under this one. */
-  const char *stored = PQgetvalue(r, 0, 0), *key_id = db_value(r, 0, 1);
+  const char *stored = db_text(r, 0, 0), *key_id = db_value(r, 0, 1);
   char *plain = key_id ? sealing_open(stored, key_id, SEALING_CONTEXT) : strdup(stored);
   bool ok = plain != NULL;
   if (ok && (!key_id || strcmp(key_id, sealing_current_id()) != 0)) {
@@ -180,7 +186,7 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   if (plain)
     OPENSSL_cleanse(plain, strlen(plain));
   free(plain);
-  PQclear(r);
+  db_free(r);
   return ok;
 }
 

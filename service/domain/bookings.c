@@ -168,11 +168,11 @@ static bool overrides_hours(json_t *body) { return json_is_true(json_object_get(
 static bool find_clash(db_conn *c, const char *practice_id, const char *injector, const char *starts,
                        const char *minutes, const char *self, char id[37], cad_error *err) {
   const char *p[] = {practice_id, injector, starts, minutes, self};
-  PGresult *r = db_exec(c, &CLASH, 5, p, err);
+  db_result *r = db_exec(c, &CLASH, 5, p, err);
   if (!r)
     return false;
-  snprintf(id, 37, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "");
-  PQclear(r);
+  snprintf(id, 37, "%s", db_rows(r) == 1 ? db_text(r, 0, 0) : "");
+  db_free(r);
   return true;
 }
 
@@ -218,17 +218,17 @@ static bool families_of(db_conn *c, const char *practice_id, json_t *services, c
   snprintf(out, len, "{");
   for (size_t i = 0; i < json_array_size(services); i++) {
     const char *p[] = {practice_id, json_string_value(json_array_get(services, i))};
-    PGresult *r = db_exec(c, &FAMILY_OF, 2, p, err);
+    db_result *r = db_exec(c, &FAMILY_OF, 2, p, err);
     if (!r)
       return false;
-    if (PQntuples(r) == 0) {
-      PQclear(r);
+    if (db_rows(r) == 0) {
+      db_free(r);
       char field[40];
       snprintf(field, sizeof field, "services[%zu]", i);
       return FAIL_VALUE(err, field, "'%s' is neither a treatment type, an alias nor a family", field);
     }
-    snprintf(out + strlen(out), len - strlen(out), "%s\"%s\"", i ? "," : "", PQgetvalue(r, 0, 0));
-    PQclear(r);
+    snprintf(out + strlen(out), len - strlen(out), "%s\"%s\"", i ? "," : "", db_text(r, 0, 0));
+    db_free(r);
   }
   snprintf(out + strlen(out), len - strlen(out), "}");
   return true;
@@ -254,13 +254,13 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!families_of(c, x->practice_id, json_object_get(b, "services"), families, sizeof families, err))
     return false;
   const char *cp[] = {x->practice_id, client};
-  PGresult *r = db_exec(c, &CAUSE, 2, cp, err);
+  db_result *r = db_exec(c, &CAUSE, 2, cp, err);
   if (!r)
     return false;
   char cause[37] = "";
-  if (PQntuples(r) == 1)
-    snprintf(cause, sizeof cause, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  if (db_rows(r) == 1)
+    snprintf(cause, sizeof cause, "%s", db_text(r, 0, 0));
+  db_free(r);
   /* A PMS or booking-link booking keeps its origin; otherwise a recent reminder makes it "reminder". */
   const char *given = str(b, "source");
   const char *source = given && (strcmp(given, "pms") == 0 || strcmp(given, "link") == 0) ? given
@@ -275,9 +275,9 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!(r = db_exec(c, &INSERT, 9, ip, err)))
     return insert_failed(c, x, err);
   char id[37];
-  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+  snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
   *x->out = db_json(r, 0, 1);
-  PQclear(r);
+  db_free(r);
   if (!check_hours(c, x, id, err))
     return false;
   const char *ep[] = {x->practice_id, client, id, families};
@@ -311,17 +311,17 @@ bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t *
  * patch books a time (a new start, or booked again), fails with a 409 if the injector is taken then. */
 static bool lock_and_check_free(db_conn *c, booking_ctx *x, cad_error *err) {
   const char *p[] = {x->practice_id, x->id};
-  PGresult *r = db_exec(c, &BOOKING_ROW, 2, p, err);
+  db_result *r = db_exec(c, &BOOKING_ROW, 2, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   char starts[64] = "";
   if (found) {
-    snprintf(x->injector, sizeof x->injector, "%s", PQgetvalue(r, 0, 0));
-    snprintf(x->minutes, sizeof x->minutes, "%s", PQgetvalue(r, 0, 1));
-    snprintf(starts, sizeof starts, "%s", str(x->body, "starts_at") ? str(x->body, "starts_at") : PQgetvalue(r, 0, 2));
+    snprintf(x->injector, sizeof x->injector, "%s", db_text(r, 0, 0));
+    snprintf(x->minutes, sizeof x->minutes, "%s", db_text(r, 0, 1));
+    snprintf(starts, sizeof starts, "%s", str(x->body, "starts_at") ? str(x->body, "starts_at") : db_text(r, 0, 2));
   }
-  PQclear(r);
+  db_free(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "booking");
   const char *state = str(x->body, "state");
@@ -336,17 +336,17 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
-  PGresult *r = db_exec(c, &PATCH, 3, p, err);
+  db_result *r = db_exec(c, &PATCH, 3, p, err);
   free(text);
   if (!r)
     return insert_failed(c, x, err);
-  bool cancelled = strcmp(PQgetvalue(r, 0, 1), "cancelled") == 0;
-  bool moved = !cancelled && strcmp(PQgetvalue(r, 0, 1), "booked") == 0 && str(x->body, "starts_at");
+  bool cancelled = strcmp(db_text(r, 0, 1), "cancelled") == 0;
+  bool moved = !cancelled && strcmp(db_text(r, 0, 1), "booked") == 0 && str(x->body, "starts_at");
   char client[37], starts[64];
-  snprintf(client, sizeof client, "%s", PQgetvalue(r, 0, 0));
-  snprintf(starts, sizeof starts, "%s", PQgetvalue(r, 0, 3));
+  snprintf(client, sizeof client, "%s", db_text(r, 0, 0));
+  snprintf(starts, sizeof starts, "%s", db_text(r, 0, 3));
   *x->out = db_json(r, 0, 2);
-  PQclear(r);
+  db_free(r);
   if (!cancelled && !moved)
     return true;
   if (moved && !check_hours(c, x, x->id, err))
@@ -387,7 +387,7 @@ bool bookings_list(db_conn *c, const char *practice_id, const char *client_id, c
   if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, client_id, state, cur.micros, cur.uuid, paging_limit(limit, lim)};
-  PGresult *r = db_exec(c, &LIST, 6, p, err);
+  db_result *r = db_exec(c, &LIST, 6, p, err);
   if (!r)
     return false;
   *out = paging_page(r, limit);

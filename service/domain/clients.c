@@ -173,17 +173,17 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
                                bool clear, cad_error *err) {
   const char *p[] = {practice_id, client_id, NULL, NULL};
   if (clear) {
-    PGresult *r = db_exec(c, &CLEAR_EXTERNAL, 2, p, err);
+    db_result *r = db_exec(c, &CLEAR_EXTERNAL, 2, p, err);
     if (!r)
       return false;
-    PQclear(r);
+    db_free(r);
   }
   size_t i;
   json_t *item;
   json_array_foreach(list, i, item) {
     p[2] = str(item, "system");
     p[3] = str(item, "id");
-    PGresult *r = db_exec(c, &ADD_EXTERNAL, 4, p, err);
+    db_result *r = db_exec(c, &ADD_EXTERNAL, 4, p, err);
     if (!r) {
       if (strcmp(db_sqlstate(c), "23505") == 0) {
         char field[40];
@@ -193,7 +193,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
       }
       return false;
     }
-    PQclear(r);
+    db_free(r);
   }
   return true;
 }
@@ -211,12 +211,12 @@ typedef struct write_ctx {
 bool clients_insert(db_conn *c, const char *practice_id, json_t *body, char id[37], cad_error *err) {
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
-  PGresult *r = db_exec(c, &INSERT, 2, p, err);
+  db_result *r = db_exec(c, &INSERT, 2, p, err);
   free(text);
   if (!r)
     return false;
-  snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  snprintf(id, 37, "%s", db_text(r, 0, 0));
+  db_free(r);
   json_t *ext = json_object_get(body, "external_ids");
   return !ext || write_external_ids(c, practice_id, id, ext, false, err);
 }
@@ -224,13 +224,13 @@ bool clients_insert(db_conn *c, const char *practice_id, json_t *body, char id[3
 bool clients_find_external(db_conn *c, const char *practice_id, const char *system, const char *external_id,
                            char id[37], bool *found, cad_error *err) {
   const char *p[] = {practice_id, system, external_id};
-  PGresult *r = db_exec(c, &FIND_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(c, &FIND_EXTERNAL, 3, p, err);
   if (!r)
     return false;
-  *found = PQntuples(r) == 1;
+  *found = db_rows(r) == 1;
   if (*found)
-    snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, 37, "%s", db_text(r, 0, 0));
+  db_free(r);
   return true;
 }
 
@@ -257,12 +257,12 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
-  PGresult *r = db_exec(c, &PATCH, 3, p, err);
+  db_result *r = db_exec(c, &PATCH, 3, p, err);
   free(text);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
-  PQclear(r);
+  bool found = db_rows(r) == 1;
+  db_free(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "client");
   json_t *ext = json_object_get(x->body, "external_ids");
@@ -286,7 +286,7 @@ bool clients_list(db_conn *c, const char *practice_id, const client_query *q, js
     return false;
   const char *p[] = {practice_id, q->phone, q->email, q->name, q->external_id, q->external_system,
                      cur.micros, cur.uuid, paging_limit(q->limit, limit)};
-  PGresult *r = db_exec(c, &LIST, 9, p, err);
+  db_result *r = db_exec(c, &LIST, 9, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);

@@ -34,11 +34,11 @@ static bool lock_client(db_conn *c, const char *practice_id, const char *client_
   if (!valid_uuid(client_id))
     return FAIL_NOT_FOUND(err, "client");
   const char *p[] = {practice_id, client_id};
-  PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+  db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
-  PQclear(r);
+  bool found = db_rows(r) == 1;
+  db_free(r);
   return found ? true : FAIL_NOT_FOUND(err, "client");
 }
 
@@ -54,11 +54,11 @@ static bool open_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   const char *kind = json_string_value(json_object_get(x->body, "kind"));
   const char *p[] = {x->practice_id, x->client_id, kind, json_string_value(json_object_get(x->body, "note"))};
-  PGresult *r = db_exec(c, &INSERT, 4, p, err);
+  db_result *r = db_exec(c, &INSERT, 4, p, err);
   if (!r)
     return false;
   *x->out = db_json(r, 0, 0);
-  PQclear(r);
+  db_free(r);
   char reason[64];
   snprintf(reason, sizeof reason, "paused: open %s flag", kind);
   return plans_pause(c, x->practice_id, x->client_id, reason, err);
@@ -81,18 +81,18 @@ static bool resolve_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!valid_uuid(x->flag_id))
     return FAIL_NOT_FOUND(err, "flag");
   const char *p[] = {x->practice_id, x->client_id, x->flag_id};
-  PGresult *r = db_exec(c, &RESOLVE, 3, p, err);
+  db_result *r = db_exec(c, &RESOLVE, 3, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   *x->out = found ? db_json(r, 0, 0) : NULL;
-  PQclear(r);
+  db_free(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "flag");
   if (!(r = db_exec(c, &OPEN_COUNT, 2, p, err)))
     return false;
-  bool none_open = strcmp(PQgetvalue(r, 0, 0), "0") == 0;
-  PQclear(r);
+  bool none_open = strcmp(db_text(r, 0, 0), "0") == 0;
+  db_free(r);
   return !none_open || plans_resume(c, x->practice_id, x->client_id, err);
 }
 
@@ -104,10 +104,10 @@ bool flags_resolve(db_conn *c, const char *practice_id, const char *client_id, c
 
 bool flags_outreach(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &OUTREACH, 1, p, err);
+  db_result *r = db_exec(c, &OUTREACH, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
-  PQclear(r);
+  db_free(r);
   return true;
 }

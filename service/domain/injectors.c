@@ -36,7 +36,7 @@ bool injectors_validate(json_t *body, cad_error *err) {
 bool injectors_create(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
-  PGresult *r = db_exec(c, &INSERT, 2, p, err);
+  db_result *r = db_exec(c, &INSERT, 2, p, err);
   free(text);
   return db_one_json(r, "injector", out, err);
 }
@@ -47,17 +47,17 @@ bool injectors_patch(db_conn *c, const char *practice_id, const char *id, json_t
     return FAIL_NOT_FOUND(err, "injector");
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, id, text};
-  PGresult *r = db_exec(c, &PATCH, 3, p, err);
+  db_result *r = db_exec(c, &PATCH, 3, p, err);
   free(text);
   return db_one_json(r, "injector", out, err);
 }
 
 bool injectors_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &LIST, 1, p, err);
+  db_result *r = db_exec(c, &LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
-  PQclear(r);
+  db_free(r);
   return true;
 }

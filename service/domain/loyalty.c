@@ -42,32 +42,38 @@ static const db_stmt EARN_CONTEXT = {
     "            AND t.performed_at > tr.performed_at - interval '12 months' AND t.performed_at <= tr.performed_at "
     "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
     "                        AND i.treatment_id = t.id AND i.points_eligible)) "
-    "SELECT s.v::text, "
+    "SELECT s.v::text AS settings, "
     "  (SELECT coalesce(sum(price_cents), 0) FROM treatment_items WHERE practice_id = $1 AND treatment_id = $3 "
-    "     AND points_eligible), "
+    "     AND points_eligible) AS eligible_cents, "
     "  (SELECT coalesce(sum((s.v->'flat_points'->>type_code)::int), 0) FROM treatment_items "
-    "     WHERE practice_id = $1 AND treatment_id = $3 AND points_eligible), "
-    "  (SELECT count(*) FROM win), (SELECT coalesce(sum(spend), 0) FROM win), "
-    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL), "
+    "     WHERE practice_id = $1 AND treatment_id = $3 AND points_eligible) AS flat_points, "
+    "  (SELECT count(*) FROM win) AS visits_12m, (SELECT coalesce(sum(spend), 0) FROM win) AS spend_12m, "
+    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL) AS visit_no, "
     "  a.referral_visits_left, a.referral_multiplier, "
     "  (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
-    "     AND kind = 'earn' AND created_at > now() - interval '1 year'), "
-    "  (SELECT r.id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 AND r.converted_at IS NULL), "
+    "     AND kind = 'earn' AND created_at > now() - interval '1 year') AS earned_year, "
+    "  (SELECT r.id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 AND r.converted_at IS NULL) "
+    "    AS referral_id, "
     "  (SELECT r.referrer_id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 "
-    "     AND r.converted_at IS NULL), "
-    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text, "
-    "  (SELECT coalesce(exp(sum(ln((s.v->'behaviour_multipliers'->>b)::numeric))), 1) FROM unnest(tr.behaviours) b), "
+    "     AND r.converted_at IS NULL) AS referrer_id, "
+    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text AS expires_at, "
+    "  (SELECT coalesce(exp(sum(ln((s.v->'behaviour_multipliers'->>b)::numeric))), 1) FROM unnest(tr.behaviours) b) "
+    "    AS behaviour_multiplier, "
     "  (SELECT c.last_lapsed_at::text FROM clients c WHERE c.practice_id = $1 AND c.id = $2 "
     "     AND c.last_lapsed_at > coalesce((SELECT max(o.performed_at) FROM treatments o WHERE o.practice_id = $1 "
     "       AND o.client_id = $2 AND o.id <> $3 AND o.refunded_at IS NULL AND o.performed_at < tr.performed_at), "
     "       '-infinity') "
     "     AND NOT EXISTS (SELECT 1 FROM reactivations x WHERE x.practice_id = $1 AND x.client_id = $2 "
-    "       AND x.lapsed_at = c.last_lapsed_at)), "
-    "  tr.performed_at::text "
+    "       AND x.lapsed_at = c.last_lapsed_at)) AS lapsed_at, "
+    "  tr.performed_at::text AS performed_at "
     "FROM tr, s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
-enum { E_SETTINGS, E_ELIGIBLE, E_FLAT, E_VISITS_12M, E_SPEND_12M, E_VISIT_NO, E_REF_LEFT, E_REF_MULT, E_EARNED_YEAR,
-       E_REFERRAL, E_REFERRER, E_EXPIRES, E_BEHAVIOURS, E_LAPSED_AT, E_PERFORMED };
 /* The tier the visit earned at, kept on the visit and its analytics rows (retention by tier). */
+/* A column of EARN_CONTEXT's row by name, "" when NULL. */
+static const char *earn_text(db_result *r, const char *name) {
+  const char *v = db_named(r, 0, name);
+  return v ? v : "";
+}
+
 static const db_stmt VISIT_TIER = {
     "loy_visit_tier",
     "WITH t AS (UPDATE treatments SET tier = $3 WHERE practice_id = $1 AND id = $2 RETURNING id) "
@@ -315,11 +321,11 @@ static bool valid_program(json_t *b, cad_error *err) {
 
 bool loyalty_program_get(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &SETTINGS, 1, p, err);
+  db_result *r = db_exec(c, &SETTINGS, 1, p, err);
   if (!r)
     return false;
-  *out = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-  PQclear(r);
+  *out = json_loads(db_text(r, 0, 0), 0, NULL);
+  db_free(r);
   return true;
 }
 
@@ -332,7 +338,7 @@ static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *set
     char field[160];
     snprintf(field, sizeof field, "flat_points.%.100s", k);
     const char *p[] = {practice_id, k};
-    PGresult *r = db_exec(c, &TYPE_NAMED, 2, p, err);
+    db_result *r = db_exec(c, &TYPE_NAMED, 2, p, err);
     if (!(ok = r != NULL))
       break;
     const char *code = db_value(r, 0, 0);
@@ -342,7 +348,7 @@ static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *set
       ok = FAIL_VALUE(err, field, "'%s' names the type %s a second time", field, code);
     else
       json_object_set(by_code, code, v);
-    PQclear(r);
+    db_free(r);
     if (!ok)
       break;
   }
@@ -354,11 +360,11 @@ static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *set
 
 bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   /* A PUT replaces the program; fields left out keep their defaults. */
-  PGresult *d = db_exec(c, &DEFAULTS, 0, NULL, err);
+  db_result *d = db_exec(c, &DEFAULTS, 0, NULL, err);
   if (!d)
     return false;
-  json_t *full = json_loads(PQgetvalue(d, 0, 0), 0, NULL);
-  PQclear(d);
+  json_t *full = json_loads(db_text(d, 0, 0), 0, NULL);
+  db_free(d);
   json_object_update(full, body); /* valid_program refuses unknown fields */
   bool ok = valid_program(full, err) && flat_points_by_code(c, practice_id, full, err);
   if (ok) {
@@ -402,12 +408,12 @@ static bool spend(db_conn *c, const char *practice_id, const char *client_id, lo
   char pts[24];
   snprintf(pts, sizeof pts, "%ld", points);
   const char *p[] = {practice_id, client_id, pts, kind, reason, treatment_id, ticket, key};
-  PGresult *r = db_exec(c, &SPEND, 8, p, err);
+  db_result *r = db_exec(c, &SPEND, 8, p, err);
   if (!r)
     return false;
   if (id)
-    snprintf(id, 24, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, 24, "%s", db_text(r, 0, 0));
+  db_free(r);
   return true;
 }
 
@@ -415,14 +421,14 @@ static bool spend(db_conn *c, const char *practice_id, const char *client_id, lo
 static bool lock_account(db_conn *c, const char *practice_id, const char *client_id, long *balance, long *debt,
                          bool *made, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  PGresult *r = db_exec(c, &LOCK_ACCOUNT, 2, p, err);
+  db_result *r = db_exec(c, &LOCK_ACCOUNT, 2, p, err);
   if (!r)
     return false;
-  *balance = atol(PQgetvalue(r, 0, 0));
-  *debt = atol(PQgetvalue(r, 0, 1));
+  *balance = atol(db_text(r, 0, 0));
+  *debt = atol(db_text(r, 0, 1));
   if (made)
-    *made = atoi(PQgetvalue(r, 0, 2)) > 0;
-  PQclear(r);
+    *made = atoi(db_text(r, 0, 2)) > 0;
+  db_free(r);
   return true;
 }
 
@@ -449,32 +455,32 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
   if (!lock_account(c, practice_id, client_id, &balance, &debt, &new_member, err))
     return false;
   const char *p[] = {practice_id, client_id, treatment_id};
-  PGresult *r = db_exec(c, &EARN_CONTEXT, 3, p, err);
+  db_result *r = db_exec(c, &EARN_CONTEXT, 3, p, err);
   if (!r)
     return false;
-  json_t *s = json_loads(PQgetvalue(r, 0, E_SETTINGS), 0, NULL);
+  json_t *s = json_loads(earn_text(r, "settings"), 0, NULL);
   loyalty_tier tiers[MAX_TIERS];
   int ntiers = tiers_of(s, tiers);
-  int tier = loyalty_tier_index(tiers, ntiers, atoi(PQgetvalue(r, 0, E_VISITS_12M)),
-                                atol(PQgetvalue(r, 0, E_SPEND_12M)));
-  bool referral_boost = atoi(PQgetvalue(r, 0, E_REF_LEFT)) > 0;
-  double behaviours = atof(PQgetvalue(r, 0, E_BEHAVIOURS));
-  double multiplier = tiers[tier].multiplier * (referral_boost ? atof(PQgetvalue(r, 0, E_REF_MULT)) : 1.0) *
+  int tier = loyalty_tier_index(tiers, ntiers, atoi(earn_text(r, "visits_12m")),
+                                atol(earn_text(r, "spend_12m")));
+  bool referral_boost = atoi(earn_text(r, "referral_visits_left")) > 0;
+  double behaviours = atof(earn_text(r, "behaviour_multiplier"));
+  double multiplier = tiers[tier].multiplier * (referral_boost ? atof(earn_text(r, "referral_multiplier")) : 1.0) *
                       (behaviours > 1 ? behaviours : 1.0);
   json_t *cap = json_object_get(s, "yearly_cap_points");
-  long points = loyalty_earn_points(atol(PQgetvalue(r, 0, E_ELIGIBLE)),
+  long points = loyalty_earn_points(atol(earn_text(r, "eligible_cents")),
                                     json_number_value(json_object_get(s, "earn_per_dollar")), multiplier,
-                                    atol(PQgetvalue(r, 0, E_FLAT)), atol(PQgetvalue(r, 0, E_EARNED_YEAR)),
+                                    atol(earn_text(r, "flat_points")), atol(earn_text(r, "earned_year")),
                                     json_is_integer(cap) ? (long)json_integer_value(cap) : -1);
-  int visit_no = atoi(PQgetvalue(r, 0, E_VISIT_NO));
+  int visit_no = atoi(earn_text(r, "visit_no"));
   char expires[64], referral[37] = "", welcome_key[80], earn_key[80], reason[160], lapsed[64] = "", performed[64];
-  snprintf(expires, sizeof expires, "%s", PQgetvalue(r, 0, E_EXPIRES));
-  snprintf(performed, sizeof performed, "%s", PQgetvalue(r, 0, E_PERFORMED));
-  if (!PQgetisnull(r, 0, E_LAPSED_AT))
-    snprintf(lapsed, sizeof lapsed, "%s", PQgetvalue(r, 0, E_LAPSED_AT));
-  if (!PQgetisnull(r, 0, E_REFERRAL))
-    snprintf(referral, sizeof referral, "%s", PQgetvalue(r, 0, E_REFERRAL));
-  PQclear(r);
+  snprintf(expires, sizeof expires, "%s", earn_text(r, "expires_at"));
+  snprintf(performed, sizeof performed, "%s", earn_text(r, "performed_at"));
+  if (db_named(r, 0, "lapsed_at"))
+    snprintf(lapsed, sizeof lapsed, "%s", earn_text(r, "lapsed_at"));
+  if (db_named(r, 0, "referral_id"))
+    snprintf(referral, sizeof referral, "%s", earn_text(r, "referral_id"));
+  db_free(r);
   snprintf(welcome_key, sizeof welcome_key, "welcome:%s", client_id);
   snprintf(earn_key, sizeof earn_key, "earn:%s", treatment_id);
   const char *tier_name =
@@ -538,27 +544,27 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   refund_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->treatment_id};
-  PGresult *r = db_exec(c, &REFUND_STATE, 2, p, err);
+  db_result *r = db_exec(c, &REFUND_STATE, 2, p, err);
   if (!r)
     return false;
-  if (PQntuples(r) == 0) {
-    PQclear(r);
+  if (db_rows(r) == 0) {
+    db_free(r);
     return FAIL_NOT_FOUND(err, "treatment");
   }
   char client[37];
-  snprintf(client, sizeof client, "%s", PQgetvalue(r, 0, 0));
-  bool already = PQgetvalue(r, 0, 1)[0] == 't';
-  PQclear(r);
+  snprintf(client, sizeof client, "%s", db_text(r, 0, 0));
+  bool already = db_text(r, 0, 1)[0] == 't';
+  db_free(r);
   if (already)
     return cad_fail(err, 409, "conflict", NULL, "the treatment is already refunded");
   long balance, debt;
   if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !db_run(c, &REFUND, 2, p, err))
     return false;
-  PGresult *t = db_exec(c, &TAKE_BACK, 2, p, err);
+  db_result *t = db_exec(c, &TAKE_BACK, 2, p, err);
   if (!t)
     return false;
-  long given = atol(PQgetvalue(t, 0, 0)), left = atol(PQgetvalue(t, 0, 1));
-  PQclear(t);
+  long given = atol(db_text(t, 0, 0)), left = atol(db_text(t, 0, 1));
+  db_free(t);
   char amount[24];
   snprintf(amount, sizeof amount, "%ld", left);
   const char *rp[] = {x->practice_id, client, amount, x->treatment_id};
@@ -592,13 +598,13 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
   if (!clients_require(c, practice_id, client_id, err))
     return false;
   const char *p[] = {practice_id, client_id};
-  PGresult *r = db_exec(c, &SUMMARY, 2, p, err);
+  db_result *r = db_exec(c, &SUMMARY, 2, p, err);
   if (!r)
     return false;
-  json_t *s = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+  json_t *s = json_loads(db_text(r, 0, 0), 0, NULL);
   loyalty_tier tiers[MAX_TIERS];
-  int ntiers = tiers_of(s, tiers), visits = atoi(PQgetvalue(r, 0, 3));
-  long spend_12m = atol(PQgetvalue(r, 0, 4)), balance = atol(PQgetvalue(r, 0, 1));
+  int ntiers = tiers_of(s, tiers), visits = atoi(db_text(r, 0, 3));
+  long spend_12m = atol(db_text(r, 0, 4)), balance = atol(db_text(r, 0, 1));
   int tier = loyalty_tier_index(tiers, ntiers, visits, spend_12m);
   json_t *tier_list = json_object_get(s, "tiers"), *next = json_null();
   if (tier + 1 < ntiers)
@@ -607,33 +613,33 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
                      "spend_needed_cents",
                      (json_int_t)(tiers[tier + 1].min_spend_cents > spend_12m ? tiers[tier + 1].min_spend_cents - spend_12m
                                                                               : 0));
-  int ref_left = atoi(PQgetvalue(r, 0, 6));
+  int ref_left = atoi(db_text(r, 0, 6));
   json_t *multipliers = json_pack("{s:f}", "tier", tiers[tier].multiplier);
   if (ref_left > 0)
     json_object_set_new(multipliers, "referral",
-                        json_pack("{s:f,s:i}", "multiplier", atof(PQgetvalue(r, 0, 7)), "visits_left", ref_left));
+                        json_pack("{s:f,s:i}", "multiplier", atof(db_text(r, 0, 7)), "visits_left", ref_left));
   json_t *cur = json_array_get(tier_list, (size_t)tier), *membership = NULL;
   bool offer = false;
   if (!memberships_of_client(c, practice_id, client_id, &membership, &offer, err)) {
     json_decref(multipliers);
     json_decref(next);
     json_decref(s);
-    PQclear(r);
+    db_free(r);
     return false;
   }
   *out = json_pack("{s:s,s:I,s:I,s:I,s:{s:O,s:O},s:o,s:i,s:i,s:I,s:o,s:o,s:o}", "client_id", client_id, "balance",
                    (json_int_t)balance, "value_cents",
                    (json_int_t)(balance * json_integer_value(json_object_get(s, "point_value_cents"))), "points_owed",
-                   (json_int_t)atol(PQgetvalue(r, 0, 2)), "tier", "name", json_object_get(cur, "name"), "benefits",
+                   (json_int_t)atol(db_text(r, 0, 2)), "tier", "name", json_object_get(cur, "name"), "benefits",
                    json_object_get(cur, "benefits") ? json_object_get(cur, "benefits") : json_null(), "next_tier",
-                   next, "visits_12_months", visits, "visits_total", atoi(PQgetvalue(r, 0, 5)), "spend_12_months_cents",
+                   next, "visits_12_months", visits, "visits_total", atoi(db_text(r, 0, 5)), "spend_12_months_cents",
                    (json_int_t)spend_12m, "multipliers", multipliers, "perks",
-                   json_loads(PQgetvalue(r, 0, 8), 0, NULL), "next_expiry",
-                   PQgetisnull(r, 0, 9) ? json_null() : json_string(PQgetvalue(r, 0, 9)));
+                   json_loads(db_text(r, 0, 8), 0, NULL), "next_expiry",
+                   db_null(r, 0, 9) ? json_null() : json_string(db_text(r, 0, 9)));
   json_object_set_new(*out, "membership", membership);
   json_object_set_new(*out, "membership_offer", json_boolean(offer));
   json_decref(s);
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -647,13 +653,13 @@ bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client
   char lim[12];
   snprintf(lim, sizeof lim, "%d", limit);
   const char *p[] = {practice_id, client_id, cursor, lim};
-  PGresult *r = db_exec(c, &LEDGER, 4, p, err);
+  db_result *r = db_exec(c, &LEDGER, 4, p, err);
   if (!r)
     return false;
-  bool more = atoi(PQgetvalue(r, 0, 2)) == limit;
-  *out = json_pack("{s:o,s:o}", "data", json_loads(PQgetvalue(r, 0, 0), 0, NULL), "next_cursor",
-                   more ? json_string(PQgetvalue(r, 0, 1)) : json_null());
-  PQclear(r);
+  bool more = atoi(db_text(r, 0, 2)) == limit;
+  *out = json_pack("{s:o,s:o}", "data", json_loads(db_text(r, 0, 0), 0, NULL), "next_cursor",
+                   more ? json_string(db_text(r, 0, 1)) : json_null());
+  db_free(r);
   return true;
 }
 
@@ -749,12 +755,12 @@ static bool adjust_tx(db_conn *c, void *vctx, cad_error *err) {
   snprintf(months, sizeof months, "%lld", json_integer_value(json_object_get(s, "expiry_months")));
   json_decref(s);
   const char *ap[] = {x->practice_id, x->client_id, pts, months, reason};
-  PGresult *r = db_exec(c, &ADJUST_AWARD, 5, ap, err);
+  db_result *r = db_exec(c, &ADJUST_AWARD, 5, ap, err);
   if (!r)
     return false;
   char id[24];
-  snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
+  db_free(r);
   return (debt == 0 || settle_debt(c, x->practice_id, x->client_id, err)) &&
          entry_json(c, x->practice_id, id, x->out, err);
 }
@@ -781,20 +787,20 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
   if (!valid_uuid(client_id) || !valid_uuid(perk_id))
     return FAIL_NOT_FOUND(err, "perk");
   const char *p[] = {practice_id, client_id, perk_id};
-  PGresult *r = db_exec(c, &USE_PERK, 3, p, err);
+  db_result *r = db_exec(c, &USE_PERK, 3, p, err);
   if (!r)
     return false;
-  if (PQntuples(r) == 1) {
+  if (db_rows(r) == 1) {
     *out = db_json(r, 0, 0);
-    PQclear(r);
+    db_free(r);
     return true;
   }
-  PQclear(r);
-  PGresult *st = db_exec(c, &PERK_STATE, 3, p, err);
+  db_free(r);
+  db_result *st = db_exec(c, &PERK_STATE, 3, p, err);
   if (!st)
     return false;
-  bool found = PQntuples(st) == 1, used = found && PQgetvalue(st, 0, 0)[0] == 't';
-  PQclear(st);
+  bool found = db_rows(st) == 1, used = found && db_text(st, 0, 0)[0] == 't';
+  db_free(st);
   if (!found)
     return FAIL_NOT_FOUND(err, "perk");
   return cad_fail(err, 409, "conflict", NULL, used ? "the perk is already used" : "the perk has expired");
@@ -816,7 +822,7 @@ bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **o
   if (visited)
     return FAIL_VALUE(err, "referred_id", "the referred client has already visited: a referral brings a new client");
   const char *p[] = {practice_id, referrer, referred};
-  PGresult *r = db_exec(c, &REFER, 3, p, err);
+  db_result *r = db_exec(c, &REFER, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
                ? cad_fail(err, 409, "conflict", "referred_id", "this client already has a referrer")
@@ -869,10 +875,10 @@ bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_
 }
 
 int loyalty_expire_due(db_conn *c, cad_error *err) {
-  PGresult *r = db_exec(c, &EXPIRE_ALL, 0, NULL, err);
+  db_result *r = db_exec(c, &EXPIRE_ALL, 0, NULL, err);
   if (!r)
     return -1;
-  int n = atoi(PQgetvalue(r, 0, 0));
-  PQclear(r);
+  int n = atoi(db_text(r, 0, 0));
+  db_free(r);
   return n;
 }

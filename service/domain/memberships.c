@@ -86,7 +86,7 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
     return false;
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
-  PGresult *r = db_exec(c, &PLAN_INSERT, 2, p, err);
+  db_result *r = db_exec(c, &PLAN_INSERT, 2, p, err);
   free(text);
   if (!r && strcmp(db_sqlstate(c), "23505") == 0)
     return cad_fail(err, 409, "conflict", "name", "a plan with this name exists");
@@ -95,11 +95,11 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
 
 bool memberships_plan_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &PLAN_LIST, 1, p, err);
+  db_result *r = db_exec(c, &PLAN_LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -117,16 +117,16 @@ static bool join_tx(db_conn *c, void *vctx, cad_error *err) {
   member_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->client_id, str(x->body, "plan_id")};
-  PGresult *r = db_exec(c, &JOIN, 3, p, err);
+  db_result *r = db_exec(c, &JOIN, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
                ? cad_fail(err, 409, "conflict", "client_id", "the client already has an active membership")
                : false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   char id[37] = "";
   if (found)
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
+  db_free(r);
   if (!found)
     return FAIL_VALUE(err, "plan_id", "'plan_id' is not a plan of this practice");
   const char *mp[] = {id};
@@ -147,13 +147,13 @@ bool memberships_join(db_conn *c, const char *practice_id, const char *client_id
 /* The client's active membership, locked; 409 naming it when there is none. */
 static bool active(db_conn *c, const member_ctx *x, char id[37], cad_error *err) {
   const char *p[] = {x->practice_id, x->client_id};
-  PGresult *r = db_exec(c, &ACTIVE, 2, p, err);
+  db_result *r = db_exec(c, &ACTIVE, 2, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   if (found)
-    snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, 37, "%s", db_text(r, 0, 0));
+  db_free(r);
   return found || cad_fail(err, 409, "no_active_membership", NULL, "the client has no active membership");
 }
 
@@ -208,11 +208,11 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *mp[] = {id};
   const char *cp[] = {x->practice_id, id};
   /* credit past its rollover is not spendable */
-  PGresult *r = db_run(c, &MONTHLY_ONE, 1, mp, err) ? db_exec(c, &CREDIT, 2, cp, err) : NULL;
+  db_result *r = db_run(c, &MONTHLY_ONE, 1, mp, err) ? db_exec(c, &CREDIT, 2, cp, err) : NULL;
   if (!r)
     return false;
-  long credit = atol(PQgetvalue(r, 0, 0)), want = (long)json_integer_value(json_object_get(x->body, "amount_cents"));
-  PQclear(r);
+  long credit = atol(db_text(r, 0, 0)), want = (long)json_integer_value(json_object_get(x->body, "amount_cents"));
+  db_free(r);
   if (want > credit)
     return cad_fail(err, 409, "insufficient_credit", "amount_cents", "the membership credit is %ld cents", credit);
   snprintf(amount, sizeof amount, "%ld", want);
@@ -231,20 +231,20 @@ bool memberships_use_credit(db_conn *c, const char *practice_id, const char *cli
 bool memberships_of_client(db_conn *c, const char *practice_id, const char *client_id, json_t **membership,
                            bool *offer, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  PGresult *r = db_exec(c, &LATEST, 2, p, err);
+  db_result *r = db_exec(c, &LATEST, 2, p, err);
   if (!r)
     return false;
-  *membership = PQgetisnull(r, 0, 0) ? json_null() : db_json(r, 0, 0);
-  *offer = PQgetvalue(r, 0, 1)[0] == 't';
-  PQclear(r);
+  *membership = db_null(r, 0, 0) ? json_null() : db_json(r, 0, 0);
+  *offer = db_text(r, 0, 1)[0] == 't';
+  db_free(r);
   return true;
 }
 
 int memberships_monthly_due(db_conn *c, cad_error *err) {
-  PGresult *r = db_exec(c, &MONTHLY_ALL, 0, NULL, err);
+  db_result *r = db_exec(c, &MONTHLY_ALL, 0, NULL, err);
   if (!r)
     return -1;
-  int n = atoi(PQgetvalue(r, 0, 0));
-  PQclear(r);
+  int n = atoi(db_text(r, 0, 0));
+  db_free(r);
   return n;
 }

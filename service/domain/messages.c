@@ -48,7 +48,7 @@ bool messages_list(db_conn *c, const char *practice_id, const message_query *q, 
     return false;
   const char *p[] = {practice_id, q->client_id, q->state, q->channel, q->from, q->to, cur.micros, cur.uuid,
                      paging_limit(q->limit, limit)};
-  PGresult *r = db_exec(c, &LIST, 9, p, err);
+  db_result *r = db_exec(c, &LIST, 9, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);

@@ -129,11 +129,11 @@ static bool insert_step(db_conn *c, const plan_context *ctx, const char *sequenc
 static bool new_sequence(db_conn *c, const plan_context *ctx, const char *kind, const plan_item *it, char id[37],
                          cad_error *err) {
   const char *p[] = {ctx->practice_id, ctx->client_id, kind, it->family, it->type_code, ctx->treatment_id};
-  PGresult *r = db_exec(c, &NEW_SEQUENCE, 6, p, err);
+  db_result *r = db_exec(c, &NEW_SEQUENCE, 6, p, err);
   if (!r)
     return false;
-  snprintf(id, 37, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  snprintf(id, 37, "%s", db_text(r, 0, 0));
+  db_free(r);
   return true;
 }
 
@@ -205,11 +205,11 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     if (seen)
       continue; /* one cycle per family per visit */
     const char *p[] = {ctx->practice_id, ctx->client_id, items[i].family, ctx->performed_at};
-    PGresult *r = db_exec(c, &LATER_CYCLE, 4, p, err);
+    db_result *r = db_exec(c, &LATER_CYCLE, 4, p, err);
     if (!r)
       return false;
-    bool later_exists = PQntuples(r) > 0;
-    PQclear(r);
+    bool later_exists = db_rows(r) > 0;
+    db_free(r);
     if (later_exists)
       continue; /* a visit recorded late must not cut short the cycle of a newer one */
     if (!db_run(c, &SUPERSEDE_STEPS, 3, p, err) || !db_run(c, &SUPERSEDE, 3, p, err))
@@ -244,10 +244,10 @@ bool plans_view(db_conn *c, const char *practice_id, const char *client_id, json
     return false;
   if (!found)
     return FAIL_NOT_FOUND(err, "client");
-  PGresult *r = db_exec(c, &VIEW, 2, p, err);
+  db_result *r = db_exec(c, &VIEW, 2, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));
-  PQclear(r);
+  db_free(r);
   return true;
 }

@@ -160,15 +160,15 @@ static bool local_time(const pms_apply *a, const char *v, const char *field, cha
   if (strlen(v) < 16 || strlen(v) > 32 || (v[10] != 'T' && v[10] != ' '))
     return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
   const char *p[] = {a->q->practice_id, v};
-  PGresult *r = db_exec(a->c, &LOCAL_TIME, 2, p, err);
+  db_result *r = db_exec(a->c, &LOCAL_TIME, 2, p, err);
   if (!r) {
     if (strncmp(db_sqlstate(a->c), "22", 2) == 0)
       return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
     return false;
   }
-  if (PQntuples(r) == 1)
-    snprintf(out, 48, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  if (db_rows(r) == 1)
+    snprintf(out, 48, "%s", db_text(r, 0, 0));
+  db_free(r);
   return true;
 }
 
@@ -196,11 +196,11 @@ static bool map_names(const pms_apply *a, json_t *list, const char *key, bool fa
       continue; /* left for validation to name */
     }
     const char *p[] = {a->q->practice_id, name, families ? "true" : "false"};
-    PGresult *r = db_exec(a->c, &RESOLVE, 3, p, err);
+    db_result *r = db_exec(a->c, &RESOLVE, 3, p, err);
     if (!r)
       return false;
-    bool found = PQntuples(r) == 1;
-    PQclear(r);
+    bool found = db_rows(r) == 1;
+    db_free(r);
     if (found) {
       i++;
       continue;
@@ -220,12 +220,12 @@ static bool injector_by_name(const pms_apply *a, json_t *data, cad_error *err) {
   const char *name = json_string_value(json_object_get(data, "injector_name"));
   if (name && *name && strlen(name) <= 200) {
     const char *p[] = {a->q->practice_id, name};
-    PGresult *r = db_exec(a->c, &INJECTOR, 2, p, err);
+    db_result *r = db_exec(a->c, &INJECTOR, 2, p, err);
     if (!r)
       return false;
-    if (PQntuples(r) == 1)
-      json_object_set_new(data, "injector_id", json_string(PQgetvalue(r, 0, 0)));
-    PQclear(r);
+    if (db_rows(r) == 1)
+      json_object_set_new(data, "injector_id", json_string(db_text(r, 0, 0)));
+    db_free(r);
   }
   json_object_del(data, "injector_name");
   return true;
@@ -280,7 +280,7 @@ static bool apply_treatment(const pms_apply *a, json_t *data, json_t *outcome, j
 static bool apply_refund(const pms_apply *a, json_t *data, json_t *outcome, json_t **result, cad_error *err) {
   const char *source = json_string_value(json_object_get(data, "source"));
   const char *ext = json_string_value(json_object_get(data, "external_id"));
-  PGresult *r;
+  db_result *r;
   if (ext) {
     const char *p[] = {a->q->practice_id, source, ext};
     r = db_exec(a->c, &VISIT_BY_EXTERNAL, 3, p, err);
@@ -306,11 +306,11 @@ static bool apply_refund(const pms_apply *a, json_t *data, json_t *outcome, json
   }
   if (!r)
     return false;
-  bool known = PQntuples(r) == 1, done = known && PQgetvalue(r, 0, 1)[0] == 't';
+  bool known = db_rows(r) == 1, done = known && db_text(r, 0, 1)[0] == 't';
   char id[37] = "";
   if (known)
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
+  db_free(r);
   if (!known) {
     json_object_set_new(outcome, "outcome", json_string("ignored"));
     json_object_set_new(outcome, "reason", json_string("no recorded visit matches this refund"));
@@ -339,16 +339,16 @@ static bool apply_booking(const pms_apply *a, json_t *data, json_t *outcome, jso
   if (!valid_timestamp(starts))
     return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time");
   const char *p[] = {a->q->practice_id, ext, starts};
-  PGresult *r = db_exec(a->c, &BOOKING_BY_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(a->c, &BOOKING_BY_EXTERNAL, 3, p, err);
   if (!r)
     return false;
-  bool known = PQntuples(r) == 1, same_time = known && strcmp(PQgetvalue(r, 0, 2), "t") == 0;
+  bool known = db_rows(r) == 1, same_time = known && strcmp(db_text(r, 0, 2), "t") == 0;
   char id[37] = "", was[20] = "";
   if (known) {
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-    snprintf(was, sizeof was, "%s", PQgetvalue(r, 0, 1));
+    snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
+    snprintf(was, sizeof was, "%s", db_text(r, 0, 1));
   }
-  PQclear(r);
+  db_free(r);
   state = state ? state : "booked";
   if (known) {
     json_t *patch = json_pack("{s:b}", "override_hours", 1);
@@ -441,11 +441,11 @@ static bool deliver_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   /* The delivery id is claimed first: a concurrent copy of it waits here, then finds it taken. */
   const char *p[] = {x->a.q->practice_id, x->a.q->vendor, d->event_id, d->event_type};
-  PGresult *claim = db_exec(c, &RECORD, 4, p, err);
+  db_result *claim = db_exec(c, &RECORD, 4, p, err);
   if (!claim)
     return false;
-  bool seen = PQntuples(claim) == 0;
-  PQclear(claim);
+  bool seen = db_rows(claim) == 0;
+  db_free(claim);
   if (seen) {
     *x->status = 200;
     *x->out = json_pack("{s:s,s:s}", "status", "duplicate", "event_id", d->event_id);
@@ -523,10 +523,10 @@ bool pms_apply_visit(db_conn *c, const tz_set *zones, const char *practice_id, c
 
 bool pms_unmapped(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &UNMAPPED_LIST, 1, p, err);
+  db_result *r = db_exec(c, &UNMAPPED_LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));
-  PQclear(r);
+  db_free(r);
   return true;
 }

@@ -182,16 +182,16 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {text};
-  PGresult *r = db_exec(c, &INSERT, 1, p, err);
+  db_result *r = db_exec(c, &INSERT, 1, p, err);
   free(text);
   if (!r)
     return translate(c, err);
-  const char *sp[] = {PQgetvalue(r, 0, 0)};
-  PGresult *seeded = db_exec(c, &SEED, 1, sp, err);
-  PQclear(seeded);
+  const char *sp[] = {db_text(r, 0, 0)};
+  db_result *seeded = db_exec(c, &SEED, 1, sp, err);
+  db_free(seeded);
   bool ok = seeded && store_secret(c, sp[0], x->secret, err);
   *x->out = ok ? db_json(r, 0, 1) : NULL;
-  PQclear(r);
+  db_free(r);
   return ok;
 }
 
@@ -227,11 +227,11 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   patch_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->id, x->body};
-  PGresult *r = db_exec(c, &PATCH, 2, p, err);
+  db_result *r = db_exec(c, &PATCH, 2, p, err);
   if (!r)
     return translate(c, err);
-  if (PQntuples(r) == 1 && x->secret && !store_secret(c, x->id, json_string_value(x->secret), err)) {
-    PQclear(r);
+  if (db_rows(r) == 1 && x->secret && !store_secret(c, x->id, json_string_value(x->secret), err)) {
+    db_free(r);
     return false;
   }
   return db_one_json(r, "practice", x->out, err);
@@ -252,14 +252,14 @@ bool practices_webhook_secret(db_conn *c, const char *id, char **secret, cad_err
   if (!valid_uuid(id))
     return true;
   const char *p[] = {id};
-  PGresult *r = db_exec(c, &SECRET, 1, p, err);
+  db_result *r = db_exec(c, &SECRET, 1, p, err);
   if (!r)
     return false;
   bool ok = true;
-  if (PQntuples(r) == 1) {
+  if (db_rows(r) == 1) {
     char context[80];
     secret_context(id, context);
-    ok = (*secret = sealing_open(PQgetvalue(r, 0, 0), db_value(r, 0, 1), context)) != NULL;
+    ok = (*secret = sealing_open(db_text(r, 0, 0), db_value(r, 0, 1), context)) != NULL;
     if (!ok) {
       /* A server-side fault (the row altered, or replicas with different keys): 503 so that the PMS retries
        * the delivery once it is fixed, rather than dropping it as a 403 would. */
@@ -268,7 +268,7 @@ bool practices_webhook_secret(db_conn *c, const char *id, char **secret, cad_err
       err->retry_after_s = 60;
     }
   }
-  PQclear(r);
+  db_free(r);
   return ok;
 }
 
@@ -278,16 +278,16 @@ static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
   int *resealed = vctx;
   *resealed = 0;
   const char *p[] = {sealing_current_id()};
-  PGresult *r = db_exec(c, &NOT_SEALED_NOW, 1, p, err);
+  db_result *r = db_exec(c, &NOT_SEALED_NOW, 1, p, err);
   if (!r)
     return false;
-  int n = PQntuples(r), unreadable = 0;
+  int n = db_rows(r), unreadable = 0;
   bool ok = true;
   for (int i = 0; ok && i < n; i++) {
-    const char *id = PQgetvalue(r, i, 0), *key = db_value(r, i, 2);
+    const char *id = db_text(r, i, 0), *key = db_value(r, i, 2);
     char context[80];
     secret_context(id, context);
-    char *plain = key ? sealing_open(PQgetvalue(r, i, 1), key, context) : strdup(PQgetvalue(r, i, 1));
+    char *plain = key ? sealing_open(db_text(r, i, 1), key, context) : strdup(db_text(r, i, 1));
     if (!plain) {
       unreadable++;
       continue;
@@ -297,7 +297,7 @@ static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
     free(plain);
     *resealed += ok;
   }
-  PQclear(r);
+  db_free(r);
   if (ok && unreadable) {
     return cad_fail(err, 500, "secrets_key", NULL,
                     "%d stored webhook secret(s) open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS: set "

@@ -214,24 +214,24 @@ bool schedules_slots(db_conn *c, const char *practice_id, const slot_query *q, j
   char max_days[12];
   snprintf(max_days, sizeof max_days, "%d", MAX_SLOT_DAYS);
   const char *p[] = {practice_id, q->injector_id, q->from, q->to, duration, step, q->client_id, limit, max_days};
-  PGresult *r = db_exec(c, &SLOTS, 9, p, err);
+  db_result *r = db_exec(c, &SLOTS, 9, p, err);
   if (!r)
     return false;
-  if (PQntuples(r) != 1) {
-    PQclear(r);
+  if (db_rows(r) != 1) {
+    db_free(r);
     return FAIL_NOT_FOUND(err, "practice");
   }
-  int days = atoi(PQgetvalue(r, 0, 3));
+  int days = atoi(db_text(r, 0, 3));
   if (days < 0 || days > MAX_SLOT_DAYS) {
-    PQclear(r);
+    db_free(r);
     return cad_fail(err, 400, "invalid_query", "to", "'to' must be from 'from' to %d days after it", MAX_SLOT_DAYS);
   }
   json_t *data = db_json(r, 0, 5);
-  bool truncated = atoi(PQgetvalue(r, 0, 4)) > MAX_SLOTS;
+  bool truncated = atoi(db_text(r, 0, 4)) > MAX_SLOTS;
   if (truncated)
     json_array_remove(data, MAX_SLOTS);
-  *out = json_pack("{s:s,s:s,s:s,s:i,s:o,s:b}", "from", PQgetvalue(r, 0, 0), "to", PQgetvalue(r, 0, 1), "time_zone",
-                   PQgetvalue(r, 0, 2), "duration_minutes", atoi(duration), "data", data, "truncated", truncated);
-  PQclear(r);
+  *out = json_pack("{s:s,s:s,s:s,s:i,s:o,s:b}", "from", db_text(r, 0, 0), "to", db_text(r, 0, 1), "time_zone",
+                   db_text(r, 0, 2), "duration_minutes", atoi(duration), "data", data, "truncated", truncated);
+  db_free(r);
   return true;
 }

@@ -101,18 +101,18 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
     if (!event || (!ours && !sg))
       continue;
     const char *p[] = {ours && valid_uuid(ours) ? ours : NULL, sg};
-    PGresult *r = db_exec(c, &FIND, 2, p, err);
+    db_result *r = db_exec(c, &FIND, 2, p, err);
     if (!r)
       return false;
-    if (PQntuples(r) == 0) {
-      PQclear(r);
+    if (db_rows(r) == 0) {
+      db_free(r);
       continue; /* not ours (or not any more) */
     }
     char practice[37], id[37], address[256], evidence[64];
-    snprintf(practice, sizeof practice, "%s", PQgetvalue(r, 0, 0));
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 1));
-    snprintf(address, sizeof address, "%s", PQgetvalue(r, 0, 2));
-    PQclear(r);
+    snprintf(practice, sizeof practice, "%s", db_text(r, 0, 0));
+    snprintf(id, sizeof id, "%s", db_text(r, 0, 1));
+    snprintf(address, sizeof address, "%s", db_text(r, 0, 2));
+    db_free(r);
     const char *event_id = json_string_value(json_object_get(e, "sg_event_id"));
     bool fresh = true;
     const char *kp[] = {practice, event_id};
@@ -129,15 +129,15 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
       ok = suppressions_add(c, practice, "email", address, "email_event", evidence, err);
     } else if (is(event, "group_resubscribe")) {
       const char *lp[] = {practice, address, evidence};
-      PGresult *l = db_exec(c, &LIFT, 3, lp, err);
+      db_result *l = db_exec(c, &LIFT, 3, lp, err);
       ok = l != NULL;
-      PQclear(l);
+      db_free(l);
     }
     if (ok) {
       const char *dp[] = {practice, id, event};
-      PGresult *d = db_exec(c, &DELIVERY, 3, dp, err);
+      db_result *d = db_exec(c, &DELIVERY, 3, dp, err);
       ok = d != NULL;
-      PQclear(d);
+      db_free(d);
     }
     if (!ok)
       return false;

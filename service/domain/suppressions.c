@@ -43,8 +43,8 @@ static const db_stmt LIST = {
 bool suppressions_add(db_conn *c, const char *practice_id, const char *channel, const char *address,
                       const char *source, const char *evidence, cad_error *err) {
   const char *p[] = {practice_id, channel, address, source, evidence};
-  PGresult *r = db_exec(c, &ADD, 5, p, err);
-  PQclear(r);
+  db_result *r = db_exec(c, &ADD, 5, p, err);
+  db_free(r);
   return r != NULL;
 }
 
@@ -54,16 +54,16 @@ bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, bool a
   if (!valid_uuid(message_id))
     return FAIL_NOT_FOUND(err, "message");
   const char *p[] = {message_id};
-  PGresult *r = db_exec(c, &MESSAGE, 1, p, err);
+  db_result *r = db_exec(c, &MESSAGE, 1, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "email") == 0;
+  bool found = db_rows(r) == 1 && strcmp(db_text(r, 0, 1), "email") == 0;
   bool ok = !found ? FAIL_NOT_FOUND(err, "message")
-                   : !apply || suppressions_add(c, PQgetvalue(r, 0, 0), "email", PQgetvalue(r, 0, 2),
+                   : !apply || suppressions_add(c, db_text(r, 0, 0), "email", db_text(r, 0, 2),
                                                 "email_unsubscribe_link", message_id, err);
   if (ok)
-    *practice_name = strdup(PQgetvalue(r, 0, 3));
-  PQclear(r);
+    *practice_name = strdup(db_text(r, 0, 3));
+  db_free(r);
   return ok;
 }
 
@@ -76,14 +76,14 @@ static bool opt_out_tx(db_conn *c, void *vctx, cad_error *err) {
   opt_out_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->client_id, x->channel};
-  PGresult *r = db_exec(c, &CLIENT_ADDRESS, 3, p, err);
+  db_result *r = db_exec(c, &CLIENT_ADDRESS, 3, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   char address[256] = "";
-  if (found && !PQgetisnull(r, 0, 0))
-    snprintf(address, sizeof address, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  if (found && !db_null(r, 0, 0))
+    snprintf(address, sizeof address, "%s", db_text(r, 0, 0));
+  db_free(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "client");
   if (!address[0])
@@ -112,7 +112,7 @@ bool suppressions_list(db_conn *c, const char *practice_id, const char *channel,
   if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, channel, cur.micros, cur.uuid, paging_limit(limit, lim)};
-  PGresult *r = db_exec(c, &LIST, 5, p, err);
+  db_result *r = db_exec(c, &LIST, 5, p, err);
   if (!r)
     return false;
   *out = paging_page(r, limit);

@@ -96,11 +96,11 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   char type[48] = "default";
   if (strcasecmp(x->type, "default") != 0) {
     const char *tp[] = {x->practice_id, x->type};
-    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
-    snprintf(type, sizeof type, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
-    PQclear(t);
+    snprintf(type, sizeof type, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
+    db_free(t);
     if (!*type)
       return FAIL_VALUE(err, "treatment_type", "no treatment type '%.40s' (or use 'default')", x->type);
   }
@@ -113,12 +113,12 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
       return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
   }
   const char *pp[] = {x->practice_id};
-  PGresult *r = db_exec(c, &PRACTICE, 1, pp, err);
+  db_result *r = db_exec(c, &PRACTICE, 1, pp, err);
   if (!r)
     return false;
-  char *practice_name = strdup(PQgetvalue(r, 0, 0));
+  char *practice_name = strdup(db_text(r, 0, 0));
   json_t *deny_json = db_json(r, 0, 1);
-  PQclear(r);
+  db_free(r);
   const char *deny[MAX_DENY];
   size_t ndeny = 0;
   for (size_t i = 0; i < json_array_size(deny_json) && ndeny < MAX_DENY; i++)
@@ -137,9 +137,9 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
     free(practice_name);
     return false;
   }
-  *x->created = PQgetvalue(r, 0, 0)[0] == 't';
+  *x->created = db_text(r, 0, 0)[0] == 't';
   *x->out = db_json(r, 0, 1);
-  PQclear(r);
+  db_free(r);
   if (strcmp(x->channel, "sms") == 0) {
     sms_measure m = sample_measure(text, practice_name);
     json_object_set_new(*x->out, "sms_estimate",
@@ -173,11 +173,11 @@ bool templates_put(db_conn *c, const char *practice_id, const char *type, const 
 bool templates_list(db_conn *c, const char *practice_id, const char *type, const char *step, const char *channel,
                     json_t **out, cad_error *err) {
   const char *p[] = {practice_id, type, step, channel};
-  PGresult *r = db_exec(c, &LIST, 4, p, err);
+  db_result *r = db_exec(c, &LIST, 4, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -225,28 +225,28 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
   char code[48] = "default";
   if (type && strcasecmp(type, "default") != 0) {
     const char *tp[] = {practice_id, type};
-    PGresult *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
-    snprintf(code, sizeof code, "%s", PQgetisnull(t, 0, 0) ? "" : PQgetvalue(t, 0, 0));
-    PQclear(t);
+    snprintf(code, sizeof code, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
+    db_free(t);
     if (!*code)
       return FAIL_VALUE(err, "treatment_type", "no treatment type '%.40s' (or use 'default')", type);
   }
   const char *p[] = {practice_id, code, step, channel, injector};
-  PGresult *r = db_exec(c, &PREVIEW_CONTEXT, 5, p, err);
+  db_result *r = db_exec(c, &PREVIEW_CONTEXT, 5, p, err);
   if (!r)
     return false;
-  bool known = PQntuples(r) == 1;
-  if (!known || (injector && PQgetisnull(r, 0, P_INJECTOR))) {
-    PQclear(r);
+  bool known = db_rows(r) == 1;
+  if (!known || (injector && db_null(r, 0, P_INJECTOR))) {
+    db_free(r);
     return !known ? FAIL_NOT_FOUND(err, "practice")
                   : FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
   }
   const char *v = NULL;
   bool stored = !text;
   if (stored && !(text = db_value(r, 0, P_BODY))) {
-    PQclear(r);
+    db_free(r);
     return cad_fail(err, 404, "not_found", "step", "no template for this step and channel");
   }
   if (stored)
@@ -262,7 +262,7 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
   s.open_slots = part(parts, "open_slots", strcmp(step, "refill_1") == 0) ? s.open_slots : NULL;
   s.incentive = part(parts, "incentive", strcmp(step, "refill_2") == 0) ? db_value(r, 0, P_INCENTIVE) : NULL;
   s.injector_name = !part(parts, "injector", true) ? NULL : injector ? db_value(r, 0, P_INJECTOR) : s.injector_name;
-  s.injector_sends = PQgetvalue(r, 0, P_INJECTOR_SENDS)[0] == 't';
+  s.injector_sends = db_text(r, 0, P_INJECTOR_SENDS)[0] == 't';
   s.address = part(parts, "address", true) ? db_value(r, 0, P_ADDRESS) : NULL;
   s.parking = part(parts, "parking", true) ? db_value(r, 0, P_PARKING) : NULL;
   s.check_in = part(parts, "check_in", true) ? db_value(r, 0, P_CHECK_IN) : NULL;
@@ -288,6 +288,6 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
                                                : json_null());
   free(rendered);
   free(rendered_subject);
-  PQclear(r);
+  db_free(r);
   return true;
 }

@@ -179,11 +179,11 @@ static bool templates_exist(db_conn *c, const char *practice_id, const char *cod
     snprintf(key, sizeof key, "%s_%zu", prefix, i + 1);
     snprintf(channels, sizeof channels, "{%s}", one ? ch : "sms,email");
     const char *p[] = {practice_id, code, key, channels};
-    PGresult *r = db_exec(c, &TEMPLATE_CHANNELS, 4, p, err);
+    db_result *r = db_exec(c, &TEMPLATE_CHANNELS, 4, p, err);
     if (!r)
       return false;
-    bool ok = atoi(PQgetvalue(r, 0, 0)) == needed;
-    PQclear(r);
+    bool ok = atoi(db_text(r, 0, 0)) == needed;
+    db_free(r);
     if (!ok) {
       char field[40];
       snprintf(field, sizeof field, "%s[%zu]", list, i);
@@ -205,28 +205,28 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->code, text};
-  PGresult *r = db_exec(c, &UPSERT, 3, p, err);
+  db_result *r = db_exec(c, &UPSERT, 3, p, err);
   free(text);
   if (!r)
     return false;
-  *x->created = PQgetvalue(r, 0, 0)[0] == 't';
-  PQclear(r);
+  *x->created = db_text(r, 0, 0)[0] == 't';
+  db_free(r);
   if (!(r = db_exec(c, &CLEAR_ALIASES, 2, p, err)))
     return false;
-  PQclear(r);
+  db_free(r);
   size_t i;
   json_t *a;
   json_array_foreach(json_object_get(x->body, "aliases"), i, a) {
     const char *ap[] = {x->practice_id, x->code, json_string_value(a)};
     if (!(r = db_exec(c, &ADD_ALIAS, 3, ap, err)))
       return false;
-    bool empty = PQgetvalue(r, 0, 0)[0] == 't';
+    bool empty = db_text(r, 0, 0)[0] == 't';
     const char *type_code = db_value(r, 0, 1), *alias_of = db_value(r, 0, 2);
     char field[32], owner[48];
     snprintf(field, sizeof field, "aliases[%zu]", i);
     snprintf(owner, sizeof owner, "%.40s", type_code ? type_code : alias_of ? alias_of : "");
     bool mine = alias_of && strcmp(alias_of, x->code) == 0;
-    PQclear(r);
+    db_free(r);
     if (empty)
       return FAIL_VALUE(err, field, "'%s' has no letters once case, signs and quantities are set aside", field);
     if (mine)
@@ -242,7 +242,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!(r = db_exec(c, &GET, 2, p, err)))
     return false;
   *x->out = db_json(r, 0, 0);
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -254,10 +254,10 @@ bool treatment_types_put(db_conn *c, const char *practice_id, const char *code, 
 
 bool treatment_types_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &LIST, 1, p, err);
+  db_result *r = db_exec(c, &LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
-  PQclear(r);
+  db_free(r);
   return true;
 }

@@ -207,11 +207,11 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
   const char *given = str(body, "client_id");
   if (given) {
     const char *p[] = {practice_id, given};
-    PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+    db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
     if (!r)
       return false;
-    bool found = PQntuples(r) == 1;
-    PQclear(r);
+    bool found = db_rows(r) == 1;
+    db_free(r);
     snprintf(id, 37, "%s", given);
     return found ? true : FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
   }
@@ -221,8 +221,8 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
     return false;
   if (found) {
     const char *p[] = {practice_id, id};
-    PGresult *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
-    PQclear(r);
+    db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+    db_free(r);
     return r != NULL;
   }
   json_t *fields = json_deep_copy(client);
@@ -244,15 +244,15 @@ static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **
 static bool existing(db_conn *c, const char *practice_id, const char *source, const char *external_id,
                      const char *hash, json_t **out, bool *replayed, bool *exists, cad_error *err) {
   const char *p[] = {practice_id, source, external_id};
-  PGresult *r = db_exec(c, &BY_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(c, &BY_EXTERNAL, 3, p, err);
   if (!r)
     return false;
-  *exists = PQntuples(r) == 1;
+  *exists = db_rows(r) == 1;
   char id[37] = "";
-  bool same = *exists && strcmp(PQgetvalue(r, 0, 1), hash) == 0;
+  bool same = *exists && strcmp(db_text(r, 0, 1), hash) == 0;
   if (*exists)
-    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+    snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
+  db_free(r);
   if (!*exists)
     return true;
   if (!same)
@@ -270,7 +270,7 @@ typedef struct create_ctx {
 } create_ctx;
 
 typedef struct resolved_types {
-  PGresult *rows[MAX_ITEMS];
+  db_result *rows[MAX_ITEMS];
   plan_item items[MAX_ITEMS];
   int n;
 } resolved_types;
@@ -280,7 +280,7 @@ static void free_types(resolved_types *t) {
     json_decref(t->items[i].steps);
     json_decref(t->items[i].lapse);
     json_decref(t->items[i].aftercare);
-    PQclear(t->rows[i]);
+    db_free(t->rows[i]);
   }
 }
 
@@ -289,11 +289,11 @@ static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, re
   json_t *item;
   json_array_foreach(items, i, item) {
     const char *p[] = {practice_id, str(item, "type")};
-    PGresult *r = db_exec(c, &RESOLVE_TYPE, 2, p, err);
+    db_result *r = db_exec(c, &RESOLVE_TYPE, 2, p, err);
     if (!r)
       return false;
-    if (PQntuples(r) != 1) {
-      PQclear(r);
+    if (db_rows(r) != 1) {
+      db_free(r);
       char field[48];
       snprintf(field, sizeof field, "items[%zu].type", i);
       return FAIL_VALUE(err, field, "'%s' is neither a treatment type nor an alias of one (%.60s)", field,
@@ -301,12 +301,12 @@ static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, re
     }
     plan_item *it = &t->items[t->n];
     t->rows[t->n++] = r;
-    it->type_code = PQgetvalue(r, 0, 0);
-    it->family = PQgetvalue(r, 0, 1);
+    it->type_code = db_text(r, 0, 0);
+    it->family = db_text(r, 0, 1);
     it->steps = db_json(r, 0, 3);
     it->lapse = db_json(r, 0, 4);
     it->aftercare = db_json(r, 0, 5);
-    it->plannable = PQgetvalue(r, 0, 2)[0] != 't' || json_is_true(json_object_get(item, "series_complete"));
+    it->plannable = db_text(r, 0, 2)[0] != 't' || json_is_true(json_object_get(item, "series_complete"));
   }
   return true;
 }
@@ -320,11 +320,11 @@ static bool insert_items(db_conn *c, const char *practice_id, const char *treatm
     snprintf(no, sizeof no, "%d", (int)i + 1);
     char *text = json_dumps(item, JSON_COMPACT);
     const char *p[] = {practice_id, treatment_id, no, t->items[i].type_code, t->items[i].family, text};
-    PGresult *r = db_exec(c, &INSERT_ITEM, 6, p, err);
+    db_result *r = db_exec(c, &INSERT_ITEM, 6, p, err);
     free(text);
     if (!r)
       return false;
-    PQclear(r);
+    db_free(r);
   }
   return true;
 }
@@ -355,11 +355,11 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   const char *performed_at = str(b, "performed_at");
   const char *cp[] = {x->practice_id, client_id, performed_at};
-  PGresult *ctxr = db_exec(c, &CONTEXT, 3, cp, err);
+  db_result *ctxr = db_exec(c, &CONTEXT, 3, cp, err);
   if (!ctxr)
     return false;
-  if (PQgetvalue(ctxr, 0, 5)[0] == 't') {
-    PQclear(ctxr);
+  if (db_text(ctxr, 0, 5)[0] == 't') {
+    db_free(ctxr);
     return FAIL_VALUE(err, "performed_at", "'performed_at' is in the future");
   }
   resolved_types types = {.n = 0};
@@ -369,32 +369,32 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
     char *behaviours_text = behaviours ? json_dumps(behaviours, JSON_COMPACT) : NULL;
     const char *ip[] = {x->practice_id, client_id, injector, performed_at, source, external_id, x->hash,
                         str(b, "notes"), behaviours_text};
-    PGresult *r = db_exec(c, &INSERT, 9, ip, err);
+    db_result *r = db_exec(c, &INSERT, 9, ip, err);
     free(behaviours_text);
     ok = r != NULL;
-    bool raced = ok && PQntuples(r) == 0; /* another request recorded the same external id meanwhile */
+    bool raced = ok && db_rows(r) == 0; /* another request recorded the same external id meanwhile */
     if (ok && !raced)
-      snprintf(treatment_id, sizeof treatment_id, "%s", PQgetvalue(r, 0, 0));
-    PQclear(r);
+      snprintf(treatment_id, sizeof treatment_id, "%s", db_text(r, 0, 0));
+    db_free(r);
     if (raced) {
       bool exists;
       ok = existing(c, x->practice_id, source, external_id, x->hash, x->out, x->replayed, &exists, err);
       free_types(&types);
-      PQclear(ctxr);
+      db_free(ctxr);
       return ok;
     }
   }
   json_t *away = ok ? db_json(ctxr, 0, 4) : NULL;
-  plan_context pc = {x->practice_id, client_id, ok ? treatment_id : NULL, performed_at, PQgetvalue(ctxr, 0, 1),
-                     PQgetvalue(ctxr, 0, 2), PQgetvalue(ctxr, 0, 0), PQgetvalue(ctxr, 0, 3), away,
-                     PQgetvalue(ctxr, 0, 6)[0] == 't'};
+  plan_context pc = {x->practice_id, client_id, ok ? treatment_id : NULL, performed_at, db_text(ctxr, 0, 1),
+                     db_text(ctxr, 0, 2), db_text(ctxr, 0, 0), db_text(ctxr, 0, 3), away,
+                     db_text(ctxr, 0, 6)[0] == 't'};
   ok = ok && insert_items(c, x->practice_id, treatment_id, json_object_get(b, "items"), &types, err) &&
        plans_for_treatment(c, &pc, types.items, types.n, err) &&
        loyalty_on_treatment(c, x->practice_id, client_id, treatment_id, err) &&
        fetch(c, x->practice_id, treatment_id, x->out, err);
   json_decref(away);
   free_types(&types);
-  PQclear(ctxr);
+  db_free(ctxr);
   return ok;
 }
 
@@ -431,7 +431,7 @@ bool treatments_list(db_conn *c, const char *practice_id, const treatment_query 
     return false;
   const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, cur.micros, cur.uuid,
                      paging_limit(q->limit, limit)};
-  PGresult *r = db_exec(c, &LIST, 8, p, err);
+  db_result *r = db_exec(c, &LIST, 8, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);

@@ -117,15 +117,15 @@ static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
     snprintf(order + strlen(order), sizeof order - strlen(order), "%s%s", i ? "," : "", STATUS_ORDER[i]);
   strcat(order, "}");
   const char *p[] = {sid, status, code, r, order};
-  PGresult *res = db_exec(c, &STATUS, 5, p, err);
+  db_result *res = db_exec(c, &STATUS, 5, p, err);
   if (!res)
     return false;
   bool ok = true;
   /* An opted-out recipient: Twilio refuses with 21610 after accepting the message. */
-  if (PQntuples(res) == 1 && code && strcmp(code, "21610") == 0)
-    ok = suppressions_add(c, PQgetvalue(res, 0, 0), "sms", PQgetvalue(res, 0, 1), "provider_error",
+  if (db_rows(res) == 1 && code && strcmp(code, "21610") == 0)
+    ok = suppressions_add(c, db_text(res, 0, 0), "sms", db_text(res, 0, 1), "provider_error",
                           "status callback with error 21610", err);
-  PQclear(res);
+  db_free(res);
   return ok;
 }
 
@@ -198,14 +198,14 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
   bool stop = is_one_of(word, STOP_WORDS), start = is_one_of(word, START_WORDS), help = is_one_of(word, HELP_WORDS);
   const char *service = form_get(f, "MessagingServiceSid");
   const char *p[] = {to, service ? service : to};
-  PGresult *r = db_exec(c, &PRACTICES_FOR, 2, p, err);
+  db_result *r = db_exec(c, &PRACTICES_FOR, 2, p, err);
   if (!r)
     return false;
   bool ok = true, fresh = false;
   char evidence[48];
   snprintf(evidence, sizeof evidence, "SMS keyword %s", word);
-  for (int i = 0; ok && i < PQntuples(r); i++) {
-    const char *practice = PQgetvalue(r, i, 0);
+  for (int i = 0; ok && i < db_rows(r); i++) {
+    const char *practice = db_text(r, i, 0);
     const char *kp[] = {practice, sid};
     bool claimed;
     if (!(ok = db_exists(c, &CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
@@ -215,15 +215,15 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
       ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
     } else if (start) {
       const char *lp[] = {practice, from, evidence};
-      PGresult *l = db_exec(c, &LIFT, 3, lp, err);
+      db_result *l = db_exec(c, &LIFT, 3, lp, err);
       ok = l != NULL;
-      PQclear(l);
+      db_free(l);
     }
   }
   char *reply = NULL;
   if (ok && help && fresh)
-    reply = xml_escape(PQgetvalue(r, 0, 1));
-  PQclear(r);
+    reply = xml_escape(db_text(r, 0, 1));
+  db_free(r);
   if (!ok)
     return false;
   /* STOP and START confirmations are sent by Twilio itself; HELP gets the practice's contact text. */

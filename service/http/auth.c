@@ -89,23 +89,23 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
     return cad_fail(err, 401, "invalid_credentials", "Authorization", "the API key is not valid");
   crypto_sha256_hex(secret, strlen(secret), given);
   const char *p[] = {id};
-  PGresult *r = db_exec(c, &LOOKUP, 1, p, err);
+  db_result *r = db_exec(c, &LOOKUP, 1, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
+  bool found = db_rows(r) == 1;
   /* Compare against something even when the id is unknown, so timing tells nothing. */
-  bool match = crypto_equal(given, found ? PQgetvalue(r, 0, 2) : expected);
+  bool match = crypto_equal(given, found ? db_text(r, 0, 2) : expected);
   bool ok = found && match;
-  if (ok && PQgetvalue(r, 0, 3)[0] == 't') {
-    PQclear(r);
+  if (ok && db_text(r, 0, 3)[0] == 't') {
+    db_free(r);
     return cad_fail(err, 401, "revoked_key", "Authorization", "this API key has been revoked");
   }
   if (ok) {
-    who->role = auth_role_from_name(PQgetvalue(r, 0, 1));
+    who->role = auth_role_from_name(db_text(r, 0, 1));
     snprintf(who->key_id, sizeof who->key_id, "%s", id);
-    snprintf(who->practice_id, sizeof who->practice_id, "%s", PQgetvalue(r, 0, 0));
+    snprintf(who->practice_id, sizeof who->practice_id, "%s", db_text(r, 0, 0));
   }
-  PQclear(r);
+  db_free(r);
   if (!ok)
     return cad_fail(err, 401, "invalid_credentials", "Authorization", "the API key is not valid");
   return true;
@@ -118,19 +118,19 @@ bool auth_issue_key(db_conn *c, const char *practice_id, role rl, const char *na
     return FAIL_INTERNAL(err, "random generator failed");
   crypto_sha256_hex(secret, strlen(secret), hash);
   const char *p[] = {practice_id, auth_role_name(rl), name, hash};
-  PGresult *r = db_exec(c, &INSERT, 4, p, err);
+  db_result *r = db_exec(c, &INSERT, 4, p, err);
   if (!r)
     return false;
   char key[128], hexid[ID_HEX + 1];
-  const char *id = PQgetvalue(r, 0, 0);
+  const char *id = db_text(r, 0, 0);
   size_t k = 0;
   for (const char *s = id; *s && k < ID_HEX; s++)
     if (*s != '-')
       hexid[k++] = *s;
   hexid[k] = 0;
   snprintf(key, sizeof key, KEY_PREFIX "%s_%s", hexid, secret);
-  *out = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
-  PQclear(r);
+  *out = json_loads(db_text(r, 0, 1), 0, NULL);
+  db_free(r);
   if (!*out)
     return FAIL_INTERNAL(err, "cannot render key");
   json_object_set_new(*out, "key", json_string(key));
@@ -139,11 +139,11 @@ bool auth_issue_key(db_conn *c, const char *practice_id, role rl, const char *na
 
 bool auth_revoke_key(db_conn *c, const char *practice_id, const char *key_id, cad_error *err) {
   const char *p[] = {key_id, practice_id};
-  PGresult *r = db_exec(c, &REVOKE, 2, p, err);
+  db_result *r = db_exec(c, &REVOKE, 2, p, err);
   if (!r)
     return false;
-  bool found = PQntuples(r) == 1;
-  PQclear(r);
+  bool found = db_rows(r) == 1;
+  db_free(r);
   return found ? true : FAIL_NOT_FOUND(err, "api key");
 }
 
@@ -159,11 +159,11 @@ static bool bootstrap_tx(db_conn *c, void *vctx, cad_error *err) {
   /* Serialises concurrent first starts so only one admin key is generated. */
   if (!db_exec_simple(c, "SELECT pg_advisory_xact_lock(7311051401)", err))
     return false;
-  PGresult *r = db_exec(c, &ANY_ADMIN, 0, NULL, err);
+  db_result *r = db_exec(c, &ANY_ADMIN, 0, NULL, err);
   if (!r)
     return false;
-  bool exists = PQntuples(r) > 0;
-  PQclear(r);
+  bool exists = db_rows(r) > 0;
+  db_free(r);
   if (exists || ctx->env_key_set)
     return true;
   json_t *key;

@@ -39,28 +39,28 @@ bool idem_key_valid(const char *key) {
 bool idem_begin(db_conn *c, const char *scope, const char *key, const char *request_hash,
                 idem_state *state, int *status, char **body, cad_error *err) {
   const char *p[] = {scope, key, request_hash};
-  PGresult *r = db_exec(c, &RESERVE, 3, p, err);
+  db_result *r = db_exec(c, &RESERVE, 3, p, err);
   if (!r)
     return false;
-  bool reserved = PQntuples(r) == 1;
-  PQclear(r);
+  bool reserved = db_rows(r) == 1;
+  db_free(r);
   if (reserved) {
     *state = IDEM_NEW;
     return true;
   }
   if (!(r = db_exec(c, &LOOKUP, 2, p, err)))
     return false;
-  if (PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, 0), request_hash) != 0) {
+  if (db_rows(r) == 0 || strcmp(db_text(r, 0, 0), request_hash) != 0) {
     /* no row: it was released between our two statements; the client may retry */
-    *state = PQntuples(r) == 0 ? IDEM_IN_PROGRESS : IDEM_MISMATCH;
-  } else if (PQgetisnull(r, 0, 1)) {
+    *state = db_rows(r) == 0 ? IDEM_IN_PROGRESS : IDEM_MISMATCH;
+  } else if (db_null(r, 0, 1)) {
     *state = IDEM_IN_PROGRESS;
   } else {
     *state = IDEM_REPLAY;
-    *status = atoi(PQgetvalue(r, 0, 1));
-    *body = strdup(PQgetisnull(r, 0, 2) ? "" : PQgetvalue(r, 0, 2));
+    *status = atoi(db_text(r, 0, 1));
+    *body = strdup(db_null(r, 0, 2) ? "" : db_text(r, 0, 2));
   }
-  PQclear(r);
+  db_free(r);
   return true;
 }
 
@@ -69,13 +69,13 @@ bool idem_finish(db_conn *c, const char *scope, const char *key, int status, con
   char st[12];
   snprintf(st, sizeof st, "%d", status);
   const char *p[] = {scope, key, st, body ? body : ""};
-  PGresult *r = db_exec(c, &FINISH, 4, p, err);
-  PQclear(r);
+  db_result *r = db_exec(c, &FINISH, 4, p, err);
+  db_free(r);
   return r != NULL;
 }
 
 void idem_abandon(db_conn *c, const char *scope, const char *key) {
   const char *p[] = {scope, key};
   cad_error ignored;
-  PQclear(db_exec(c, &ABANDON, 2, p, &ignored));
+  db_free(db_exec(c, &ABANDON, 2, p, &ignored));
 }

@@ -22,11 +22,11 @@ bool paging_cursor(db_conn *c, const db_stmt *check, const char *practice_id, co
   if (ok) {
     snprintf(out->uuid_buf, sizeof out->uuid_buf, "%s", dot + 1);
     const char *p[] = {practice_id, out->uuid_buf, out->micros_buf};
-    PGresult *r = db_exec(c, check, 3, p, err);
+    db_result *r = db_exec(c, check, 3, p, err);
     if (!r)
       return false;
-    ok = PQntuples(r) == 1;
-    PQclear(r);
+    ok = db_rows(r) == 1;
+    db_free(r);
   }
   if (!ok)
     return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
@@ -40,12 +40,12 @@ const char *paging_limit(int limit, char buf[12]) {
   return buf;
 }
 
-json_t *paging_page(PGresult *r, int limit) {
-  int rows = PQntuples(r), shown = rows > limit ? limit : rows;
+json_t *paging_page(db_result *r, int limit) {
+  int rows = db_rows(r), shown = rows > limit ? limit : rows;
   json_t *data = json_array();
   for (int i = 0; i < shown; i++)
     json_array_append_new(data, db_json(r, i, 0));
-  json_t *next = rows > limit ? json_string(PQgetvalue(r, shown - 1, 1)) : json_null();
-  PQclear(r);
+  json_t *next = rows > limit ? json_string(db_text(r, shown - 1, 1)) : json_null();
+  db_free(r);
   return json_pack("{s:o,s:o}", "data", data, "next_cursor", next);
 }

@@ -40,34 +40,35 @@ static const db_stmt CLAIM_STEPS = {
 /* Everything a decision needs about one step, its client, practice, sequence, treatment and templates. */
 static const db_stmt STEP_CONTEXT = {
     "dl_step_context",
-    "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, " /* 0-5 */
-    "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "    /* 6-11 */
-    "  c.away_periods::text, z.tz, (now() AT TIME ZONE z.tz)::date::text, "                       /* 12-14 */
-    "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int, "
-    "  p.name, p.paused, extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int, " /* 16-18 */
-    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int, "          /* 19 */
-    "  to_char(p.send_time, 'HH24:MI'), p.sms_from, p.email_from, p.booking_url, p.sender_mode, "  /* 20-24 */
-    "  p.incentive_text, q.kind, q.type_code, "                                                    /* 25-27 */
-    "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD'), tt.name, tt.typical_duration, "  /* 28-30 */
-    "  i.name, t.injector_id, "                                                                    /* 31-32 */
+    "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, "
+    "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "
+    "  c.away_periods::text AS away, z.tz, (now() AT TIME ZONE z.tz)::date::text AS today, "
+    "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int "
+    "    AS local_minute, "
+    "  p.name AS practice_name, p.paused, "
+    "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int AS quiet_start, "
+    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int AS quiet_end, "
+    "  to_char(p.send_time, 'HH24:MI') AS send_time, p.sms_from, p.email_from, p.booking_url, p.sender_mode, "
+    "  p.incentive_text, q.kind, q.type_code, "
+    "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD') AS treatment_date, tt.name AS type_name, "
+    "  tt.typical_duration, i.name AS injector_name, t.injector_id, "
     "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
-    "          AND f.resolved_at IS NULL), "                                                        /* 33 */
+    "          AND f.resolved_at IS NULL) AS flagged, "
     "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'sms' "
-    "          AND s.address = c.phone AND s.active), "                                             /* 34 */
+    "          AND s.address = c.phone AND s.active) AS sms_suppressed, "
     "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
-    "          AND s.address = lower(c.email) AND s.active), "                                      /* 35 */
-    "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone), " /* 36 */
-    "  q.last_channel, "                                                                           /* 37 */
-    "  tt.nurture::text, q.family, st.planned_date::text, st.state, "                               /* 38-41 */
+    "          AND s.address = lower(c.email) AND s.active) AS email_suppressed, "
+    "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone) AS prior_sms, "
+    "  q.last_channel, tt.nurture::text AS nurture, q.family, st.planned_date::text AS planned_date, st.state, "
     /* Other steps due today of the client, or of the clients who share its phone or email. */
     "  EXISTS (SELECT 1 FROM clients oc JOIN steps o ON o.practice_id = oc.practice_id AND o.client_id = oc.id "
     "          WHERE oc.practice_id = c.practice_id "
     "            AND (oc.id = c.id OR oc.phone = c.phone OR lower(oc.email) = lower(c.email)) "
     "            AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
-    "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date), "                           /* 42 */
-    "  tsms.subject, tsms.body, tmail.subject, tmail.body, "                                        /* 43-46 */
-    "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM'), p.address, "   /* 47-48 */
-    "  p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "                          /* 49-52 */
+    "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) AS has_others, "
+    "  tsms.subject AS sms_subject, tsms.body AS sms_body, tmail.subject AS email_subject, tmail.body AS email_body, "
+    "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM') AS appointment, "
+    "  p.address, p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "
     /* Step 1 offers the first open time of the treating injector on each of the next 3 days it has
      * one, within the two weeks after today (the refresh window), skipping the client's away dates. */
     "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "
@@ -75,11 +76,12 @@ static const db_stmt STEP_CONTEXT = {
     "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
     "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "
     "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "
-    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END, "  /* 53 */
+    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END AS open_slots, "
     /* The private photo page: only for a client who consented to photos and has the external id. */
     "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "
     "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "
-    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) END "
+    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) "
+    "    END AS photo_id "
     "FROM steps st "
     "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "JOIN practices p ON p.id = st.practice_id "
@@ -92,15 +94,6 @@ static const db_stmt STEP_CONTEXT = {
     TEMPLATE_FOR("sms", "tsms") TEMPLATE_FOR("email", "tmail")
     "WHERE st.practice_id = $1 AND st.id = $2"};
 
-enum {
-  C_KEY, K_CHANNELNEL, C_INCENTIVE, C_PROMO, C_SEQUENCE, C_CLIENT, C_FIRST_NAME, C_PHONE, C_EMAIL, C_PREFERENCE,
-  C_CONSENT_SMS, C_CONSENT_EMAIL, C_AWAY, C_TZ, K_TODAY, C_LOCAL_MIN, C_PRACTICE_NAME, C_PAUSED, C_QUIET_START,
-  C_QUIET_END, C_SEND_TIME, C_SMS_FROM, C_EMAIL_FROM, C_BOOKING_URL, C_SENDER_MODE, C_INCENTIVE_TEXT, C_KIND,
-  C_TYPE, C_TREATMENT_DATE, C_TYPE_NAME, C_DURATION, C_INJECTOR_NAME, C_INJECTOR_ID, C_FLAGGED,
-  C_SMS_SUPPRESSED, C_EMAIL_SUPPRESSED, C_PRIOR_SMS, C_LAST_CHANNEL, C_NURTURE, C_FAMILY, C_PLANNED_DATE, C_STATE,
-  C_HAS_OTHERS, C_SMS_SUBJECT, C_SMS_BODY, C_EMAIL_SUBJECT, C_EMAIL_BODY, C_APPOINTMENT, C_ADDRESS, C_PARKING,
-  C_CHECK_IN, C_INTAKE_URL, C_PRACTICE_ID, C_OPEN_SLOTS, C_PHOTO_URL, C_PHOTO_ID
-};
 
 static const db_stmt SET_STATE = {
     "dl_set_state",
@@ -217,8 +210,11 @@ static const db_stmt NEXT_DUE = {
     "  (SELECT min(next_attempt_at) FROM messages WHERE state IN ('queued', 'failed')), "
     "  (SELECT min(lease_until) FROM messages WHERE state IN ('claimed', 'sending'))) - now())"};
 
-static const char *val(PGresult *r, int col) { return db_value(r, 0, col); }
-static bool truthy(PGresult *r, int col) { return PQgetvalue(r, 0, col)[0] == 't'; }
+static const char *val(db_result *r, const char *col) { return db_named(r, 0, col); }
+static bool truthy(db_result *r, const char *col) {
+  const char *v = db_named(r, 0, col);
+  return v && v[0] == 't';
+}
 
 static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
                       const char *due_at, cad_error *err) {
@@ -229,45 +225,45 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
 
 /* The practice's booking page with a signed token naming this client's sequence; empty without a
  * booking page (templates then ask for a reply). */
-static void booking_link(PGresult *ctx, char *out, size_t len) {
-  const char *page = val(ctx, C_BOOKING_URL);
+static void booking_link(db_result *ctx, char *out, size_t len) {
+  const char *page = val(ctx, "booking_url");
   char token[BOOKING_TOKEN_LEN + 1];
   if (!page)
     out[0] = 0;
-  else if (booking_links_token(val(ctx, C_PRACTICE_ID), val(ctx, C_SEQUENCE), token))
+  else if (booking_links_token(val(ctx, "practice_id"), val(ctx, "sequence_id"), token))
     snprintf(out, len, "%s%st=%s", page, strchr(page, '?') ? "&" : "?", token);
   else
     snprintf(out, len, "%s", page);
 }
 
 /* Renders the template of the step described by ctx for channel; NULL text when the practice has none. */
-static bool render_with(PGresult *ctx, const char *channel, char **subject, char **text) {
+static bool render_with(db_result *ctx, const char *channel, char **subject, char **text) {
   bool sms = strcmp(channel, "sms") == 0;
-  const char *tmpl = val(ctx, sms ? C_SMS_BODY : C_EMAIL_BODY), *subj = val(ctx, sms ? C_SMS_SUBJECT : C_EMAIL_SUBJECT);
+  const char *tmpl = val(ctx, sms ? "sms_body" : "email_body"), *subj = val(ctx, sms ? "sms_subject" : "email_subject");
   *subject = *text = NULL;
   if (!tmpl)
     return true;
   char link[512], photo[700] = "";
   booking_link(ctx, link, sizeof link);
-  if (val(ctx, C_PHOTO_ID))
-    compose_photo_link(val(ctx, C_PHOTO_URL), val(ctx, C_PHOTO_ID), photo, sizeof photo);
+  if (val(ctx, "photo_id"))
+    compose_photo_link(val(ctx, "photo_url"), val(ctx, "photo_id"), photo, sizeof photo);
   message_values v = {
-      .first_name = val(ctx, C_FIRST_NAME),
-      .practice_name = val(ctx, C_PRACTICE_NAME),
-      .injector_name = val(ctx, C_INJECTOR_NAME),
-      .treatment_name = val(ctx, C_TYPE_NAME),
-      .treatment_date = val(ctx, C_TREATMENT_DATE),
-      .typical_duration = val(ctx, C_DURATION),
+      .first_name = val(ctx, "first_name"),
+      .practice_name = val(ctx, "practice_name"),
+      .injector_name = val(ctx, "injector_name"),
+      .treatment_name = val(ctx, "type_name"),
+      .treatment_date = val(ctx, "treatment_date"),
+      .typical_duration = val(ctx, "typical_duration"),
       .booking_link = link,
-      .open_slots = val(ctx, C_OPEN_SLOTS),
-      .incentive = truthy(ctx, C_INCENTIVE) ? val(ctx, C_INCENTIVE_TEXT) : NULL,
+      .open_slots = val(ctx, "open_slots"),
+      .incentive = truthy(ctx, "incentive") ? val(ctx, "incentive_text") : NULL,
       .photo_link = photo,
-      .appointment_time = val(ctx, C_APPOINTMENT),
-      .address = val(ctx, C_ADDRESS),
-      .parking = val(ctx, C_PARKING),
-      .check_in = val(ctx, C_CHECK_IN),
-      .intake_link = val(ctx, C_INTAKE_URL),
-      .injector_sends = val(ctx, C_SENDER_MODE) && strcmp(val(ctx, C_SENDER_MODE), "injector") == 0,
+      .appointment_time = val(ctx, "appointment"),
+      .address = val(ctx, "address"),
+      .parking = val(ctx, "parking_text"),
+      .check_in = val(ctx, "check_in_text"),
+      .intake_link = val(ctx, "intake_url"),
+      .injector_sends = val(ctx, "sender_mode") && strcmp(val(ctx, "sender_mode"), "injector") == 0,
       /* The opt-out footer is added once per message by the caller. */
   };
   *text = compose_render(tmpl, &v);
@@ -280,11 +276,11 @@ static bool render_with(PGresult *ctx, const char *channel, char **subject, char
 static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
                         char **text, cad_error *err) {
   const char *sp[] = {practice, step};
-  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  db_result *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
   if (!ctx)
     return false;
   render_with(ctx, channel, subject, text);
-  PQclear(ctx);
+  db_free(ctx);
   return true;
 }
 
@@ -313,11 +309,11 @@ static bool away_today(const char *away_json, const char *today, char resume[11]
 }
 
 /* The lapse checkpoint: no booking by now tags the client lapsed and starts the nurture. */
-static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *ctx, cad_error *err) {
-  const char *cp[] = {practice, val(ctx, C_CLIENT)};
+static bool lapse(db_conn *c, const char *practice, const char *step, db_result *ctx, cad_error *err) {
+  const char *cp[] = {practice, val(ctx, "client_id")};
   if (!db_run(c, &LAPSE_CLIENT, 2, cp, err))
     return false;
-  json_t *nurture = json_loads(val(ctx, C_NURTURE) ? val(ctx, C_NURTURE) : "{}", 0, NULL);
+  json_t *nurture = json_loads(val(ctx, "nurture") ? val(ctx, "nurture") : "{}", 0, NULL);
   int every = (int)json_integer_value(json_object_get(nurture, "every_months"));
   int max = (int)json_integer_value(json_object_get(nurture, "max_messages"));
   const char *channel = json_string_value(json_object_get(nurture, "channel"));
@@ -326,22 +322,22 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
   json_decref(nurture);
   const char *reason = "lapsed: no booking by the lapse checkpoint";
   if (every > 0 && max > 0) {
-    const char *np[] = {practice, val(ctx, C_SEQUENCE)};
-    PGresult *r = db_exec(c, &NURTURE_SEQUENCE, 2, np, err);
+    const char *np[] = {practice, val(ctx, "sequence_id")};
+    db_result *r = db_exec(c, &NURTURE_SEQUENCE, 2, np, err);
     if (!r)
       return false;
     char seq[37] = "";
-    if (PQntuples(r) == 1)
-      snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
-    PQclear(r);
+    if (db_rows(r) == 1)
+      snprintf(seq, sizeof seq, "%s", db_text(r, 0, 0));
+    db_free(r);
     civil_date today;
-    cadence_parse_date(val(ctx, K_TODAY), &today);
+    cadence_parse_date(val(ctx, "today"), &today);
     for (int k = 1; seq[0] && k <= max; k++) {
       char no[12], date[11];
       snprintf(no, sizeof no, "%d", k);
       cadence_format_date(cadence_add_months(today, k * every), date);
-      const char *sp[] = {practice, seq, val(ctx, C_CLIENT), no, channel_buf, date, val(ctx, C_SEND_TIME),
-                          val(ctx, C_TZ), truthy(ctx, C_FLAGGED) ? "true" : "false"};
+      const char *sp[] = {practice, seq, val(ctx, "client_id"), no, channel_buf, date, val(ctx, "send_time"),
+                          val(ctx, "tz"), truthy(ctx, "flagged") ? "true" : "false"};
       if (!db_run(c, &NURTURE_STEP, 9, sp, err))
         return false;
     }
@@ -351,7 +347,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, PGresult *
 }
 
 /* Builds the message for step (and same-day steps of the client on channel) and queues it. */
-static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, PGresult *ctx,
+static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, db_result *ctx,
                           const char *channel, cad_error *err) {
   char *subject, *text;
   render_with(ctx, channel, &subject, &text);
@@ -359,11 +355,11 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     return set_state(c, practice, step, "skipped", "no template for this step and channel", NULL, err);
   char limit[8];
   snprintf(limit, sizeof limit, "%d", MAX_MERGE);
-  PGresult *others = NULL;
-  if (truthy(ctx, C_HAS_OTHERS)) {
-    const char *mp[] = {practice, val(ctx, C_CLIENT), step, val(ctx, K_TODAY), channel,
-                        truthy(ctx, C_FLAGGED) ? "true" : "false", limit,
-                        strcmp(channel, "sms") == 0 ? val(ctx, C_PHONE) : val(ctx, C_EMAIL)};
+  db_result *others = NULL;
+  if (truthy(ctx, "has_others")) {
+    const char *mp[] = {practice, val(ctx, "client_id"), step, val(ctx, "today"), channel,
+                        truthy(ctx, "flagged") ? "true" : "false", limit,
+                        strcmp(channel, "sms") == 0 ? val(ctx, "phone") : val(ctx, "email")};
     if (!(others = db_exec(c, &MERGEABLE, 8, mp, err))) {
       free(subject);
       free(text);
@@ -375,29 +371,29 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   /* The ids of the steps the message carries, as a text[] literal: {primary,merged...}. */
   char ids[(MAX_MERGE + 1) * 38 + 3];
   snprintf(ids, sizeof ids, "{%s", step);
-  for (int i = 0; others && i < PQntuples(others); i++) {
+  for (int i = 0; others && i < db_rows(others); i++) {
     char *s2, *t2;
-    if (!render_step(c, practice, PQgetvalue(others, i, 0), channel, &s2, &t2, err)) {
+    if (!render_step(c, practice, db_text(others, i, 0), channel, &s2, &t2, err)) {
       free(body);
       free(subject);
-      PQclear(others);
+      db_free(others);
       return false;
     }
     if (t2) { /* one voice: the day's messages to this address on this channel travel together */
       body = compose_join(body, t2);
-      strcat(strcat(ids, ","), PQgetvalue(others, i, 0));
+      strcat(strcat(ids, ","), db_text(others, i, 0));
     }
     free(s2);
     free(t2);
   }
   strcat(ids, "}");
-  PQclear(others);
+  db_free(others);
   bool sms = strcmp(channel, "sms") == 0;
-  if (sms && !truthy(ctx, C_PRIOR_SMS)) /* the first SMS to a number says how to opt out */
+  if (sms && !truthy(ctx, "prior_sms")) /* the first SMS to a number says how to opt out */
     body = compose_opt_out(body);
-  const char *to = sms ? val(ctx, C_PHONE) : val(ctx, C_EMAIL);
-  const char *from = sms ? val(ctx, C_SMS_FROM) : val(ctx, C_EMAIL_FROM);
-  const char *np[] = {practice, val(ctx, C_CLIENT), channel, providers_name(&w->cfg->providers, channel), to, from,
+  const char *to = sms ? val(ctx, "phone") : val(ctx, "email");
+  const char *from = sms ? val(ctx, "sms_from") : val(ctx, "email_from");
+  const char *np[] = {practice, val(ctx, "client_id"), channel, providers_name(&w->cfg->providers, channel), to, from,
                       sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids};
   bool ok = db_run(c, &QUEUE_MESSAGE, 9, np, err);
   free(subject);
@@ -409,38 +405,38 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
 static bool decide(db_conn *c, delivery_worker *w, const char *practice, const char *step, bool *queued,
                    cad_error *err) {
   const char *sp[] = {practice, step};
-  PGresult *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  db_result *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
   if (!ctx)
     return false;
   bool ok;
   char resume[11];
-  const char *today = val(ctx, K_TODAY);
-  const char *state = val(ctx, C_STATE);
+  const char *today = val(ctx, "today");
+  const char *state = val(ctx, "state");
   if (strcmp(state, "planned") != 0 && strcmp(state, "deferred") != 0) {
     ok = true; /* merged into an earlier message of this batch */
-  } else if (strcmp(val(ctx, C_KEY), "lapse") == 0) {
+  } else if (strcmp(val(ctx, "step_key"), "lapse") == 0) {
     ok = lapse(c, practice, step, ctx, err);
-  } else if (truthy(ctx, C_PAUSED)) {
+  } else if (truthy(ctx, "paused")) {
     civil_date d;
     cadence_parse_date(today, &d);
     cadence_format_date(cadence_add_days(d, 1), resume);
-    const char *p[] = {practice, step, "the practice is paused", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
+    const char *p[] = {practice, step, "the practice is paused", resume, val(ctx, "send_time"), val(ctx, "tz")};
     ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
-  } else if (truthy(ctx, C_PROMO) && truthy(ctx, C_FLAGGED)) {
+  } else if (truthy(ctx, "promotional") && truthy(ctx, "flagged")) {
     ok = set_state(c, practice, step, "paused", "the client has an open flag", NULL, err);
-  } else if (away_today(val(ctx, C_AWAY), today, resume)) {
-    const char *p[] = {practice, step, "the client is away", resume, val(ctx, C_SEND_TIME), val(ctx, C_TZ)};
+  } else if (away_today(val(ctx, "away"), today, resume)) {
+    const char *p[] = {practice, step, "the client is away", resume, val(ctx, "send_time"), val(ctx, "tz")};
     ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
   } else {
-    bool has_phone = val(ctx, C_PHONE) != NULL, has_email = val(ctx, C_EMAIL) != NULL;
-    bool sms_ok = has_phone && truthy(ctx, C_CONSENT_SMS) && !truthy(ctx, C_SMS_SUPPRESSED);
-    bool email_ok = has_email && truthy(ctx, C_CONSENT_EMAIL) && !truthy(ctx, C_EMAIL_SUPPRESSED);
-    const char *channel = sendtime_channel(val(ctx, K_CHANNELNEL), val(ctx, C_PREFERENCE), sms_ok, email_ok,
-                                           val(ctx, C_LAST_CHANNEL));
-    int wait = sendtime_quiet_wait(atoi(val(ctx, C_LOCAL_MIN)), atoi(val(ctx, C_QUIET_START)),
-                                   atoi(val(ctx, C_QUIET_END)));
+    bool has_phone = val(ctx, "phone") != NULL, has_email = val(ctx, "email") != NULL;
+    bool sms_ok = has_phone && truthy(ctx, "consent_sms") && !truthy(ctx, "sms_suppressed");
+    bool email_ok = has_email && truthy(ctx, "consent_email") && !truthy(ctx, "email_suppressed");
+    const char *channel = sendtime_channel(val(ctx, "channel"), val(ctx, "channel_preference"), sms_ok, email_ok,
+                                           val(ctx, "last_channel"));
+    int wait = sendtime_quiet_wait(atoi(val(ctx, "local_minute")), atoi(val(ctx, "quiet_start")),
+                                   atoi(val(ctx, "quiet_end")));
     if (!channel) {
-      bool suppressed = (has_phone && truthy(ctx, C_SMS_SUPPRESSED)) || (has_email && truthy(ctx, C_EMAIL_SUPPRESSED));
+      bool suppressed = (has_phone && truthy(ctx, "sms_suppressed")) || (has_email && truthy(ctx, "email_suppressed"));
       ok = set_state(c, practice, step, suppressed ? "suppressed" : "skipped",
                      suppressed ? "the client opted out of every channel this step may use"
                                 : "no channel with both an address and the client's consent",
@@ -457,7 +453,7 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
       *queued = ok;
     }
   }
-  PQclear(ctx);
+  db_free(ctx);
   return ok;
 }
 
@@ -474,13 +470,13 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   char limit[12];
   snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
   const char *p[] = {limit};
-  PGresult *due = db_exec(c, &CLAIM_STEPS, 1, p, err);
+  db_result *due = db_exec(c, &CLAIM_STEPS, 1, p, err);
   if (!due)
     return false;
   bool ok = true;
-  for (int i = 0; ok && i < PQntuples(due); i++) {
+  for (int i = 0; ok && i < db_rows(due); i++) {
     bool queued = false;
-    const char *practice = PQgetvalue(due, i, 0), *step = PQgetvalue(due, i, 1);
+    const char *practice = db_text(due, i, 0), *step = db_text(due, i, 1);
     ok = !x->careful || db_exec_simple(c, "SAVEPOINT step", err);
     if (ok && !decide(c, x->w, practice, step, &queued, err)) {
       /* A step whose decision fails (a bug, bad data) must not block every other step behind it. The
@@ -496,7 +492,7 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
     x->decided++;
     x->queued += queued;
   }
-  PQclear(due);
+  db_free(due);
   /* Wake the other workers (and processes) to help send what was queued. */
   return ok && (x->queued == 0 || db_run(c, &NOTIFY, 0, NULL, err));
 }
@@ -521,38 +517,38 @@ enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS,
 /* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call: if
  * the process dies during the calls, recovery marks them unknown instead of sending twice), sends them
  * concurrently, and records every outcome in one statement. */
-static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int from, int n, cad_error *err) {
+static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int from, int n, cad_error *err) {
   db_array practices = {0}, ids = {0};
   for (int i = from; i < from + n; i++) {
-    db_array_add(&practices, PQgetvalue(claim, i, K_PRACTICE));
-    db_array_add(&ids, PQgetvalue(claim, i, K_ID));
+    db_array_add(&practices, db_text(claim, i, K_PRACTICE));
+    db_array_add(&ids, db_text(claim, i, K_ID));
   }
   char lease[12];
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *mp[] = {db_array_text(&practices), db_array_text(&ids), providers_name(&w->cfg->providers, "sms"),
                       providers_name(&w->cfg->providers, "email"), lease};
-  PGresult *marked = db_exec(c, &MARK_SENDING, 5, mp, err);
+  db_result *marked = db_exec(c, &MARK_SENDING, 5, mp, err);
   db_array_free(&practices);
   db_array_free(&ids);
   if (!marked)
     return false;
   /* Rows whose lease expired meanwhile were taken by another worker: not ours to send. */
-  int k = PQntuples(marked), row[PROVIDERS_MAX_BATCH], attempts[PROVIDERS_MAX_BATCH];
+  int k = db_rows(marked), row[PROVIDERS_MAX_BATCH], attempts[PROVIDERS_MAX_BATCH];
   outgoing out[PROVIDERS_MAX_BATCH];
   send_result res[PROVIDERS_MAX_BATCH];
   char unsubscribe[PROVIDERS_MAX_BATCH][300];
   for (int j = 0; j < k; j++) {
-    for (row[j] = from; strcmp(PQgetvalue(claim, row[j], K_ID), PQgetvalue(marked, j, 0)) != 0; row[j]++)
+    for (row[j] = from; strcmp(db_text(claim, row[j], K_ID), db_text(marked, j, 0)) != 0; row[j]++)
       ;
-    attempts[j] = atoi(PQgetvalue(marked, j, 1));
+    attempts[j] = atoi(db_text(marked, j, 1));
     int i = row[j];
     snprintf(unsubscribe[j], sizeof unsubscribe[j], "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url,
-             PQgetvalue(claim, i, K_ID));
-    out[j] = (outgoing){PQgetvalue(claim, i, K_ID), PQgetvalue(claim, i, K_CHANNEL), PQgetvalue(claim, i, K_TO),
-                        db_value(claim, i, K_FROM), PQgetvalue(claim, i, K_PRACTICE_NAME),
-                        db_value(claim, i, K_SUBJECT), PQgetvalue(claim, i, K_BODY), unsubscribe[j]};
+             db_text(claim, i, K_ID));
+    out[j] = (outgoing){db_text(claim, i, K_ID), db_text(claim, i, K_CHANNEL), db_text(claim, i, K_TO),
+                        db_value(claim, i, K_FROM), db_text(claim, i, K_PRACTICE_NAME),
+                        db_value(claim, i, K_SUBJECT), db_text(claim, i, K_BODY), unsubscribe[j]};
   }
-  PQclear(marked);
+  db_free(marked);
   if (k == 0)
     return true;
   providers_send_batch(w->session, out, k, res);
@@ -570,7 +566,7 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
                      : 0;
     char delay_ms[24];
     snprintf(delay_ms, sizeof delay_ms, "%ld", delay);
-    db_array_add(&rp, PQgetvalue(claim, row[j], K_PRACTICE));
+    db_array_add(&rp, db_text(claim, row[j], K_PRACTICE));
     db_array_add(&ri, out[j].message_id);
     db_array_add(&rs, outcome_state(r->outcome));
     db_array_add(&rpid, r->provider_id[0] ? r->provider_id : NULL);
@@ -588,7 +584,7 @@ static bool send_window(db_conn *c, delivery_worker *w, PGresult *claim, int fro
   db_array_free(&rp), db_array_free(&ri), db_array_free(&rs), db_array_free(&rpid), db_array_free(&rerr),
       db_array_free(&rdelay);
   for (int j = 0; ok && j < k; j++) {
-    const char *practice = PQgetvalue(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);
+    const char *practice = db_text(claim, row[j], K_PRACTICE), *state = outcome_state(res[j].outcome);
     metrics_message(w->metrics, out[j].channel, state);
     log_json(res[j].outcome == SEND_OK ? "info" : "warn", "message send",
              json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", out[j].message_id,
@@ -605,10 +601,10 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   snprintf(limit, sizeof limit, "%d", w->cfg->batch);
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *p[] = {limit, lease};
-  PGresult *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
+  db_result *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
   if (!claim)
     return -1;
-  int n = PQntuples(claim), done = 0;
+  int n = db_rows(claim), done = 0;
   bool ok = true;
   while (ok && done < n && !atomic_load(w->stopping)) {
     /* A window holds the messages whose senders may send now: the first waits for its turn, the
@@ -625,20 +621,20 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   }
   /* Stopping (or an error): give back what was claimed but not yet sent. */
   for (int i = done; i < n; i++) {
-    const char *rp[] = {PQgetvalue(claim, i, 0), PQgetvalue(claim, i, 1)};
+    const char *rp[] = {db_text(claim, i, 0), db_text(claim, i, 1)};
     cad_error ignored;
-    PQclear(db_exec(c, &RELEASE, 2, rp, &ignored));
+    db_free(db_exec(c, &RELEASE, 2, rp, &ignored));
   }
-  PQclear(claim);
+  db_free(claim);
   return ok ? n : -1;
 }
 
 bool delivery_recover(db_conn *c, cad_error *err) {
-  PGresult *r = db_exec(c, &RECOVER, 0, NULL, err);
+  db_result *r = db_exec(c, &RECOVER, 0, NULL, err);
   if (!r)
     return false;
-  long released = atol(PQgetvalue(r, 0, 0)), lost = atol(PQgetvalue(r, 0, 1));
-  PQclear(r);
+  long released = atol(db_text(r, 0, 0)), lost = atol(db_text(r, 0, 1));
+  db_free(r);
   if (released || lost)
     log_json("warn", "expired claims recovered", json_pack("{s:I,s:I}", "requeued", (json_int_t)released,
                                                            "marked_unknown", (json_int_t)lost));
@@ -646,10 +642,10 @@ bool delivery_recover(db_conn *c, cad_error *err) {
 }
 
 double delivery_next_due(db_conn *c, double max_s, cad_error *err) {
-  PGresult *r = db_exec(c, &NEXT_DUE, 0, NULL, err);
+  db_result *r = db_exec(c, &NEXT_DUE, 0, NULL, err);
   if (!r)
     return -1;
-  double s = PQgetisnull(r, 0, 0) ? max_s : atof(PQgetvalue(r, 0, 0));
-  PQclear(r);
+  double s = db_null(r, 0, 0) ? max_s : atof(db_text(r, 0, 0));
+  db_free(r);
   return s < 0 ? 0 : s > max_s ? max_s : s;
 }

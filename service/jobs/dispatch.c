@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "delivery.h"
+#include "listen.h"
 #include "log.h"
 #include "sendtime.h"
 
@@ -129,39 +130,24 @@ static void *worker_main(void *arg) {
  * while it was away are lost, so the workers must rescan. */
 static void *listener_main(void *arg) {
   dispatch *d = arg;
-  PGconn *pg = NULL;
+  db_listener *l = NULL;
   while (!atomic_load(&d->stopping)) {
-    if (!pg || PQstatus(pg) != CONNECTION_OK) {
-      if (pg)
-        PQfinish(pg);
-      const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-      const char *vals[] = {d->cfg.database_url, "3", "cadence-listener", NULL};
-      pg = PQconnectdbParams(keys, vals, 1);
-      PGresult *r = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, "LISTEN cadence_due") : NULL;
-      bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-      PQclear(r);
-      if (!ok) {
+    if (!l) {
+      if (!(l = db_listen(d->cfg.database_url, "cadence-listener", "cadence_due"))) {
         sleep(1);
         continue;
       }
       wake_all(d);
     }
-    struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
-    if (poll(&pfd, 1, 500) > 0) {
-      if (!PQconsumeInput(pg))
-        continue; /* connection lost: reconnect above */
-      bool any = false;
-      PGnotify *n;
-      while ((n = PQnotifies(pg))) {
-        any = true;
-        PQfreemem(n);
-      }
-      if (any)
-        wake_all(d);
+    int got = db_listener_wait(l, 500);
+    if (got > 0)
+      wake_all(d);
+    if (got < 0) { /* connection lost: listen anew above */
+      db_listener_close(l);
+      l = NULL;
     }
   }
-  if (pg)
-    PQfinish(pg);
+  db_listener_close(l);
   return NULL;
 }
 

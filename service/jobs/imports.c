@@ -195,7 +195,7 @@ static const char *bad_column(const import_upload *u, const char *record, size_t
 static bool flush_copy(import_upload *u, bool force) {
   if (!u->len || (!force && u->len < COPY_FLUSH))
     return true;
-  if (PQputCopyData(db_pg(u->c), u->buf, (int)u->len) != 1)
+  if (!db_copy_put(u->c, u->buf, u->len))
     return cad_fail(u->err, 503, "database_unavailable", NULL, "the database stopped taking the upload");
   u->len = 0;
   return true;
@@ -233,21 +233,18 @@ static bool on_record(void *ctx, const char *record, size_t len, int line) {
 
 import_upload *imports_upload_begin(db_conn *c, const char *practice_id, charset cs, cad_error *err) {
   const char *p[] = {practice_id};
-  PGresult *r = db_exec(c, &CREATE, 1, p, err);
+  db_result *r = db_exec(c, &CREATE, 1, p, err);
   if (!r)
     return NULL;
   import_upload *u = calloc(1, sizeof *u);
   u->c = c;
   u->cs = cs;
   snprintf(u->practice_id, sizeof u->practice_id, "%s", practice_id);
-  snprintf(u->id, sizeof u->id, "%s", PQgetvalue(r, 0, 0));
-  PQclear(r);
+  snprintf(u->id, sizeof u->id, "%s", db_text(r, 0, 0));
+  db_free(r);
   csv_init(&u->reader, on_record, u);
-  r = PQexec(db_pg(c), "COPY import_rows (import_id, line, record, problem_column, problem) FROM STDIN");
-  u->copying = PQresultStatus(r) == PGRES_COPY_IN;
-  PQclear(r);
+  u->copying = db_copy_begin(c, "COPY import_rows (import_id, line, record, problem_column, problem) FROM STDIN", err);
   if (!u->copying) {
-    cad_fail(err, 503, "database_unavailable", NULL, "the database did not take the upload");
     imports_upload_abort(u);
     return NULL;
   }
@@ -264,14 +261,7 @@ static bool end_copy(import_upload *u, bool ok) {
   if (!u->copying)
     return ok;
   u->copying = false;
-  bool sent = PQputCopyEnd(db_pg(u->c), ok ? NULL : "upload abandoned") == 1;
-  PGresult *r;
-  bool stored = false;
-  while ((r = PQgetResult(db_pg(u->c)))) {
-    stored = stored || PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-  }
-  return ok && sent && stored;
+  return db_copy_end(u->c, ok ? NULL : "upload abandoned") && ok;
 }
 
 static void free_upload(import_upload *u) {
@@ -285,7 +275,7 @@ void imports_upload_abort(import_upload *u) {
   end_copy(u, false);
   cad_error ignored;
   const char *p[] = {u->practice_id, u->id};
-  PQclear(db_exec(u->c, &DISCARD, 2, p, &ignored));
+  db_free(db_exec(u->c, &DISCARD, 2, p, &ignored));
   free_upload(u);
 }
 
@@ -324,13 +314,13 @@ bool imports_cancel(db_conn *c, const char *practice_id, const char *id, json_t 
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "import");
   const char *p[] = {practice_id, id};
-  PGresult *r = db_exec(c, &CANCEL, 2, p, err);
+  db_result *r = db_exec(c, &CANCEL, 2, p, err);
   if (!r)
     return false;
-  bool cancelled = !PQgetisnull(r, 0, 0), exists = !PQgetisnull(r, 0, 1);
+  bool cancelled = !db_null(r, 0, 0), exists = !db_null(r, 0, 1);
   if (cancelled)
     *out = db_json(r, 0, 0);
-  PQclear(r);
+  db_free(r);
   if (!exists)
     return FAIL_NOT_FOUND(err, "import");
   return cancelled || cad_fail(err, 409, "conflict", "state", "the import has already ended");
@@ -578,31 +568,31 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
   char lease[12];
   snprintf(lease, sizeof lease, "%d", LEASE_S);
   const char *cp[] = {lease};
-  PGresult *claim = db_exec(c, &CLAIM, 1, cp, &err);
-  if (!claim || PQntuples(claim) == 0) {
-    PQclear(claim);
+  db_result *claim = db_exec(c, &CLAIM, 1, cp, &err);
+  if (!claim || db_rows(claim) == 0) {
+    db_free(claim);
     return false;
   }
   char practice[37], id[37], last[12];
-  snprintf(practice, sizeof practice, "%s", PQgetvalue(claim, 0, 0));
-  snprintf(id, sizeof id, "%s", PQgetvalue(claim, 0, 1));
-  snprintf(last, sizeof last, "%s", PQgetvalue(claim, 0, 3));
-  batch b = {.c = c, .zones = zones, .practice_id = practice, .import_id = id, .kept = atoi(PQgetvalue(claim, 0, 4))};
-  columns_of(PQgetvalue(claim, 0, 2), b.col);
-  PQclear(claim);
+  snprintf(practice, sizeof practice, "%s", db_text(claim, 0, 0));
+  snprintf(id, sizeof id, "%s", db_text(claim, 0, 1));
+  snprintf(last, sizeof last, "%s", db_text(claim, 0, 3));
+  batch b = {.c = c, .zones = zones, .practice_id = practice, .import_id = id, .kept = atoi(db_text(claim, 0, 4))};
+  columns_of(db_text(claim, 0, 2), b.col);
+  db_free(claim);
   log_json("info", "import started", json_pack("{s:s,s:s}", "practice_id", practice, "import_id", id));
   char limit[12];
   snprintf(limit, sizeof limit, "%d", BATCH_ROWS);
   for (;;) {
     const char *rp[] = {id, last, limit};
-    PGresult *rows = db_exec(c, &ROWS, 3, rp, &err);
+    db_result *rows = db_exec(c, &ROWS, 3, rp, &err);
     if (!rows)
       return true; /* the lease lets this or another process resume */
-    int n = PQntuples(rows);
+    int n = db_rows(rows);
     if (n == 0) {
-      PQclear(rows);
+      db_free(rows);
       const char *dp[] = {practice, id};
-      PQclear(db_exec(c, &DONE, 2, dp, &err));
+      db_free(db_exec(c, &DONE, 2, dp, &err));
       log_json("info", "import done", json_pack("{s:s,s:s}", "practice_id", practice, "import_id", id));
       return true;
     }
@@ -610,21 +600,21 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
     bool ok = true;
     int i = 0;
     for (; ok && i < n && !atomic_load(stop); i++) {
-      ok = apply_row(&b, atoi(PQgetvalue(rows, i, 0)), PQgetvalue(rows, i, 1),
-                     PQgetisnull(rows, i, 2) ? NULL : PQgetvalue(rows, i, 2),
-                     PQgetisnull(rows, i, 3) ? NULL : PQgetvalue(rows, i, 3), &err);
+      ok = apply_row(&b, atoi(db_text(rows, i, 0)), db_text(rows, i, 1),
+                     db_null(rows, i, 2) ? NULL : db_text(rows, i, 2),
+                     db_null(rows, i, 3) ? NULL : db_text(rows, i, 3), &err);
       if (ok)
-        snprintf(last, sizeof last, "%s", PQgetvalue(rows, i, 0));
+        snprintf(last, sizeof last, "%s", db_text(rows, i, 0));
     }
-    PQclear(rows);
+    db_free(rows);
     char counts[6][12];
     int values[] = {b.processed, atoi(last), b.created, b.duplicates, b.refused, LEASE_S};
     for (int k = 0; k < 6; k++)
       snprintf(counts[k], sizeof counts[k], "%d", values[k]);
     const char *pp[] = {practice, id, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]};
-    PGresult *r = db_exec(c, &PROGRESS, 8, pp, &err);
-    bool running = r && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "running") == 0;
-    PQclear(r);
+    db_result *r = db_exec(c, &PROGRESS, 8, pp, &err);
+    bool running = r && db_rows(r) == 1 && strcmp(db_text(r, 0, 0), "running") == 0;
+    db_free(r);
     if (!ok || !running || atomic_load(stop))
       return true;
   }

@@ -98,10 +98,10 @@ bool reports_make(db_conn *c, const char *practice_id, const char *week_start, j
       return false;
   }
   const char *p[] = {practice_id, week_start, "false", "true"};
-  PGresult *r = db_exec(c, &MAKE, 4, p, err);
+  db_result *r = db_exec(c, &MAKE, 4, p, err);
   if (!r)
     return false;
-  *created = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+  *created = db_rows(r) == 1 && strcmp(db_text(r, 0, 1), "t") == 0;
   return db_one_json(r, "practice", out, err);
 }
 
@@ -112,7 +112,7 @@ bool reports_list(db_conn *c, const char *practice_id, const char *cursor, int l
     return false;
   char lim[12];
   const char *p[] = {practice_id, cur.micros, cur.uuid, paging_limit(limit, lim)};
-  PGresult *r = db_exec(c, &LIST, 4, p, err);
+  db_result *r = db_exec(c, &LIST, 4, p, err);
   if (!r)
     return false;
   *out = paging_page(r, limit);
@@ -216,28 +216,28 @@ static struct {
 
 static void make_due(db_conn *c) {
   cad_error err;
-  PGresult *due = db_exec(c, &DUE, 0, NULL, &err);
-  for (int i = 0; due && i < PQntuples(due); i++) {
-    const char *p[] = {PQgetvalue(due, i, 0), NULL, "true", "false"};
-    PGresult *r = db_exec(c, &MAKE, 4, p, &err);
-    if (r && PQntuples(r) == 1)
-      log_json("info", "weekly report made", json_pack("{s:s}", "practice_id", PQgetvalue(due, i, 0)));
+  db_result *due = db_exec(c, &DUE, 0, NULL, &err);
+  for (int i = 0; due && i < db_rows(due); i++) {
+    const char *p[] = {db_text(due, i, 0), NULL, "true", "false"};
+    db_result *r = db_exec(c, &MAKE, 4, p, &err);
+    if (r && db_rows(r) == 1)
+      log_json("info", "weekly report made", json_pack("{s:s}", "practice_id", db_text(due, i, 0)));
     else if (!r)
-      log_json("error", "weekly report failed", json_pack("{s:s,s:s}", "practice_id", PQgetvalue(due, i, 0),
+      log_json("error", "weekly report failed", json_pack("{s:s,s:s}", "practice_id", db_text(due, i, 0),
                                                           "error", err.message));
-    PQclear(r);
+    db_free(r);
   }
-  PQclear(due);
+  db_free(due);
 }
 
 static void email_waiting(db_conn *c, provider_session *ps) {
   cad_error err;
-  PGresult *r = db_exec(c, &CLAIM, 0, NULL, &err);
-  for (int i = 0; r && i < PQntuples(r); i++) {
-    json_t *report = json_loads(PQgetvalue(r, i, 2), 0, NULL);
+  db_result *r = db_exec(c, &CLAIM, 0, NULL, &err);
+  for (int i = 0; r && i < db_rows(r); i++) {
+    json_t *report = json_loads(db_text(r, i, 2), 0, NULL);
     char subject[200];
-    char *text = reports_email_text(report, PQgetvalue(r, i, 5), subject, sizeof subject);
-    outgoing m = {.message_id = PQgetvalue(r, i, 1), .channel = "email", .to = PQgetvalue(r, i, 3),
+    char *text = reports_email_text(report, db_text(r, i, 5), subject, sizeof subject);
+    outgoing m = {.message_id = db_text(r, i, 1), .channel = "email", .to = db_text(r, i, 3),
                   .from = db_value(r, i, 4), .from_name = "Cadence", .subject = subject, .body = text};
     send_result res;
     if (!m.from) {
@@ -247,14 +247,14 @@ static void email_waiting(db_conn *c, provider_session *ps) {
       providers_send(ps, &m, &res);
     }
     const char *state = res.outcome == SEND_OK ? "sent" : res.outcome == SEND_RETRY ? "pending" : "failed";
-    const char *p[] = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), state, res.outcome == SEND_OK ? NULL : res.error};
+    const char *p[] = {db_text(r, i, 0), db_text(r, i, 1), state, res.outcome == SEND_OK ? NULL : res.error};
     db_run(c, &EMAILED, 4, p, &err);
-    log_json("info", "weekly report email", json_pack("{s:s,s:s,s:s}", "practice_id", PQgetvalue(r, i, 0),
-                                                      "report_id", PQgetvalue(r, i, 1), "state", state));
+    log_json("info", "weekly report email", json_pack("{s:s,s:s,s:s}", "practice_id", db_text(r, i, 0),
+                                                      "report_id", db_text(r, i, 1), "state", state));
     free(text);
     json_decref(report);
   }
-  PQclear(r);
+  db_free(r);
 }
 
 static void *reporter_main(void *arg) {
