@@ -11,15 +11,17 @@
 
 #include "api.h"
 #include "app.h"
-#include "booking_links.h"
-#include "imports.h"
 #include "auth.h"
+#include "booking_links.h"
 #include "dispatch.h"
+#include "imports.h"
+#include "janitor.h"
 #include "log.h"
 #include "migrate.h"
 #include "practices.h"
 #include "reports.h"
 #include "sealing.h"
+#include "upkeep.h"
 
 enum { STARTUP_DB_WAIT_S = 30 };
 
@@ -199,8 +201,10 @@ int main(int argc, char **argv) {
   }
   const provider_config *pc = &app.cfg.dispatch.providers;
   dispatch *workers = dispatch_start(&app.cfg.dispatch, app.metrics);
-  imports_start(app.cfg.database_url, app.zones, app.cfg.loyalty_expiry_interval_s);
+  imports_start(app.cfg.database_url, app.zones);
   reports_start(app.cfg.database_url, pc, app.cfg.report_check_interval_s);
+  upkeep_start(app.cfg.database_url, app.cfg.loyalty_expiry_interval_s);
+  janitor_start(app.cfg.database_url);
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
                      "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",
@@ -217,6 +221,8 @@ int main(int argc, char **argv) {
   dispatch_stop(workers);
   imports_stop();
   reports_stop();
+  upkeep_stop();
+  janitor_stop();
   curl_global_cleanup();
 
   metrics_destroy(app.metrics);

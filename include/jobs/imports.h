@@ -29,10 +29,9 @@ bool imports_get(db_conn *conn, const char *practice_id, const char *id, json_t 
 /* Stops an import that has not ended; rows already applied stay. 409 when it has ended. */
 bool imports_cancel(db_conn *conn, const char *practice_id, const char *id, json_t **out, cad_error *err);
 
-/* The background thread that applies queued imports (one at a time per process; any replica
- * may take one, and an interrupted one is resumed after its lease). It also expires loyalty points
- * every expiry_interval_s. */
-void imports_start(const char *database_url, const tz_set *zones, int expiry_interval_s);
+/* The job that applies queued imports (one at a time per process; any replica may take one, and an
+ * interrupted one is resumed after its lease); imports_wake runs it now (an upload has ended). */
+void imports_start(const char *database_url, const tz_set *zones);
 void imports_wake(void);
 void imports_stop(void);
 

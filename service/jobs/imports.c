@@ -1,9 +1,8 @@
-/* imports.c: CSV treatment imports: the streamed upload, and the thread that
+/* imports.c: CSV treatment imports: the streamed upload, and the job that
  * applies the rows. A row is one treatment item; see README "CSV imports". */
 #include "imports.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +12,8 @@
 #include "charset.h"
 #include "crypto.h"
 #include "csv.h"
+#include "job.h"
 #include "log.h"
-#include "loyalty.h"
-#include "memberships.h"
 #include "mem.h"
 #include "pms.h"
 #include "pms_vendors.h"
@@ -620,79 +618,29 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
   }
 }
 
-/* ------------------------------------------------------------------ thread */
+/* ------------------------------------------------------------------ job */
 
 static struct {
-  pthread_t thread;
-  pthread_mutex_t lock;
-  pthread_cond_t wake;
-  bool started, woken;
-  atomic_int stop;
-  db_pool *pool;
+  job *job;
   const tz_set *zones;
-  int expiry_interval_s;
-  time_t last_expiry;
-} importer = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+} importer;
 
-/* The thread's other periodic duty: loyalty points past their date expire (oldest first), and
- * memberships bank their monthly credit, get their quarterly perk and lose credit past rollover. */
-static void expire_points(db_conn *c) {
-  time_t now = time(NULL);
-  if (now - importer.last_expiry < importer.expiry_interval_s)
-    return;
-  importer.last_expiry = now;
-  cad_error err;
-  int n = loyalty_expire_due(c, &err), months = memberships_monthly_due(c, &err);
-  if (n > 0 || months > 0)
-    log_json("info", "loyalty upkeep", json_pack("{s:i,s:i}", "awards_expired", n, "membership_months_banked", months));
+/* One import at a time; idle, a look every second (another replica may have taken an upload). */
+static bool import_tick(db_conn *c, void *ctx, const atomic_int *stop) {
+  (void)ctx;
+  return process_one(c, importer.zones, stop);
 }
 
-static void *importer_main(void *arg) {
-  (void)arg;
-  while (!atomic_load(&importer.stop)) {
-    cad_error err;
-    db_conn *c = db_acquire(importer.pool, &err);
-    if (c)
-      expire_points(c);
-    bool worked = c && process_one(c, importer.zones, &importer.stop);
-    if (c)
-      db_release(importer.pool, c);
-    if (worked)
-      continue;
-    /* Idle: wait for an upload here, or look again in a second (another replica's upload). */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
-    pthread_mutex_lock(&importer.lock);
-    if (!importer.woken && !atomic_load(&importer.stop))
-      pthread_cond_timedwait(&importer.wake, &importer.lock, &until);
-    importer.woken = false;
-    pthread_mutex_unlock(&importer.lock);
-  }
-  return NULL;
-}
-
-void imports_start(const char *database_url, const tz_set *zones, int expiry_interval_s) {
-  importer.expiry_interval_s = expiry_interval_s;
-  /* Its own connection: a busy API never starves imports, and imports never take the API's. */
-  importer.pool = db_pool_create(database_url, 1, 5000, 60000);
+void imports_start(const char *database_url, const tz_set *zones) {
   importer.zones = zones;
-  importer.started = pthread_create(&importer.thread, NULL, importer_main, NULL) == 0;
+  importer.job = job_start("imports", database_url, 60000, 1, import_tick, NULL);
 }
 
 void imports_wake(void) {
-  pthread_mutex_lock(&importer.lock);
-  importer.woken = true;
-  pthread_cond_signal(&importer.wake);
-  pthread_mutex_unlock(&importer.lock);
+  job_wake(importer.job);
 }
 
 void imports_stop(void) {
-  if (!importer.started)
-    return;
-  atomic_store(&importer.stop, 1);
-  imports_wake();
-  pthread_join(importer.thread, NULL);
-  importer.started = false;
-  db_pool_destroy(importer.pool);
+  job_stop(importer.job);
+  importer.job = NULL;
 }

@@ -3,13 +3,13 @@
  * emailed by a background thread with its own connection and provider session. */
 #include "reports.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "job.h"
 #include "log.h"
 #include "paging.h"
 #include "validate.h"
@@ -201,18 +201,13 @@ char *reports_email_text(const json_t *report, const char *practice_name, char *
   return text;
 }
 
-/* ------------------------------------------------------------------ thread */
+/* ------------------------------------------------------------------ job */
 
 static struct {
-  pthread_t thread;
-  pthread_mutex_t lock;
-  pthread_cond_t wake;
-  bool started;
-  atomic_int stop;
-  db_pool *pool;
+  job *job;
   const provider_config *providers;
-  int interval_s;
-} reporter = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+  provider_session *session; /* opened by the job's thread, on its first tick */
+} reporter;
 
 static void make_due(db_conn *c) {
   cad_error err;
@@ -257,45 +252,26 @@ static void email_waiting(db_conn *c, provider_session *ps) {
   db_free(r);
 }
 
-static void *reporter_main(void *arg) {
-  (void)arg;
-  provider_session *ps = providers_open(reporter.providers);
-  while (!atomic_load(&reporter.stop)) {
-    cad_error err;
-    db_conn *c = db_acquire(reporter.pool, &err);
-    if (c) {
-      make_due(c);
-      email_waiting(c, ps);
-      db_release(reporter.pool, c);
-    }
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += reporter.interval_s;
-    pthread_mutex_lock(&reporter.lock);
-    if (!atomic_load(&reporter.stop))
-      pthread_cond_timedwait(&reporter.wake, &reporter.lock, &until);
-    pthread_mutex_unlock(&reporter.lock);
-  }
-  providers_close(ps);
-  return NULL;
+/* Reports due are made, then those waiting are emailed. */
+static bool report_tick(db_conn *c, void *ctx, const atomic_int *stop) {
+  (void)ctx;
+  (void)stop;
+  if (!reporter.session)
+    reporter.session = providers_open(reporter.providers);
+  make_due(c);
+  email_waiting(c, reporter.session);
+  return false;
 }
 
 void reports_start(const char *database_url, const provider_config *providers, int interval_s) {
   reporter.providers = providers;
-  reporter.interval_s = interval_s;
-  /* Its own connection, with room for a large practice's report (the API's statement timeout is shorter). */
-  reporter.pool = db_pool_create(database_url, 1, 5000, 120000);
-  reporter.started = pthread_create(&reporter.thread, NULL, reporter_main, NULL) == 0;
+  /* Room for a large practice's report (the API's statement timeout is shorter). */
+  reporter.job = job_start("reports", database_url, 120000, interval_s, report_tick, NULL);
 }
 
 void reports_stop(void) {
-  if (!reporter.started)
-    return;
-  atomic_store(&reporter.stop, 1);
-  pthread_mutex_lock(&reporter.lock);
-  pthread_cond_signal(&reporter.wake);
-  pthread_mutex_unlock(&reporter.lock);
-  pthread_join(reporter.thread, NULL);
-  reporter.started = false;
-  db_pool_destroy(reporter.pool);
+  job_stop(reporter.job);
+  reporter.job = NULL;
+  providers_close(reporter.session);
+  reporter.session = NULL;
 }

@@ -196,6 +196,38 @@ def zenoti_appointment_groups_book_change_status_and_late_events_change_nothing(
 
 
 @test
+def a_delivery_failing_in_its_last_operation_leaves_nothing_behind():
+    """A Zenoti appointment group of two: the first is fine, the second's time is not a time. The delivery
+    is refused naming the second, and the first is not booked, nor its guest or injector created, nor the
+    delivery recorded as seen: the PMS's retry of the corrected delivery is applied whole."""
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, webhook_secret=SECRET)
+        day = dt.datetime.now(NY).date() + dt.timedelta(days=5)
+        body = payloads.load("zenoti/appointment_group_created")
+        first = body["data"]["appointments"][0]
+        first["start_time_in_center"] = f"{day}T14:00:00"
+        second = dict(first, id="second-appointment", start_time_in_center=f"{day}T25:99:00",
+                      therapist={"first_name": "Dr.", "last_name": "Second"})
+        body["data"]["appointments"].append(second)
+        counts = lambda: psql(f"SELECT (SELECT count(*) FROM bookings WHERE practice_id = '{p.id}') || ',' || "
+                              f"(SELECT count(*) FROM clients WHERE practice_id = '{p.id}') || ',' || "
+                              f"(SELECT count(*) FROM injectors WHERE practice_id = '{p.id}') || ',' || "
+                              f"(SELECT count(*) FROM webhook_events WHERE practice_id = '{p.id}')", db=s.db)
+        eq(counts(), "0,0,0,0")
+        r = pms_post(s, p, body, SECRET, vendor="zenoti")
+        eq((r.status, r.error["details"]["field"]), (422, "data.appointments[1].start_time_in_center"), str(r))
+        eq(counts(), "0,0,0,0", "nothing of the first operation stays")
+        second["start_time_in_center"] = f"{day}T16:00:00"
+        r = pms_post(s, p, body, SECRET, vendor="zenoti")
+        eq((r.status, [o["outcome"] for o in r.json["operations"]]), (201, ["created", "created"]), str(r))
+        eq(counts(), "2,1,2,1")
+    finally:
+        s.stop()
+
+
+@test
 def patientnow_customers_purchases_refunds_and_appointments():
     f = fakes()
     s = server(f)

@@ -1,7 +1,8 @@
 """Health, readiness, metrics, the served contract, routing, limits, CORS, request ids."""
 import json
+import time
 
-from harness import Server, ADMIN_KEY, Practice, check, eq, shared, test
+from harness import ADMIN_KEY, Practice, Server, check, eq, fresh_database, psql, shared, test
 
 
 @test
@@ -195,3 +196,32 @@ def the_contract_lists_exactly_the_routes_the_server_has():
     check(len(routes) > 30, "the route table was read")
     eq(routes - documented, set(), "routes missing from openapi.yaml")
     eq(documented - routes, set(), "documented operations the server does not have")
+
+
+@test
+def the_janitor_deletes_what_is_kept_only_for_a_while_and_nothing_else():
+    """Provider event ids and PMS delivery ids after 30 days, idempotency keys after 24 hours: the janitor
+    runs at start, then hourly."""
+    db = fresh_database()
+    s = Server(db=db)
+    p = Practice(s)
+    s.stop()
+    old, recent = "now() - interval '31 days'", "now() - interval '29 days'"
+    psql(f"INSERT INTO provider_events (practice_id, provider, event_key, received_at) VALUES "
+         f"('{p.id}', 'twilio', 'old', {old}), ('{p.id}', 'twilio', 'recent', {recent})", db=db)
+    psql(f"INSERT INTO webhook_events (practice_id, vendor, event_id, event_type, received_at) VALUES "
+         f"('{p.id}', 'zenoti', 'old', 'x', {old}), ('{p.id}', 'zenoti', 'recent', 'x', {recent})", db=db)
+    psql(f"INSERT INTO idempotency_keys (practice_id, key, request_hash, created_at) VALUES "
+         f"('{p.id}', 'old', 'h', now() - interval '25 hours'), ('{p.id}', 'recent', 'h', now() - interval '23 hours')",
+         db=db)
+    s = Server(db=db)
+    try:
+        left = lambda: psql("SELECT (SELECT string_agg(event_key, ',') FROM provider_events) || '|' || "
+                            "(SELECT string_agg(event_id, ',') FROM webhook_events) || '|' || "
+                            "(SELECT string_agg(key, ',') FROM idempotency_keys)", db=db)
+        deadline = time.time() + 10
+        while left() != "recent|recent|recent" and time.time() < deadline:
+            time.sleep(0.1)
+        eq(left(), "recent|recent|recent")
+    finally:
+        s.stop()
