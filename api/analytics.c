@@ -15,7 +15,7 @@ void analytics_retention_get(http_req *r) {
   /* "injector" as the issue and outline name it, "injector_id" as /v1/slots does: either, not two different. */
   const char *injector = http_query(r, "injector_id"), *alias = http_query(r, "injector");
   if (injector && alias && strcmp(injector, alias) != 0) {
-    cad_fail(&err, 400, "invalid_query", "injector", "'injector' and 'injector_id' name different injectors");
+    cad_fail(&err, "invalid_query", "injector", "'injector' and 'injector_id' name different injectors");
     http_reply_error(r, &err);
     return;
   }

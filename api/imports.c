@@ -20,12 +20,12 @@ bool imports_stream(http_req *r, const char *data, size_t len) {
   if (!r->stream_state) {
     charset cs;
     if (!is_csv(http_header(r, "Content-Type"))) {
-      cad_fail(&err, 415, "unsupported_media_type", NULL, "the body must be text/csv");
+      cad_fail(&err, "unsupported_media_type", NULL, "the body must be text/csv");
       http_reply_error(r, &err);
       return false;
     }
     if (!charset_of(http_header(r, "Content-Type"), &cs)) {
-      cad_fail(&err, 415, "unsupported_media_type", "charset",
+      cad_fail(&err, "unsupported_media_type", "charset",
                "the charset must be utf-8, windows-1252 or iso-8859-1");
       http_reply_error(r, &err);
       return false;
@@ -48,9 +48,9 @@ void imports_post(http_req *r) {
   json_t *out = NULL;
   if (!r->stream_state) { /* no body at all */
     if (!is_csv(http_header(r, "Content-Type")))
-      cad_fail(&err, 415, "unsupported_media_type", NULL, "the body must be text/csv");
+      cad_fail(&err, "unsupported_media_type", NULL, "the body must be text/csv");
     else
-      cad_fail(&err, 422, "invalid_value", "header", "the CSV is empty: a header line is required");
+      cad_fail(&err, "invalid_value", "header", "the CSV is empty: a header line is required");
     http_reply_error(r, &err);
     return;
   }

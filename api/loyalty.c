@@ -14,7 +14,7 @@ void loyalty_program_put_one(http_req *r) {
   cad_error err;
   json_t *out = NULL;
   if (!json_is_object(r->json)) {
-    cad_fail(&err, 400, "invalid_json", NULL, "the body must be a JSON object");
+    cad_fail(&err, "invalid_body", NULL, "the body must be a JSON object");
     http_reply_error(r, &err);
     return;
   }

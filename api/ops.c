@@ -22,7 +22,7 @@ void ops_metrics(http_req *r) {
   const char *token = r->app->cfg.metrics_token;
   if (!token || !auth || strncmp(auth, "Bearer ", 7) != 0 || !crypto_equal(auth + 7, token)) {
     cad_error err;
-    cad_fail(&err, 404, "not_found", NULL, "metrics are served on METRICS_ADDRESS (or here with METRICS_TOKEN)");
+    cad_fail(&err, "not_found", NULL, "metrics are served on METRICS_ADDRESS (or here with METRICS_TOKEN)");
     http_reply_error(r, &err);
     return;
   }

@@ -84,7 +84,7 @@ bool api_limit(http_req *r, int *limit) {
   long n = strtol(v, &end, 10);
   if (!*v || *end || n < 1 || n > 100) {
     cad_error err;
-    cad_fail(&err, 400, "invalid_query", "limit", "'limit' must be an integer from 1 to 100");
+    cad_fail(&err, "invalid_query", "limit", "'limit' must be an integer from 1 to 100");
     http_reply_error(r, &err);
     return false;
   }

@@ -10,7 +10,7 @@ static bool verified(http_req *r, form *f, db_conn **db) {
   char url[600];
   snprintf(url, sizeof url, "%s%s", r->app->cfg.public_base_url, r->path);
   if (!form_parse(r->body ? r->body : "", r->body_len, f)) {
-    cad_fail(&err, 400, "malformed_form", NULL, "the form body cannot be decoded");
+    cad_fail(&err, "malformed_form", NULL, "the form body cannot be decoded");
     http_reply_error(r, &err);
     return false;
   }

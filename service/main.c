@@ -51,7 +51,7 @@ static bool migrate_as_owner(cad_app *app, db_conn *serving, cad_error *err) {
     db_pool *owner_pool = db_pool_create(app->cfg.migration_url, 1, 2000, 0);
     db_conn *owner = wait_for_db(owner_pool);
     ok = owner ? migrate_apply(owner, serving_role, err)
-               : cad_fail(err, 503, "unavailable", NULL, "MIGRATION_DATABASE_URL: database unreachable");
+               : cad_fail(err, "database_unavailable", NULL, "MIGRATION_DATABASE_URL: database unreachable");
     if (owner)
       db_release(owner_pool, owner);
     db_pool_destroy(owner_pool);

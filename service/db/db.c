@@ -112,7 +112,7 @@ db_conn *db_acquire(db_pool *p, cad_error *err) {
     if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT) {
       p->timeouts++;
       pthread_mutex_unlock(&p->lock);
-      cad_fail(err, 503, "busy", NULL, "all database connections are busy; retry shortly");
+      cad_fail(err, "busy", NULL, "all database connections are busy; retry shortly");
       return NULL;
     }
   }
@@ -130,7 +130,7 @@ db_conn *db_acquire(db_pool *p, cad_error *err) {
     bool was_open = c->pg != NULL;
     if (!connect_conn(p, c)) {
       db_release(p, c);
-      cad_fail(err, 503, "database_unavailable", NULL, "the database is unreachable; retry shortly");
+      cad_fail(err, "database_unavailable", NULL, "the database is unreachable; retry shortly");
       return NULL;
     }
     if (was_open) {
@@ -167,14 +167,14 @@ static void record_failure(db_conn *c, const PGresult *res, const char *what, ca
   snprintf(c->constraint, sizeof c->constraint, "%s", cons ? cons : "");
   if (PQstatus(c->pg) != CONNECTION_OK || strncmp(c->sqlstate, "08", 2) == 0 ||
       strncmp(c->sqlstate, "57P", 3) == 0) {
-    cad_fail(err, 503, "database_unavailable", NULL, "the database is unreachable; retry shortly");
+    cad_fail(err, "database_unavailable", NULL, "the database is unreachable; retry shortly");
     return;
   }
   if (strcmp(c->sqlstate, "57014") == 0 || strcmp(c->sqlstate, "55P03") == 0) {
     /* DB_STATEMENT_TIMEOUT_MS (or a lock wait) ran out: the database is busy, not the request wrong. */
     log_json("warn", "database statement timed out", json_pack("{s:s,s:s}", "statement", what, "sqlstate",
                                                                 c->sqlstate));
-    cad_fail(err, 503, "statement_timeout", NULL, "the database took too long to answer; retry shortly");
+    cad_fail(err, "statement_timeout", NULL, "the database took too long to answer; retry shortly");
     err->retry_after_s = 5;
     return;
   }
@@ -248,7 +248,7 @@ bool db_copy_begin(db_conn *c, const char *sql, cad_error *err) {
   PGresult *r = PQexec(c->pg, sql);
   bool ok = PQresultStatus(r) == PGRES_COPY_IN;
   PQclear(r);
-  return ok || cad_fail(err, 503, "database_unavailable", NULL, "the database did not take the upload");
+  return ok || cad_fail(err, "database_unavailable", NULL, "the database did not take the upload");
 }
 
 bool db_copy_put(db_conn *c, const char *data, size_t len) {

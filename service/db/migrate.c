@@ -33,7 +33,7 @@ static const db_stmt COUNT_APPLIED = {
 /* A role without the right to change the schema gets told which URL to give instead. */
 static void explain_denial(const db_conn *c, cad_error *err) {
   if (strcmp(db_sqlstate(c), "42501") == 0)
-    cad_fail(err, 500, "migration_denied", NULL,
+    cad_fail(err, "migration_denied", NULL,
              "this role may not change the schema: set MIGRATION_DATABASE_URL to the URL of the role that owns it "
              "(see README, Database roles)");
 }
@@ -153,6 +153,6 @@ bool migrate_current(db_conn *c, cad_error *err) {
   bool current = atoi(db_text(r, 0, 0)) == MIGRATION_COUNT;
   db_free(r);
   if (!current)
-    cad_fail(err, 503, "migrations_pending", NULL, "database schema is not current");
+    cad_fail(err, "migrations_pending", NULL, "database schema is not current");
   return current;
 }

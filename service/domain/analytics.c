@@ -50,7 +50,7 @@ bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice,
   db_exec_simple(c, "ROLLBACK", &ignored);
   if (!ran)
     return false;
-  cad_fail(err, 429, "analytics_busy", NULL,
+  cad_fail(err, "analytics_busy", NULL,
            "this practice already has %d analytics requests running; retry in a few seconds", per_practice);
   err->retry_after_s = 3;
   return false;
@@ -63,7 +63,7 @@ void analytics_slot_end(db_conn *c, bool ok) {
 }
 
 static bool bad_query(cad_error *err, const char *field, const char *why) {
-  return cad_fail(err, 400, "invalid_query", field, "'%s' %s", field, why);
+  return cad_fail(err, "invalid_query", field, "'%s' %s", field, why);
 }
 
 static bool check_dates(const char *from, const char *to, cad_error *err) {
@@ -81,7 +81,7 @@ static db_result *period_exec(db_conn *c, const db_stmt *stmt, int n, const char
   db_result *r = db_exec(c, stmt, n, p, err);
   if (r && db_rows(r) != 1) {
     db_free(r);
-    cad_fail(err, 404, "not_found", NULL, "practice not found");
+    cad_fail(err, "not_found", NULL, "practice not found");
     return NULL;
   }
   if (r && strcmp(db_text(r, 0, 0), db_text(r, 0, 1)) > 0) {
@@ -115,12 +115,12 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
     snprintf(type, sizeof type, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
     db_free(t);
     if (!*type)
-      return cad_fail(err, 404, "not_found", "treatment_type", "no such treatment type");
+      return cad_fail(err, "not_found", "treatment_type", "no such treatment type");
   }
   const char *type_code = *type ? type : NULL;
   const char *ip[] = {practice_id, q->injector_id};
   if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
-    return found ? false : cad_fail(err, 404, "not_found", "injector_id", "no such injector");
+    return found ? false : cad_fail(err, "not_found", "injector_id", "no such injector");
   const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by, q->tier};
   db_result *r = period_exec(c, &RETENTION, 7, p, err);
   if (!r)

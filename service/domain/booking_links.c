@@ -181,7 +181,7 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   if (ok)
     snprintf(link_key, sizeof link_key, "%s", plain);
   else if (!plain)
-    cad_fail(err, 500, "secrets_key", NULL,
+    cad_fail(err, "secrets_key", NULL,
              "the stored booking link key opens with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS");
   if (plain)
     OPENSSL_cleanse(plain, strlen(plain));

@@ -177,7 +177,7 @@ static bool find_clash(db_conn *c, const char *practice_id, const char *injector
 }
 
 static bool fail_clash(const char *id, cad_error *err) {
-  return cad_fail(err, 409, "conflict", "starts_at", "the injector is already booked at that time by booking %s",
+  return cad_fail(err, "conflict", "starts_at", "the injector is already booked at that time by booking %s",
                   id[0] ? id : "(since cancelled; retry)");
 }
 
@@ -191,10 +191,10 @@ static bool injector_free(db_conn *c, const char *practice_id, const char *injec
 /* Maps the exclusion constraint's violation to a 409 to be named after the rollback. */
 static bool insert_failed(db_conn *c, booking_ctx *x, cad_error *err) {
   if (strcmp(db_sqlstate(c), "23505") == 0)
-    return cad_fail(err, 409, "conflict", "external_id", "a booking with this source and external_id exists");
+    return cad_fail(err, "conflict", "external_id", "a booking with this source and external_id exists");
   if (strcmp(db_sqlstate(c), "23P01") == 0) {
     x->clashed = true;
-    return cad_fail(err, 409, "conflict", "starts_at", "the injector is already booked at that time");
+    return cad_fail(err, "conflict", "starts_at", "the injector is already booked at that time");
   }
   return false;
 }
@@ -381,7 +381,7 @@ bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t 
 bool bookings_list(db_conn *c, const char *practice_id, const char *client_id, const char *state, const char *cursor,
                    int limit, json_t **out, cad_error *err) {
   if (client_id && !valid_uuid(client_id))
-    return cad_fail(err, 400, "invalid_query", "client_id", "'client_id' must be a client id");
+    return cad_fail(err, "invalid_query", "client_id", "'client_id' must be a client id");
   page_cursor cur;
   char lim[12];
   if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))

@@ -188,7 +188,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
       if (strcmp(db_sqlstate(c), "23505") == 0) {
         char field[40];
         snprintf(field, sizeof field, "external_ids[%zu]", i);
-        return cad_fail(err, 409, "conflict", field,
+        return cad_fail(err, "conflict", field,
                         "external id %zu is already used by another client of this practice", i);
       }
       return false;

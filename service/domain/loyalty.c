@@ -211,7 +211,7 @@ static bool only_keys(json_t *o, const char *const *keys, const char *prefix, ca
     for (int i = 0; keys[i] && !known; i++)
       known = strcmp(k, keys[i]) == 0;
     if (!known)
-      return cad_fail(err, 400, "unknown_field", k, "'%s%s' is not a field of the loyalty program", prefix, k);
+      return cad_fail(err, "unknown_field", k, "'%s%s' is not a field of the loyalty program", prefix, k);
   }
   return true;
 }
@@ -556,7 +556,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   bool already = db_text(r, 0, 1)[0] == 't';
   db_free(r);
   if (already)
-    return cad_fail(err, 409, "conflict", NULL, "the treatment is already refunded");
+    return cad_fail(err, "conflict", NULL, "the treatment is already refunded");
   long balance, debt;
   if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !db_run(c, &REFUND, 2, p, err))
     return false;
@@ -649,7 +649,7 @@ bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client
     return false;
   long long after;
   if (cursor && (!valid_int64(cursor, false, &after) || after <= 0))
-    return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not one this endpoint gave");
+    return cad_fail(err, "invalid_query", "cursor", "'cursor' is not one this endpoint gave");
   char lim[12];
   snprintf(lim, sizeof lim, "%d", limit);
   const char *p[] = {practice_id, client_id, cursor, lim};
@@ -698,11 +698,11 @@ static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
   long cap = loyalty_redeem_cap_points(ticket, cap_pct, value);
   const char *field = amount ? "amount_cents" : "points";
   if (points > cap)
-    return cad_fail(err, 422, "over_redemption_cap", field,
+    return cad_fail(err, "over_redemption_cap", field,
                     "at most %ld points ($%ld.%02ld, %d%% of the ticket) may be redeemed on this visit", cap,
                     cap * value / 100, cap * value % 100, cap_pct);
   if (points > balance)
-    return cad_fail(err, 409, "insufficient_points", field, "the balance is %ld points", balance);
+    return cad_fail(err, "insufficient_points", field, "the balance is %ld points", balance);
   char ticket_s[24], id[24];
   snprintf(ticket_s, sizeof ticket_s, "%ld", ticket);
   return spend(c, x->practice_id, x->client_id, points, "redeem", "redeemed at checkout",
@@ -741,7 +741,7 @@ static bool adjust_tx(db_conn *c, void *vctx, cad_error *err) {
   char reason[600];
   snprintf(reason, sizeof reason, "adjusted by staff: %s", str(x->body, "reason"));
   if (points < 0 && -points > balance)
-    return cad_fail(err, 409, "insufficient_points", "points", "the balance is %ld points", balance);
+    return cad_fail(err, "insufficient_points", "points", "the balance is %ld points", balance);
   if (points < 0) {
     char id[24];
     return spend(c, x->practice_id, x->client_id, -points, "adjust", reason, NULL, NULL, NULL, id, err) &&
@@ -803,7 +803,7 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
   db_free(st);
   if (!found)
     return FAIL_NOT_FOUND(err, "perk");
-  return cad_fail(err, 409, "conflict", NULL, used ? "the perk is already used" : "the perk has expired");
+  return cad_fail(err, "conflict", NULL, used ? "the perk is already used" : "the perk has expired");
 }
 
 bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
@@ -825,7 +825,7 @@ bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **o
   db_result *r = db_exec(c, &REFER, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
-               ? cad_fail(err, 409, "conflict", "referred_id", "this client already has a referrer")
+               ? cad_fail(err, "conflict", "referred_id", "this client already has a referrer")
                : false;
   return db_one_json(r, "referral", out, err);
 }
@@ -836,7 +836,7 @@ static bool whole(const char *v, const char *name, long min, long max, long *out
   char *end;
   long n = v ? strtol(v, &end, 10) : -1;
   if (!v || !*v || *end || n < min || n > max)
-    return cad_fail(err, 400, "invalid_query", name, "'%s' must be an integer from %ld to %ld", name, min, max);
+    return cad_fail(err, "invalid_query", name, "'%s' must be an integer from %ld to %ld", name, min, max);
   *out = n;
   return true;
 }
@@ -858,7 +858,7 @@ bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_
       tier = i;
   if (tier_name && tier < 0) {
     json_decref(s);
-    return cad_fail(err, 400, "invalid_query", "tier", "'tier' is not a tier of this program");
+    return cad_fail(err, "invalid_query", "tier", "'tier' is not a tier of this program");
   }
   if (tier < 0) /* the tier such a member reaches */
     tier = loyalty_tier_index(tiers, ntiers, (int)visits, visits * ticket);

@@ -89,7 +89,7 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
   db_result *r = db_exec(c, &PLAN_INSERT, 2, p, err);
   free(text);
   if (!r && strcmp(db_sqlstate(c), "23505") == 0)
-    return cad_fail(err, 409, "conflict", "name", "a plan with this name exists");
+    return cad_fail(err, "conflict", "name", "a plan with this name exists");
   return db_one_json(r, "plan", out, err);
 }
 
@@ -120,7 +120,7 @@ static bool join_tx(db_conn *c, void *vctx, cad_error *err) {
   db_result *r = db_exec(c, &JOIN, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
-               ? cad_fail(err, 409, "conflict", "client_id", "the client already has an active membership")
+               ? cad_fail(err, "conflict", "client_id", "the client already has an active membership")
                : false;
   bool found = db_rows(r) == 1;
   char id[37] = "";
@@ -154,7 +154,7 @@ static bool active(db_conn *c, const member_ctx *x, char id[37], cad_error *err)
   if (found)
     snprintf(id, 37, "%s", db_text(r, 0, 0));
   db_free(r);
-  return found || cad_fail(err, 409, "no_active_membership", NULL, "the client has no active membership");
+  return found || cad_fail(err, "no_active_membership", NULL, "the client has no active membership");
 }
 
 static bool payment_tx(db_conn *c, void *vctx, cad_error *err) {
@@ -214,7 +214,7 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
   long credit = atol(db_text(r, 0, 0)), want = (long)json_integer_value(json_object_get(x->body, "amount_cents"));
   db_free(r);
   if (want > credit)
-    return cad_fail(err, 409, "insufficient_credit", "amount_cents", "the membership credit is %ld cents", credit);
+    return cad_fail(err, "insufficient_credit", "amount_cents", "the membership credit is %ld cents", credit);
   snprintf(amount, sizeof amount, "%ld", want);
   const char *up[] = {x->practice_id, id, amount};
   return db_run(c, &USE, 3, up, err) && get(c, x->practice_id, id, x->out, err);

@@ -25,7 +25,7 @@ static const db_stmt LIST = {
 static const char *const STATES[] = {"queued", "claimed", "sending", "sent", "failed", "dead", "unknown", NULL};
 
 static bool bad(cad_error *err, const char *field, const char *what) {
-  return cad_fail(err, 400, "invalid_query", field, "'%s' must be %s", field, what);
+  return cad_fail(err, "invalid_query", field, "'%s' must be %s", field, what);
 }
 
 bool messages_list(db_conn *c, const char *practice_id, const message_query *q, json_t **out, cad_error *err) {

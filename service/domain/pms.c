@@ -88,15 +88,15 @@ static const db_stmt UNMAPPED_LIST = {
 /* 401 for a missing header, 403 for anything that does not prove the sender. */
 static bool authenticate(db_conn *c, const pms_request *q, cad_error *err) {
   if (!q->practice_id || !q->timestamp || !q->signature)
-    return cad_fail(err, 401, "missing_signature", NULL,
+    return cad_fail(err, "missing_signature", NULL,
                     "X-Cadence-Practice, X-Cadence-Timestamp and X-Cadence-Signature are required");
   char *end;
   long long ts = strtoll(q->timestamp, &end, 10);
   if (*end || end == q->timestamp || llabs((long long)q->now - ts) > q->tolerance_s)
-    return cad_fail(err, 403, "stale_request", "X-Cadence-Timestamp",
+    return cad_fail(err, "stale_request", "X-Cadence-Timestamp",
                     "the timestamp is outside the replay window; sign each delivery anew");
   if (!valid_uuid(q->practice_id))
-    return cad_fail(err, 403, "invalid_signature", "X-Cadence-Signature", "the signature does not match");
+    return cad_fail(err, "invalid_signature", "X-Cadence-Signature", "the signature does not match");
   char *secret;
   if (!practices_webhook_secret(c, q->practice_id, &secret, err))
     return false;
@@ -112,7 +112,7 @@ static bool authenticate(db_conn *c, const pms_request *q, cad_error *err) {
   free(secret);
   strcat(expected, hex);
   if (!known || !crypto_equal(expected, q->signature))
-    return cad_fail(err, 403, "invalid_signature", "X-Cadence-Signature", "the signature does not match");
+    return cad_fail(err, "invalid_signature", "X-Cadence-Signature", "the signature does not match");
   return true;
 }
 
@@ -487,7 +487,7 @@ static bool deliver_tx(db_conn *c, void *vctx, cad_error *err) {
 
 bool pms_handle(db_conn *c, const tz_set *zones, const pms_request *q, int *status, json_t **out, cad_error *err) {
   if (strcmp(q->vendor, "generic") && strcmp(q->vendor, "zenoti") && strcmp(q->vendor, "patientnow"))
-    return cad_fail(err, 404, "not_found", NULL, "unknown vendor (supported: generic, zenoti, patientnow)");
+    return cad_fail(err, "not_found", NULL, "unknown vendor (supported: generic, zenoti, patientnow)");
   if (!authenticate(c, q, err))
     return false;
   pms_delivery d;

@@ -605,7 +605,7 @@ bool pms_translate(const char *vendor, json_t *body, pms_delivery *out, cad_erro
   out->ops = json_array();
   bool ok;
   if (!json_is_object(body))
-    ok = cad_fail(err, 400, "invalid_json", NULL, "the body must be a JSON object");
+    ok = cad_fail(err, "invalid_body", NULL, "the body must be a JSON object");
   else if (strcmp(vendor, "generic") == 0)
     ok = generic(body, out, err);
   else if (strcmp(vendor, "zenoti") == 0)
@@ -613,7 +613,7 @@ bool pms_translate(const char *vendor, json_t *body, pms_delivery *out, cad_erro
   else if (strcmp(vendor, "patientnow") == 0)
     ok = patientnow(body, out, err);
   else
-    ok = cad_fail(err, 404, "not_found", NULL, "unknown vendor (supported: generic, zenoti, patientnow)");
+    ok = cad_fail(err, "not_found", NULL, "unknown vendor (supported: generic, zenoti, patientnow)");
   if (!ok)
     pms_delivery_free(out);
   return ok;

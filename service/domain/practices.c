@@ -264,7 +264,7 @@ bool practices_webhook_secret(db_conn *c, const char *id, char **secret, cad_err
       /* A server-side fault (the row altered, or replicas with different keys): 503 so that the PMS retries
        * the delivery once it is fixed, rather than dropping it as a 403 would. */
       log_json("error", "a stored webhook secret does not open with SECRETS_KEY", json_pack("{s:s}", "practice_id", id));
-      cad_fail(err, 503, "secret_unreadable", NULL, "the practice's webhook secret cannot be read; retry later");
+      cad_fail(err, "secret_unreadable", NULL, "the practice's webhook secret cannot be read; retry later");
       err->retry_after_s = 60;
     }
   }
@@ -299,7 +299,7 @@ static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   db_free(r);
   if (ok && unreadable) {
-    return cad_fail(err, 500, "secrets_key", NULL,
+    return cad_fail(err, "secrets_key", NULL,
                     "%d stored webhook secret(s) open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS: set "
                     "SECRETS_KEY_PREVIOUS to the key they were sealed under", unreadable);
   }

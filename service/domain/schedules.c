@@ -182,7 +182,7 @@ static bool int_param(const char *name, const char *v, int def, int min, int max
   char *end;
   long n = v ? strtol(v, &end, 10) : def;
   if (v && (!*v || *end || n < min || n > max))
-    return cad_fail(err, 400, "invalid_query", name, "'%s' must be an integer from %d to %d", name, min, max);
+    return cad_fail(err, "invalid_query", name, "'%s' must be an integer from %d to %d", name, min, max);
   snprintf(out, 12, "%ld", n);
   return true;
 }
@@ -193,7 +193,7 @@ static bool known(db_conn *c, const db_stmt *st, const char *practice_id, const 
   if (!id)
     return true;
   if (!valid_uuid(id))
-    return cad_fail(err, 400, "invalid_query", field, "'%s' must be an id", field);
+    return cad_fail(err, "invalid_query", field, "'%s' must be an id", field);
   const char *p[] = {practice_id, id};
   bool found;
   return db_exists(c, st, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, what));
@@ -202,9 +202,9 @@ static bool known(db_conn *c, const db_stmt *st, const char *practice_id, const 
 bool schedules_slots(db_conn *c, const char *practice_id, const slot_query *q, json_t **out, cad_error *err) {
   char duration[12], step[12], limit[12];
   if (q->from && !valid_date(q->from))
-    return cad_fail(err, 400, "invalid_query", "from", "'from' must be a date YYYY-MM-DD");
+    return cad_fail(err, "invalid_query", "from", "'from' must be a date YYYY-MM-DD");
   if (q->to && !valid_date(q->to))
-    return cad_fail(err, 400, "invalid_query", "to", "'to' must be a date YYYY-MM-DD");
+    return cad_fail(err, "invalid_query", "to", "'to' must be a date YYYY-MM-DD");
   if (!int_param("duration_minutes", q->duration_minutes, 30, 5, 600, duration, err) ||
       !int_param("step_minutes", q->step_minutes, 15, 5, 240, step, err) ||
       !known(c, &INJECTOR_EXISTS, practice_id, q->injector_id, "injector_id", "injector", err) ||
@@ -224,7 +224,7 @@ bool schedules_slots(db_conn *c, const char *practice_id, const slot_query *q, j
   int days = atoi(db_text(r, 0, 3));
   if (days < 0 || days > MAX_SLOT_DAYS) {
     db_free(r);
-    return cad_fail(err, 400, "invalid_query", "to", "'to' must be from 'from' to %d days after it", MAX_SLOT_DAYS);
+    return cad_fail(err, "invalid_query", "to", "'to' must be from 'from' to %d days after it", MAX_SLOT_DAYS);
   }
   json_t *data = db_json(r, 0, 5);
   bool truncated = atoi(db_text(r, 0, 4)) > MAX_SLOTS;

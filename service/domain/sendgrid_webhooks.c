@@ -52,14 +52,14 @@ static unsigned char *unbase64(const char *in, int *len) {
 bool sendgrid_verify(const char *public_key, const char *signature, const char *timestamp, const char *body,
                      size_t len, time_t now, int tolerance_s, cad_error *err) {
   if (!public_key)
-    return cad_fail(err, 403, "webhooks_not_configured", NULL, "SENDGRID_WEBHOOK_PUBLIC_KEY is not set");
+    return cad_fail(err, "webhooks_not_configured", NULL, "SENDGRID_WEBHOOK_PUBLIC_KEY is not set");
   if (!signature || !timestamp)
-    return cad_fail(err, 401, "missing_signature", "X-Twilio-Email-Event-Webhook-Signature",
+    return cad_fail(err, "missing_signature", "X-Twilio-Email-Event-Webhook-Signature",
                     "the signature and timestamp headers are required");
   char *end;
   long long ts = strtoll(timestamp, &end, 10);
   if (*end || end == timestamp || llabs((long long)now - ts) > tolerance_s)
-    return cad_fail(err, 403, "stale_request", "X-Twilio-Email-Event-Webhook-Timestamp",
+    return cad_fail(err, "stale_request", "X-Twilio-Email-Event-Webhook-Timestamp",
                     "the timestamp is outside the accepted window");
   int klen = 0, slen = 0;
   unsigned char *kder = unbase64(public_key, &klen), *sig = unbase64(signature, &slen);
@@ -76,7 +76,7 @@ bool sendgrid_verify(const char *public_key, const char *signature, const char *
   EVP_PKEY_free(key);
   free(kder);
   free(sig);
-  return ok ? true : cad_fail(err, 403, "invalid_signature", "X-Twilio-Email-Event-Webhook-Signature",
+  return ok ? true : cad_fail(err, "invalid_signature", "X-Twilio-Email-Event-Webhook-Signature",
                               "the signature does not verify");
 }
 
@@ -149,7 +149,7 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
 bool sendgrid_events(db_conn *c, json_t *events, int *applied, cad_error *err) {
   *applied = 0;
   if (!json_is_array(events))
-    return cad_fail(err, 400, "invalid_body", NULL, "the body must be a JSON array of events");
+    return cad_fail(err, "invalid_body", NULL, "the body must be a JSON array of events");
   events_ctx x = {events, applied};
   return db_tx(c, events_tx, &x, err);
 }

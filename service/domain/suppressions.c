@@ -106,7 +106,7 @@ bool suppressions_opt_out(db_conn *c, const char *practice_id, const char *clien
 bool suppressions_list(db_conn *c, const char *practice_id, const char *channel, const char *cursor, int limit,
                        json_t **out, cad_error *err) {
   if (channel && strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0)
-    return cad_fail(err, 400, "invalid_query", "channel", "'channel' must be sms or email");
+    return cad_fail(err, "invalid_query", "channel", "'channel' must be sms or email");
   page_cursor cur;
   char lim[12];
   if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))

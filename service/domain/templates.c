@@ -247,7 +247,7 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
   bool stored = !text;
   if (stored && !(text = db_value(r, 0, P_BODY))) {
     db_free(r);
-    return cad_fail(err, 404, "not_found", "step", "no template for this step and channel");
+    return cad_fail(err, "not_found", "step", "no template for this step and channel");
   }
   if (stored)
     subject = db_value(r, 0, P_SUBJECT);

@@ -233,7 +233,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
       return FAIL_VALUE(err, field, "'%s' repeats an earlier alias (names match without case, signs and "
                                     "trailing quantities)", field);
     if (*owner)
-      return cad_fail(err, 409, "conflict", field, "'%s' already names the treatment type %s", field, owner);
+      return cad_fail(err, "conflict", field, "'%s' already names the treatment type %s", field, owner);
   }
   if (!templates_exist(c, x->practice_id, x->code, json_object_get(x->body, "steps"), "refill", "steps", err) ||
       !templates_exist(c, x->practice_id, x->code, json_object_get(x->body, "aftercare"), "aftercare", "aftercare",

@@ -256,7 +256,7 @@ static bool existing(db_conn *c, const char *practice_id, const char *source, co
   if (!*exists)
     return true;
   if (!same)
-    return cad_fail(err, 409, "conflict", "external_id",
+    return cad_fail(err, "conflict", "external_id",
                     "a different treatment was already recorded with this source and external_id");
   *replayed = true;
   return fetch(c, practice_id, id, out, err);
@@ -418,13 +418,13 @@ static bool valid_bound(const char *s) { return valid_date(s) || valid_timestamp
 
 bool treatments_list(db_conn *c, const char *practice_id, const treatment_query *q, json_t **out, cad_error *err) {
   if (q->client_id && !valid_uuid(q->client_id))
-    return cad_fail(err, 400, "invalid_query", "client_id", "'client_id' must be a client id");
+    return cad_fail(err, "invalid_query", "client_id", "'client_id' must be a client id");
   if (q->injector_id && !valid_uuid(q->injector_id))
-    return cad_fail(err, 400, "invalid_query", "injector_id", "'injector_id' must be an injector id");
+    return cad_fail(err, "invalid_query", "injector_id", "'injector_id' must be an injector id");
   if (q->from && !valid_bound(q->from))
-    return cad_fail(err, 400, "invalid_query", "from", "'from' must be a date or an RFC 3339 time");
+    return cad_fail(err, "invalid_query", "from", "'from' must be a date or an RFC 3339 time");
   if (q->to && !valid_bound(q->to))
-    return cad_fail(err, 400, "invalid_query", "to", "'to' must be a date or an RFC 3339 time");
+    return cad_fail(err, "invalid_query", "to", "'to' must be a date or an RFC 3339 time");
   page_cursor cur;
   char limit[12];
   if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))

@@ -78,13 +78,13 @@ void twilio_signature(const char *token, const char *url, const form *f, char ou
 
 bool twilio_verify(const char *token, const char *url, const form *f, const char *header, cad_error *err) {
   if (!token)
-    return cad_fail(err, 403, "webhooks_not_configured", NULL, "TWILIO_AUTH_TOKEN is not set on this server");
+    return cad_fail(err, "webhooks_not_configured", NULL, "TWILIO_AUTH_TOKEN is not set on this server");
   if (!header || !*header)
-    return cad_fail(err, 401, "missing_signature", "X-Twilio-Signature", "X-Twilio-Signature is required");
+    return cad_fail(err, "missing_signature", "X-Twilio-Signature", "X-Twilio-Signature is required");
   char expected[29];
   twilio_signature(token, url, f, expected);
   if (!crypto_equal(expected, header))
-    return cad_fail(err, 403, "invalid_signature", "X-Twilio-Signature", "the signature does not match");
+    return cad_fail(err, "invalid_signature", "X-Twilio-Signature", "the signature does not match");
   return true;
 }
 
@@ -132,9 +132,9 @@ static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
 bool twilio_status(db_conn *c, const form *f, cad_error *err) {
   const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
   if (!sid || !status)
-    return cad_fail(err, 400, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
+    return cad_fail(err, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
   if (!rank(status))
-    return cad_fail(err, 400, "invalid_value", "MessageStatus", "unknown MessageStatus");
+    return cad_fail(err, "invalid_value", "MessageStatus", "unknown MessageStatus");
   status_ctx x = {f};
   return db_tx(c, status_tx, &x, err);
 }
@@ -239,7 +239,7 @@ bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
   *twiml = NULL;
   const char *from = form_get(f, "From"), *to = form_get(f, "To"), *sid = form_get(f, "MessageSid");
   if (!from || !to || !sid)
-    return cad_fail(err, 400, "missing_field", !from ? "From" : !to ? "To" : "MessageSid",
+    return cad_fail(err, "missing_field", !from ? "From" : !to ? "To" : "MessageSid",
                     "From, To and MessageSid are required");
   inbound_ctx x = {f, twiml};
   bool ok = db_tx(c, inbound_tx, &x, err);

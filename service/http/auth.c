@@ -67,10 +67,10 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
                        principal *who, cad_error *err) {
   memset(who, 0, sizeof *who);
   if (!authorization || !*authorization)
-    return cad_fail(err, 401, "missing_credentials", "Authorization",
+    return cad_fail(err, "missing_credentials", "Authorization",
                     "send 'Authorization: Bearer <api key>'");
   if (strncmp(authorization, "Bearer ", 7) != 0)
-    return cad_fail(err, 401, "invalid_credentials", "Authorization",
+    return cad_fail(err, "invalid_credentials", "Authorization",
                     "the Authorization header must use the Bearer scheme");
   const char *token = authorization + 7;
   char given[65], expected[65];
@@ -86,7 +86,7 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
   char id[37];
   const char *secret;
   if (!parse_key(token, id, &secret))
-    return cad_fail(err, 401, "invalid_credentials", "Authorization", "the API key is not valid");
+    return cad_fail(err, "invalid_credentials", "Authorization", "the API key is not valid");
   crypto_sha256_hex(secret, strlen(secret), given);
   const char *p[] = {id};
   db_result *r = db_exec(c, &LOOKUP, 1, p, err);
@@ -98,7 +98,7 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
   bool ok = found && match;
   if (ok && db_text(r, 0, 3)[0] == 't') {
     db_free(r);
-    return cad_fail(err, 401, "revoked_key", "Authorization", "this API key has been revoked");
+    return cad_fail(err, "revoked_key", "Authorization", "this API key has been revoked");
   }
   if (ok) {
     who->role = auth_role_from_name(db_text(r, 0, 1));
@@ -107,7 +107,7 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
   }
   db_free(r);
   if (!ok)
-    return cad_fail(err, 401, "invalid_credentials", "Authorization", "the API key is not valid");
+    return cad_fail(err, "invalid_credentials", "Authorization", "the API key is not valid");
   return true;
 }
 

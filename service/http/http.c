@@ -93,9 +93,9 @@ void http_reply_text(http_req *r, int status, const char *content_type, const ch
   set_reply(r, status, strdup(text), content_type);
 }
 
-static void reply_fail(http_req *r, int status, const char *code, const char *field, const char *msg) {
+static void reply_fail(http_req *r, const char *code, const char *field, const char *msg) {
   cad_error e;
-  cad_fail(&e, status, code, field, "%s", msg);
+  cad_fail(&e, code, field, "%s", msg);
   http_reply_error(r, &e);
 }
 
@@ -123,7 +123,7 @@ static void choose_request_id(http_req *r) {
 static void answer_preflight(http_req *r) {
   const char *origin = http_header(r, "Origin");
   if (!config_origin_allowed(&r->app->cfg, origin)) {
-    reply_fail(r, 403, "cors_origin_denied", NULL, "this origin is not allowed (CORS_ORIGINS)");
+    reply_fail(r, "cors_origin_denied", NULL, "this origin is not allowed (CORS_ORIGINS)");
     return;
   }
   http_reply_empty(r, 204);
@@ -138,7 +138,7 @@ static bool authorize(http_req *r) {
     return false;
   }
   if (!(r->route->roles & r->who.role)) {
-    reply_fail(r, 403, "forbidden", NULL, "this key's role may not call this endpoint");
+    reply_fail(r, "forbidden", NULL, "this key's role may not call this endpoint");
     return false;
   }
   return true;
@@ -153,18 +153,18 @@ static bool parse_body(http_req *r) {
   if (r->route->body == BODY_FORM) {
     if (is_form_type(http_header(r, "Content-Type")))
       return true; /* the handler decodes it: signatures are computed over the decoded fields */
-    reply_fail(r, 415, "unsupported_media_type", NULL, "the body must be application/x-www-form-urlencoded");
+    reply_fail(r, "unsupported_media_type", NULL, "the body must be application/x-www-form-urlencoded");
     return false;
   }
   if (!is_json_type(http_header(r, "Content-Type"))) {
-    reply_fail(r, 415, "unsupported_media_type", NULL, "the body must be application/json");
+    reply_fail(r, "unsupported_media_type", NULL, "the body must be application/json");
     return false;
   }
   json_error_t jerr;
   r->json = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
   if (!r->json) {
     cad_error e;
-    cad_fail(&e, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s", jerr.line,
+    cad_fail(&e, "malformed_json", NULL, "malformed JSON at line %d column %d: %s", jerr.line,
              jerr.column, jerr.text);
     http_reply_error(r, &e);
     return false;
@@ -182,7 +182,7 @@ static void run_handler(http_req *r) {
     return;
   }
   if (!idem_key_valid(key)) {
-    reply_fail(r, 400, "invalid_header", "Idempotency-Key", "Idempotency-Key must be 1-255 printable characters");
+    reply_fail(r, "invalid_header", "Idempotency-Key", "Idempotency-Key must be 1-255 printable characters");
     return;
   }
   const char *scope = r->who.practice_id[0] ? r->who.practice_id : NIL_UUID;
@@ -218,11 +218,11 @@ static void run_handler(http_req *r) {
     r->replayed = true;
     return;
   case IDEM_MISMATCH:
-    reply_fail(r, 409, "idempotency_key_reused", "Idempotency-Key",
+    reply_fail(r, "idempotency_key_reused", "Idempotency-Key",
                "this Idempotency-Key was used with a different request");
     return;
   case IDEM_IN_PROGRESS:
-    reply_fail(r, 409, "idempotency_key_in_use", "Idempotency-Key",
+    reply_fail(r, "idempotency_key_in_use", "Idempotency-Key",
                "a request with this Idempotency-Key is still running; retry shortly");
     return;
   case IDEM_NEW:
@@ -245,7 +245,7 @@ static size_t body_limit(cad_app *app, const conn_state *st) {
 static void reply_too_large(cad_app *app, conn_state *st) {
   char msg[96];
   snprintf(msg, sizeof msg, "the body exceeds %zu bytes", body_limit(app, st));
-  reply_fail(&st->req, 413, "payload_too_large", NULL, msg);
+  reply_fail(&st->req, "payload_too_large", NULL, msg);
 }
 
 /* The first query parameter that is not well-formed UTF-8 text (PostgreSQL would refuse it later). */
@@ -276,9 +276,9 @@ static bool prepare(cad_app *app, conn_state *st) {
   route_match *m = &st->match;
   if (m->index < 0) {
     if (m->path_matched)
-      reply_fail(r, 405, "method_not_allowed", NULL, "this method is not allowed on this path");
+      reply_fail(r, "method_not_allowed", NULL, "this method is not allowed on this path");
     else
-      reply_fail(r, 404, "not_found", NULL, "no such endpoint");
+      reply_fail(r, "not_found", NULL, "no such endpoint");
     return false;
   }
   st->route = m->index;
@@ -289,7 +289,7 @@ static bool prepare(cad_app *app, conn_state *st) {
     r->params[i] = strdup(m->params[i]); /* freed with the request */
   for (int i = 0; i < m->nparams; i++)
     if (!valid_utf8(r->params[i], strlen(r->params[i]))) {
-      reply_fail(r, 404, "not_found", NULL, "no such resource (the path is not UTF-8 text)");
+      reply_fail(r, "not_found", NULL, "no such resource (the path is not UTF-8 text)");
       return false;
     }
   bad_arg bad = {"", false};
@@ -297,7 +297,7 @@ static bool prepare(cad_app *app, conn_state *st) {
   if (bad.found) {
     char msg[160];
     snprintf(msg, sizeof msg, "query parameter '%s' is not UTF-8 text", bad.name);
-    reply_fail(r, 400, "invalid_query", bad.name, msg);
+    reply_fail(r, "invalid_query", bad.name, msg);
     return false;
   }
   if (st->too_large) {
@@ -316,7 +316,7 @@ static void run_prepared(conn_state *st) {
   run_handler(r);
   if (!r->status) {
     log_json("error", "handler produced no reply", json_pack("{s:s}", "route", r->route->pattern));
-    reply_fail(r, 500, "internal", NULL, "internal error");
+    reply_fail(r, "internal", NULL, "internal error");
   }
 }
 
@@ -462,7 +462,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int lengths = 0;
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &lengths);
     if (lengths > 1) {
-      reply_fail(&st->req, 400, "invalid_header", "Content-Length", "the request has more than one Content-Length");
+      reply_fail(&st->req, "invalid_header", "Content-Length", "the request has more than one Content-Length");
       return answer_now(app, c, st);
     }
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

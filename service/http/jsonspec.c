@@ -46,9 +46,9 @@ bool jsonspec_parse(json_t *obj, const json_field *spec, const char *prefix, cad
   char name[96];
   if (!json_is_object(obj)) {
     if (!prefix || !*prefix)
-      return cad_fail(err, 400, "invalid_body", NULL, "the request body must be a JSON object");
+      return cad_fail(err, "invalid_body", NULL, "the request body must be a JSON object");
     snprintf(name, sizeof name, "%.*s", (int)strlen(prefix) - 1, prefix); /* drop the '.' */
-    return cad_fail(err, 422, "wrong_type", name, "'%s' must be an object", name);
+    return cad_fail(err, "wrong_type", name, "'%s' must be an object", name);
   }
   const char *key;
   json_t *v;
@@ -58,7 +58,7 @@ bool jsonspec_parse(json_t *obj, const json_field *spec, const char *prefix, cad
       f++;
     if (!f->name) {
       snprintf(name, sizeof name, "%s%s", prefix ? prefix : "", key);
-      return cad_fail(err, 400, "unknown_field", name, "unknown field '%s'", name);
+      return cad_fail(err, "unknown_field", name, "unknown field '%s'", name);
     }
   }
   for (const json_field *f = spec; f->name; f++) {
@@ -68,22 +68,22 @@ bool jsonspec_parse(json_t *obj, const json_field *spec, const char *prefix, cad
       *f->present = v != NULL;
     if (!v) {
       if (f->flags & JS_REQUIRED)
-        return cad_fail(err, 422, "missing_field", name, "'%s' is required", name);
+        return cad_fail(err, "missing_field", name, "'%s' is required", name);
       continue;
     }
     if (json_is_null(v)) {
       if (!(f->flags & JS_NULLABLE))
-        return cad_fail(err, 422, "wrong_type", name, "'%s' must not be null", name);
+        return cad_fail(err, "wrong_type", name, "'%s' must not be null", name);
       store(f, NULL);
       continue;
     }
     if (!kind_matches(f->kind, v))
-      return cad_fail(err, 422, "wrong_type", name, "'%s' must be %s", name, kind_name(f->kind));
+      return cad_fail(err, "wrong_type", name, "'%s' must be %s", name, kind_name(f->kind));
     if (f->kind == JS_STRING) {
       size_t max = f->max_len ? f->max_len : 1000;
       size_t len = json_string_length(v);
       if (len > max)
-        return cad_fail(err, 422, "invalid_value", name, "'%s' is longer than %zu bytes", name, max);
+        return cad_fail(err, "invalid_value", name, "'%s' is longer than %zu bytes", name, max);
     }
     store(f, v);
   }

@@ -29,7 +29,7 @@ bool paging_cursor(db_conn *c, const db_stmt *check, const char *practice_id, co
     db_free(r);
   }
   if (!ok)
-    return cad_fail(err, 400, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
+    return cad_fail(err, "invalid_query", "cursor", "'cursor' is not a cursor this API returned");
   out->micros = out->micros_buf;
   out->uuid = out->uuid_buf;
   return true;

@@ -127,10 +127,10 @@ static bool read_header(import_upload *u, const char *record, size_t len) {
   strcat(u->header_literal, "}");
   free(copy);
   if (n < 0)
-    return cad_fail(u->err, 422, "invalid_value", "header", "the header line is not valid CSV");
+    return cad_fail(u->err, "invalid_value", "header", "the header line is not valid CSV");
   for (int k = 0; k < REQUIRED_COLS; k++)
     if (u->col[k] < 0)
-      return cad_fail(u->err, 422, "invalid_value", COLUMNS[k],
+      return cad_fail(u->err, "invalid_value", COLUMNS[k],
                       "the header has no '%s' column (required: client_id, performed_at, treatment)", COLUMNS[k]);
   return true;
 }
@@ -194,7 +194,7 @@ static bool flush_copy(import_upload *u, bool force) {
   if (!u->len || (!force && u->len < COPY_FLUSH))
     return true;
   if (!db_copy_put(u->c, u->buf, u->len))
-    return cad_fail(u->err, 503, "database_unavailable", NULL, "the database stopped taking the upload");
+    return cad_fail(u->err, "database_unavailable", NULL, "the database stopped taking the upload");
   u->len = 0;
   return true;
 }
@@ -209,7 +209,7 @@ static bool on_record(void *ctx, const char *record, size_t len, int line) {
   if (!u->have_header) {
     u->have_header = true;
     ok = valid_utf8(text, n) ? read_header(u, text, n)
-                             : cad_fail(u->err, 422, "invalid_value", "header",
+                             : cad_fail(u->err, "invalid_value", "header",
                                         "the header line holds bytes that are not text in the declared charset "
                                         "(UTF-8 unless Content-Type says charset=windows-1252 or iso-8859-1)");
   } else if (valid_utf8(text, n)) {
@@ -285,11 +285,11 @@ bool imports_upload_finish(import_upload *u, json_t **out, cad_error *err) {
   }
   if (!u->have_header) {
     imports_upload_abort(u);
-    return cad_fail(err, 422, "invalid_value", "header", "the CSV is empty: a header line is required");
+    return cad_fail(err, "invalid_value", "header", "the CSV is empty: a header line is required");
   }
   if (!end_copy(u, true)) {
     imports_upload_abort(u);
-    return cad_fail(err, 503, "database_unavailable", NULL, "the database did not store the upload");
+    return cad_fail(err, "database_unavailable", NULL, "the database did not store the upload");
   }
   char rows[12];
   snprintf(rows, sizeof rows, "%d", u->rows);
@@ -321,7 +321,7 @@ bool imports_cancel(db_conn *c, const char *practice_id, const char *id, json_t 
   db_free(r);
   if (!exists)
     return FAIL_NOT_FOUND(err, "import");
-  return cancelled || cad_fail(err, 409, "conflict", "state", "the import has already ended");
+  return cancelled || cad_fail(err, "conflict", "state", "the import has already ended");
 }
 
 /* ------------------------------------------------------------- processing */

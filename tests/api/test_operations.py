@@ -225,3 +225,28 @@ def the_janitor_deletes_what_is_kept_only_for_a_while_and_nothing_else():
         eq(left(), "recent|recent|recent")
     finally:
         s.stop()
+
+
+@test
+def every_error_code_has_one_status_and_is_in_the_contract():
+    """The registry (service/util/error.c) owns each code's status; openapi.yaml's ErrorCode lists the same
+    codes with the same statuses, and every error reply's code is one of them (the harness validates it)."""
+    import os
+    import re
+    import yaml
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    registry = re.findall(r'\{"([a-z_]+)", (\d{3}), "', open(os.path.join(root, "service", "util", "error.c")).read())
+    schema = yaml.safe_load(open(os.path.join(root, "openapi.yaml")))["components"]["schemas"]["ErrorCode"]
+    eq(schema["enum"], [c for c, _ in registry], "the same codes, in the same order")
+    documented = dict(re.findall(r"`([a-z_]+)` \((\d{3})\)", schema["description"]))
+    eq(documented, dict(registry), "each with its status")
+    eq(len({c for c, _ in registry}), len(registry), "no code twice")
+    # Sources name codes that exist: a code the registry lacks would answer 500.
+    used = set()
+    for folder in ("service", "api"):
+        for dirpath, _, names in os.walk(os.path.join(root, folder)):
+            for n in names:
+                if n.endswith(".c"):
+                    text = open(os.path.join(dirpath, n)).read()
+                    used |= set(re.findall(r'(?:cad_fail|reply_fail)\([^,"]+, "([a-z_]+)"', text))
+    check(used <= {c for c, _ in registry}, f"codes used but not registered: {used - {c for c, _ in registry}}")

@@ -159,7 +159,7 @@ def status_callbacks_update_delivery_and_never_go_backwards():
         eq(messages(s, p)[0]["delivery"], "delivered", "a late 'sent' does not undo 'delivered'")
         eq(twilio_post(s, path, payloads.load("twilio/status_delivered", **ids), signature="x").status, 403)
         r = twilio_post(s, path, {"MessageStatus": "sent"})
-        eq((r.status, r.error["details"]["field"]), (400, "MessageSid"))
+        eq((r.status, r.error["details"]["field"]), (422, "MessageSid"))
         eq(twilio_post(s, path, {"MessageSid": "SMunknown", "MessageStatus": "sent"}).status, 204)
         # An undelivered message with 21610 suppresses the number.
         c2 = client(s, p, phone="+15557770000", email=None)
