@@ -1,5 +1,6 @@
 /* loyalty_math.h: the arithmetic of the loyalty program, without I/O:
- * tiers, points earned, the redemption cap, and the yearly calculator.
+ * points earned, the redemption cap, and the yearly calculator (which tier
+ * a client stands in is SQL's: loyalty_tier_of, used everywhere).
  * Points are whole; fractions are always rounded down (in the practice's
  * favour, predictably). Unit-tested. */
 #ifndef CADENCE_LOYALTY_MATH_H
@@ -12,9 +13,6 @@ typedef struct loyalty_tier {
   long min_spend_cents; /* ...or eligible spend: either reaches the tier */
   double multiplier;
 } loyalty_tier;
-
-/* The highest tier reached (tiers ordered from the lowest; tier 0 is everyone's). */
-int loyalty_tier_index(const loyalty_tier *tiers, int n, int visits, long spend_cents);
 
 /* Points for a visit: per dollar of eligible spend times the multipliers, plus flat per-type points,
  * held to what is left of the yearly cap (cap < 0: none). */

@@ -39,7 +39,7 @@ static const db_stmt EARN_CONTEXT = {
     "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
     "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
     "          FROM treatments t, tr WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
-    "            AND t.performed_at > tr.performed_at - interval '12 months' AND t.performed_at <= tr.performed_at "
+    "            AND t.performed_at > loyalty_window_start(tr.performed_at) AND t.performed_at <= tr.performed_at "
     "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
     "                        AND i.treatment_id = t.id AND i.points_eligible)) "
     "SELECT s.v::text AS settings, "
@@ -48,6 +48,8 @@ static const db_stmt EARN_CONTEXT = {
     "  (SELECT coalesce(sum((s.v->'flat_points'->>type_code)::int), 0) FROM treatment_items "
     "     WHERE practice_id = $1 AND treatment_id = $3 AND points_eligible) AS flat_points, "
     "  (SELECT count(*) FROM win) AS visits_12m, (SELECT coalesce(sum(spend), 0) FROM win) AS spend_12m, "
+    "  (SELECT loyalty_tier_of(th.min_visits, th.min_spend, (SELECT count(*) FROM win), "
+    "     (SELECT coalesce(sum(spend), 0) FROM win)::bigint) FROM loyalty_tier_thresholds(s.v) th) AS tier, "
     "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL) AS visit_no, "
     "  a.referral_visits_left, a.referral_multiplier, "
     "  (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
@@ -139,41 +141,38 @@ static const db_stmt SUMMARY = {
     "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
     "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
     "          FROM treatments t WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
-    "            AND t.performed_at > now() - interval '12 months' "
+    "            AND t.performed_at > loyalty_window_start(now()) "
     "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
     "                        AND i.treatment_id = t.id AND i.points_eligible)) "
     "SELECT s.v::text, coalesce(a.balance, 0), coalesce(a.debt, 0), (SELECT count(*) FROM win), "
     "  (SELECT coalesce(sum(spend), 0) FROM win), "
     "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL), "
     "  coalesce(a.referral_visits_left, 0), coalesce(a.referral_multiplier, 1), "
-    "  coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'source', p.source, "
-    "      'granted_at', p.granted_at, 'expires_at', p.expires_at, 'used_at', p.used_at) ORDER BY p.granted_at) "
+    "  coalesce((SELECT jsonb_agg(perk_json(p) ORDER BY p.granted_at) "
     "    FROM perks p WHERE p.practice_id = $1 AND p.client_id = $2), '[]')::text, "
     "  (SELECT min(expires_at)::text FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
-    "     AND remaining > 0) "
+    "     AND remaining > 0), "
+    "  (SELECT loyalty_tier_of(th.min_visits, th.min_spend, (SELECT count(*) FROM win), "
+    "     (SELECT coalesce(sum(spend), 0) FROM win)::bigint) FROM loyalty_tier_thresholds(s.v) th) "
     "FROM s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
 static const db_stmt LEDGER = {
     "loy_ledger",
-    "SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'kind', l.kind, 'points', l.points, "
-    "    'remaining', l.remaining, 'expires_at', l.expires_at, 'reason', l.reason, 'treatment_id', l.treatment_id, "
-    "    'ticket_cents', l.ticket_cents, 'created_at', l.created_at) ORDER BY l.id DESC), '[]')::text, "
-    "  min(l.id), count(*) "
-    "FROM (SELECT * FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
-    "      AND ($3::bigint IS NULL OR id < $3::bigint) ORDER BY id DESC LIMIT $4) l"};
+    "SELECT coalesce(jsonb_agg(ledger_entry_json(x.l) ORDER BY (x.l).id DESC), '[]')::text, min((x.l).id), count(*) "
+    "FROM (SELECT l FROM loyalty_ledger l WHERE l.practice_id = $1 AND l.client_id = $2 "
+    "      AND ($3::bigint IS NULL OR l.id < $3::bigint) ORDER BY l.id DESC LIMIT $4) x"};
 static const db_stmt ENTRY = {
     "loy_entry",
-    "SELECT jsonb_build_object('id', l.id, 'kind', l.kind, 'points', l.points, 'remaining', l.remaining, "
-    "  'expires_at', l.expires_at, 'reason', l.reason, 'treatment_id', l.treatment_id, "
-    "  'ticket_cents', l.ticket_cents, 'created_at', l.created_at, "
-    "  'balance', (SELECT balance FROM loyalty_accounts a WHERE a.practice_id = l.practice_id "
-    "              AND a.client_id = l.client_id)) "
+    "SELECT ledger_entry_json(l) || jsonb_build_object('balance', (SELECT balance FROM loyalty_accounts a "
+    "  WHERE a.practice_id = l.practice_id AND a.client_id = l.client_id)) "
     "FROM loyalty_ledger l WHERE l.practice_id = $1 AND l.id = $2::bigint"};
+static const db_stmt TIER_OF = {
+    "loy_tier_of",
+    "SELECT loyalty_tier_of(th.min_visits, th.min_spend, $2::bigint, $3::bigint) FROM loyalty_tier_thresholds($1::jsonb) th"};
 static const db_stmt USE_PERK = {
     "loy_use_perk",
     "UPDATE perks p SET used_at = clock_timestamp() WHERE practice_id = $1 AND client_id = $2 AND id = $3 "
     "  AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
-    "RETURNING jsonb_build_object('id', p.id, 'name', p.name, 'source', p.source, 'granted_at', p.granted_at, "
-    "  'expires_at', p.expires_at, 'used_at', p.used_at)"};
+    "RETURNING perk_json(p)"};
 static const db_stmt PERK_STATE = {
     "loy_perk_state",
     "SELECT used_at IS NOT NULL, expires_at <= now() FROM perks WHERE practice_id = $1 AND client_id = $2 AND id = $3"};
@@ -460,9 +459,8 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     return false;
   json_t *s = json_loads(earn_text(r, "settings"), 0, NULL);
   loyalty_tier tiers[MAX_TIERS];
-  int ntiers = tiers_of(s, tiers);
-  int tier = loyalty_tier_index(tiers, ntiers, atoi(earn_text(r, "visits_12m")),
-                                atol(earn_text(r, "spend_12m")));
+  tiers_of(s, tiers);
+  int tier = atoi(earn_text(r, "tier")); /* loyalty_tier_of: the rule lives in SQL, once */
   bool referral_boost = atoi(earn_text(r, "referral_visits_left")) > 0;
   double behaviours = atof(earn_text(r, "behaviour_multiplier"));
   double multiplier = tiers[tier].multiplier * (referral_boost ? atof(earn_text(r, "referral_multiplier")) : 1.0) *
@@ -605,7 +603,7 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
   loyalty_tier tiers[MAX_TIERS];
   int ntiers = tiers_of(s, tiers), visits = atoi(db_text(r, 0, 3));
   long spend_12m = atol(db_text(r, 0, 4)), balance = atol(db_text(r, 0, 1));
-  int tier = loyalty_tier_index(tiers, ntiers, visits, spend_12m);
+  int tier = atoi(db_text(r, 0, 10)); /* loyalty_tier_of: the rule lives in SQL, once */
   json_t *tier_list = json_object_get(s, "tiers"), *next = json_null();
   if (tier + 1 < ntiers)
     next = json_pack("{s:O,s:i,s:I}", "name", json_object_get(json_array_get(tier_list, (size_t)tier + 1), "name"),
@@ -841,6 +839,20 @@ static bool whole(const char *v, const char *name, long min, long max, long *out
   return true;
 }
 
+/* The tier visits and spend reach under settings s, by the one rule (loyalty_tier_of). */
+static bool tier_reached(db_conn *c, json_t *s, long visits, long spend, int *tier, cad_error *err) {
+  char *settings = json_dumps(s, JSON_COMPACT), v[24], sp[24];
+  snprintf(v, sizeof v, "%ld", visits);
+  snprintf(sp, sizeof sp, "%ld", spend);
+  const char *p[] = {settings, v, sp};
+  db_result *r = db_exec(c, &TIER_OF, 3, p, err);
+  free(settings);
+  if (r)
+    *tier = atoi(db_text(r, 0, 0));
+  db_free(r);
+  return r != NULL;
+}
+
 bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_s, const char *ticket_s,
                         const char *tier_name, json_t **out, cad_error *err) {
   long visits, ticket;
@@ -860,8 +872,10 @@ bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_
     json_decref(s);
     return cad_fail(err, "invalid_query", "tier", "'tier' is not a tier of this program");
   }
-  if (tier < 0) /* the tier such a member reaches */
-    tier = loyalty_tier_index(tiers, ntiers, (int)visits, visits * ticket);
+  if (tier < 0 && !tier_reached(c, s, visits, visits * ticket, &tier, err)) { /* the tier such a member reaches */
+    json_decref(s);
+    return false;
+  }
   int value = (int)json_integer_value(json_object_get(s, "point_value_cents"));
   loyalty_year y = loyalty_calculate((int)visits, ticket, json_number_value(json_object_get(s, "earn_per_dollar")),
                                      tiers[tier].multiplier, value);

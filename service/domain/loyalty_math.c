@@ -3,14 +3,6 @@
 
 #include <math.h>
 
-int loyalty_tier_index(const loyalty_tier *tiers, int n, int visits, long spend_cents) {
-  int best = 0;
-  for (int i = 1; i < n; i++)
-    if (visits >= tiers[i].min_visits || (tiers[i].min_spend_cents > 0 && spend_cents >= tiers[i].min_spend_cents))
-      best = i;
-  return best;
-}
-
 long loyalty_earn_points(long eligible_cents, double earn_per_dollar, double multiplier, long flat_points,
                          long earned_this_year, long yearly_cap) {
   if (eligible_cents < 0)

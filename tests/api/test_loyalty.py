@@ -431,3 +431,28 @@ def random_operations_keep_the_ledger_and_balance_in_step():
     finally:
         close_checks(s)
         s.stop()
+
+
+@test
+def the_tier_rule_is_one_sql_function_and_holds_at_its_thresholds():
+    """loyalty_tier_of, asked by earning, the summary, the calculator and the analytics: visits alone or
+    spend alone reach a tier, exactly at its threshold; the first tier is everyone's; a spend threshold of
+    0 is no threshold."""
+    f = fakes()
+    s = server(f)
+    try:
+        settings = ('{"tiers": [{"min_visits": 0, "min_spend_cents": 0}, {"min_visits": 4, "min_spend_cents": 200000}, '
+                    '{"min_visits": 8, "min_spend_cents": 500000}, {"min_visits": 20, "min_spend_cents": 0}]}')
+        cases = [((0, 0), 0), ((3, 199999), 0), ((4, 0), 1), ((1, 200000), 1), ((7, 499999), 1), ((8, 0), 2),
+                 ((0, 500000), 2), ((19, 99999999), 2), ((20, 0), 3)]
+        for (visits, spend), want in cases:
+            got = psql(f"SELECT loyalty_tier_of(th.min_visits, th.min_spend, {visits}, {spend}) "
+                       f"FROM loyalty_tier_thresholds('{settings}') th", db=s.db)
+            eq(int(got), want, f"{visits} visits, {spend} cents")
+        one = '{"tiers": [{"min_visits": 0, "min_spend_cents": 0}]}'
+        eq(psql(f"SELECT loyalty_tier_of(th.min_visits, th.min_spend, 100, 10000000) FROM loyalty_tier_thresholds('{one}') th",
+                db=s.db), "0", "one tier: everyone's")
+        # The window is one function too: a visit exactly 12 months before does not count.
+        eq(psql("SELECT loyalty_window_start('2026-12-02 10:00+00') = '2025-12-02 10:00+00'", db=s.db), "t")
+    finally:
+        s.stop()

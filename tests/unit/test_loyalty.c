@@ -1,18 +1,10 @@
-/* Loyalty arithmetic: tiers at their thresholds, earning with multipliers,
- * flat points and the yearly cap, the redemption cap, the calculator. */
+/* Loyalty arithmetic: earning with multipliers,
+ * flat points and the yearly cap, the redemption cap, the calculator. The
+ * tier rule is SQL (loyalty_tier_of), tested in tests/api/test_loyalty.py. */
 #include "check.h"
 #include "loyalty_math.h"
 
 void test_loyalty(void) {
-  loyalty_tier tiers[] = {{0, 0, 1.0}, {4, 200000, 1.25}, {8, 500000, 1.5}};
-  CHECK(loyalty_tier_index(tiers, 3, 0, 0) == 0);
-  CHECK(loyalty_tier_index(tiers, 3, 3, 199999) == 0);
-  CHECK(loyalty_tier_index(tiers, 3, 4, 0) == 1);      /* visits alone */
-  CHECK(loyalty_tier_index(tiers, 3, 1, 200000) == 1); /* spend alone */
-  CHECK(loyalty_tier_index(tiers, 3, 7, 499999) == 1);
-  CHECK(loyalty_tier_index(tiers, 3, 8, 0) == 2);
-  CHECK(loyalty_tier_index(tiers, 1, 100, 10000000) == 0);
-
   CHECK(loyalty_earn_points(30000, 0.6, 1.0, 0, 0, -1) == 180); /* $300 at 0.6/$: no point lost to rounding */
   CHECK(loyalty_earn_points(30000, 0.6, 1.25, 0, 0, -1) == 225);
   CHECK(loyalty_earn_points(29999, 0.6, 1.0, 0, 0, -1) == 179); /* rounded down */

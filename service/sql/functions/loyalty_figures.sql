@@ -1,24 +1,23 @@
--- The loyalty program's figures for practice p: members by tier (as the points engine computes tiers:
--- visits or spend on eligible items in the last 12 months), lifetime value (every visit not refunded),
+-- The loyalty program's figures for practice p: members by tier (loyalty_tier_of, over the window of
+-- loyalty_window_start, as the points engine computes them), lifetime value (every visit not refunded),
 -- active members (a visit in the last 180 days) and dormant ones, the points outstanding and their value,
 -- and, for the local dates d0..d1, perks granted and used and visits with the two-week safety check.
 CREATE OR REPLACE FUNCTION loyalty_figures(p uuid, d0 date, d1 date) RETURNS jsonb LANGUAGE sql STABLE
 SET jit = off SET work_mem = '64MB' AS $$
   WITH s AS (SELECT loyalty_settings(p) AS v, (SELECT time_zone FROM practices WHERE id = p) AS z),
-  tiers AS (SELECT (x.o - 1)::int AS i, x.t->>'name' AS name, (x.t->>'min_visits')::int AS min_visits,
-              (x.t->>'min_spend_cents')::bigint AS min_spend
+  tiers AS (SELECT (x.o - 1)::int AS i, x.t->>'name' AS name
             FROM s, jsonb_array_elements(s.v->'tiers') WITH ORDINALITY x(t, o)),
   clients_ AS (  -- per client: lifetime value, last visit, and the 12 months the tier counts
     SELECT client_id, sum(revenue_cents) AS value, max(performed_at) AS last_visit,
-      count(*) FILTER (WHERE primary_row AND visit_eligible AND performed_at > now() - interval '12 months') AS visits,
-      coalesce(sum(eligible_cents) FILTER (WHERE performed_at > now() - interval '12 months'), 0) AS spend
+      count(*) FILTER (WHERE primary_row AND visit_eligible AND performed_at > loyalty_window_start(now())) AS visits,
+      coalesce(sum(eligible_cents) FILTER (WHERE performed_at > loyalty_window_start(now())), 0) AS spend
     FROM retention_visits WHERE practice_id = p AND NOT refunded GROUP BY client_id),
   m AS (
     SELECT a.balance, a.debt, coalesce(c.value, 0) AS value,
       coalesce(c.last_visit > now() - interval '180 days', false) AS active,
-      (SELECT max(t.i) FROM tiers t WHERE t.i = 0 OR coalesce(c.visits, 0) >= t.min_visits
-         OR (t.min_spend > 0 AND coalesce(c.spend, 0) >= t.min_spend)) AS tier
-    FROM loyalty_accounts a LEFT JOIN clients_ c ON c.client_id = a.client_id WHERE a.practice_id = p),
+      loyalty_tier_of(th.min_visits, th.min_spend, coalesce(c.visits, 0), coalesce(c.spend, 0)::bigint) AS tier
+    FROM s CROSS JOIN LATERAL loyalty_tier_thresholds(s.v) th, loyalty_accounts a
+    LEFT JOIN clients_ c ON c.client_id = a.client_id WHERE a.practice_id = p),
   by_tier AS (SELECT tier, count(*) AS members, count(*) FILTER (WHERE active) AS active, round(avg(value)) AS ltv
               FROM m GROUP BY tier),
   totals AS (SELECT count(*) AS members, count(*) FILTER (WHERE active) AS active,

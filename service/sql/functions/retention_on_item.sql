@@ -8,7 +8,7 @@ BEGIN
     performed_at, visit_date, on_time_by, revenue_cents, eligible_cents, primary_row, visit_eligible, refunded)
   SELECT NEW.practice_id, NEW.treatment_id, NEW.family, t.client_id, NEW.type_code, t.injector_id, t.performed_at,
     (t.performed_at AT TIME ZONE p.time_zone)::date,
-    (t.performed_at AT TIME ZONE p.time_zone)::date + coalesce(tt.window_days, 84) + 14,
+    retention_on_time_by((t.performed_at AT TIME ZONE p.time_zone)::date, tt.window_days),
     NEW.price_cents, CASE WHEN NEW.points_eligible THEN NEW.price_cents ELSE 0 END, NEW.item_no = 1,
     NEW.points_eligible OR EXISTS (SELECT 1 FROM retention_visits o WHERE o.practice_id = NEW.practice_id
                                      AND o.treatment_id = NEW.treatment_id AND o.visit_eligible),

@@ -9,7 +9,7 @@ BEGIN
     visit_date, on_time_by, revenue_cents, eligible_cents, primary_row, refunded, tier)
   SELECT p, t.id, i.family, t.client_id, (array_agg(i.type_code ORDER BY i.item_no))[1], t.injector_id,
     t.performed_at, (t.performed_at AT TIME ZONE z)::date,
-    (t.performed_at AT TIME ZONE z)::date + coalesce((array_agg(tt.window_days ORDER BY i.item_no))[1], 84) + 14,
+    retention_on_time_by((t.performed_at AT TIME ZONE z)::date, (array_agg(tt.window_days ORDER BY i.item_no))[1]),
     sum(i.price_cents), coalesce(sum(i.price_cents) FILTER (WHERE i.points_eligible), 0), min(i.item_no) = 1,
     t.refunded_at IS NOT NULL, t.tier
   FROM treatments t JOIN treatment_items i ON i.practice_id = t.practice_id AND i.treatment_id = t.id
@@ -20,7 +20,7 @@ BEGIN
   FROM treatment_items i WHERE i.practice_id = p AND i.points_eligible AND r.practice_id = p
     AND r.treatment_id = i.treatment_id AND NOT r.visit_eligible;
 
-  UPDATE retention_visits r SET step1_date = st.planned_date, rebook_by = st.planned_date + 90
+  UPDATE retention_visits r SET step1_date = st.planned_date, rebook_by = retention_rebook_by(st.planned_date)
   FROM sequences s JOIN steps st ON st.practice_id = s.practice_id AND st.sequence_id = s.id AND st.step_key = 'refill_1'
   WHERE s.practice_id = p AND s.kind = 'refill' AND r.practice_id = p AND r.treatment_id = s.treatment_id
     AND r.family = s.family;
@@ -44,7 +44,7 @@ BEGIN
         JOIN sequences s ON s.practice_id = st.practice_id AND s.id = st.sequence_id
         JOIN messages m ON m.practice_id = st.practice_id AND m.id = st.message_id
         WHERE b.practice_id = p AND s.kind = 'refill' AND st.step_key IN ('refill_1', 'refill_2', 'refill_3')
-          AND b.created_at <= m.sent_at + interval '5 days'
+          AND b.created_at <= m.sent_at + retention_response_window()
         ORDER BY s.treatment_id, s.family, b.created_at) x
   WHERE r.practice_id = p AND r.treatment_id = x.treatment_id AND r.family = x.family;
 
