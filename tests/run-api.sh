@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the API tests (TEST_ONLY=<substring> for some of them) against build/cadence and a throwaway
+# Runs the API tests (TEST_ONLY=<substring>[,...] for some of them) against build/cadence and a throwaway
 # PostgreSQL, without the rest of make test: for working on one test. Ends with "api: N passed, N failed".
 set -u
 export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability

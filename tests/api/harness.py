@@ -298,12 +298,12 @@ def test(fn):
 def run(modules):
     for m in modules:
         __import__(m)
-    only = os.environ.get("TEST_ONLY")
+    only = [x for x in os.environ.get("TEST_ONLY", "").split(",") if x]
     skip = [x for x in os.environ.get("TEST_SKIP", "").split(",") if x]
     passed = failed = 0
     for fn in TESTS:
         name = f"{fn.__module__}.{fn.__name__}"
-        if (only and only not in name) or any(x in name for x in skip):
+        if (only and not any(x in name for x in only)) or any(x in name for x in skip):
             continue
         t0 = time.time()
         try:
