@@ -1,7 +1,8 @@
 /* booking_links.h: the one-tap booking link in refill reminders. Its token is
  * practice id + sequence id (which names the client) + expiry, signed with
  * HMAC-SHA256 under a server secret, base64url: 70 characters, short enough
- * for an SMS. Tampered or expired tokens do not open. */
+ * for an SMS. Tampered or expired tokens do not open.
+ * Transactions: the key is stored (or read, and resealed) by single statements at start; tokens are pure. */
 #ifndef CADENCE_BOOKING_LINKS_H
 #define CADENCE_BOOKING_LINKS_H
 

@@ -1,6 +1,8 @@
 /* bookings.h: appointments. A booking ends the client's pending refill (and
  * nurture) steps of the booked families, records the reminder that brought it
- * (a step sent in the 7 days before), and a cancel re-opens what is still ahead. */
+ * (a step sent in the 7 days before), and a cancel re-opens what is still ahead.
+ * Transactions: each write is one db_tx (joining the caller's when one is open): the booking, the
+ * reminders it ends and its attribution commit together. */
 #ifndef CADENCE_BOOKINGS_H
 #define CADENCE_BOOKINGS_H
 

@@ -1,5 +1,7 @@
 /* clients.h: a practice's clients (patients): contact details, consents,
- * channel preference, time zone, external ids and away dates. */
+ * channel preference, time zone, external ids and away dates.
+ * Transactions: each write is one db_tx (joining the caller's when one is open); clients_insert runs
+ * in the caller's. */
 #ifndef CADENCE_CLIENTS_H
 #define CADENCE_CLIENTS_H
 

@@ -1,6 +1,8 @@
 /* flags.h: a client flagged dissatisfied or with a complication gets no
  * promotional message until staff resolve the flag, and is listed for a
- * personal call (the outreach list). */
+ * personal call (the outreach list).
+ * Transactions: opening or resolving a flag and pausing or resuming the steps it concerns are one db_tx
+ * (joining the caller's when one is open). */
 #ifndef CADENCE_FLAGS_H
 #define CADENCE_FLAGS_H
 

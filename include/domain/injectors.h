@@ -1,5 +1,6 @@
 /* injectors.h: the practice's injectors (who performs treatments and, in
- * injector sender mode, who signs reminders). */
+ * injector sender mode, who signs reminders).
+ * Transactions: each write is one statement, atomic by itself, in the caller's transaction if any. */
 #ifndef CADENCE_INJECTORS_H
 #define CADENCE_INJECTORS_H
 

@@ -1,7 +1,9 @@
 /* memberships.h: monthly membership plans: a credit banked each month and
  * kept for rollover_months, member pricing, a VIP perk a quarter, payments
  * recorded (payment itself happens elsewhere). The banking runs in the
- * background thread; joining banks the first month at once. */
+ * background thread; joining banks the first month at once.
+ * Transactions: each write is one db_tx (joining the caller's when one is open), the ledger and the
+ * membership together. */
 #ifndef CADENCE_MEMBERSHIPS_H
 #define CADENCE_MEMBERSHIPS_H
 

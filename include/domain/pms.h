@@ -1,6 +1,7 @@
 /* pms.h: events posted by practice-management systems, authenticated by an
  * HMAC-SHA256 of the timestamp and raw body with the practice's webhook secret,
- * inside a replay window, and idempotent on the event id. */
+ * inside a replay window, and idempotent on the event id.
+ * Transactions: a delivery is one db_tx with its event record: applied whole or not at all. */
 #ifndef CADENCE_PMS_H
 #define CADENCE_PMS_H
 

@@ -1,5 +1,7 @@
 /* practices.h: the practices a deployment serves (a med-spa or one location)
- * with their settings. Inputs are JSON objects already checked for shape. */
+ * with their settings. Inputs are JSON objects already checked for shape.
+ * Transactions: creating a practice (its library, templates and sealed secret) is one db_tx; a patch and
+ * its secret are one db_tx; both join the caller's when one is open. */
 #ifndef CADENCE_PRACTICES_H
 #define CADENCE_PRACTICES_H
 

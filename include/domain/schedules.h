@@ -1,5 +1,6 @@
 /* schedules.h: when injectors work (hours per weekday, days off, the buffer
- * after each visit) and the open slots that leaves between bookings. */
+ * after each visit) and the open slots that leaves between bookings.
+ * Transactions: replacing a schedule is one db_tx (joining the caller's when one is open). */
 #ifndef CADENCE_SCHEDULES_H
 #define CADENCE_SCHEDULES_H
 

@@ -1,6 +1,7 @@
 /* sendgrid_webhooks.h: SendGrid's signed event webhook: ECDSA P-256 / SHA-256
  * over the timestamp header followed by the raw body, against the configured
- * public key; events suppress, lift or record delivery on our messages. */
+ * public key; events suppress, lift or record delivery on our messages.
+ * Transactions: a delivery of events is one db_tx, each event once. */
 #ifndef CADENCE_SENDGRID_WEBHOOKS_H
 #define CADENCE_SENDGRID_WEBHOOKS_H
 

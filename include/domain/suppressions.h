@@ -1,5 +1,7 @@
 /* suppressions.h: addresses that must receive nothing more on a channel, with
- * an append-only audit trail (time, source, evidence) for compliance. */
+ * an append-only audit trail (time, source, evidence) for compliance.
+ * Transactions: a suppression, its event and the queued messages it stops are one statement; a staff
+ * opt-out is one db_tx (joining the caller's when one is open). */
 #ifndef CADENCE_SUPPRESSIONS_H
 #define CADENCE_SUPPRESSIONS_H
 

@@ -1,6 +1,7 @@
 /* templates.h: a practice's message templates by treatment type ("default"
  * for all), step, channel and optionally injector. Saving checks variables
- * and the appearance deny-list, and measures SMS encoding and segments. */
+ * and the appearance deny-list, and measures SMS encoding and segments.
+ * Transactions: each write is one db_tx (joining the caller's when one is open). */
 #ifndef CADENCE_TEMPLATES_H
 #define CADENCE_TEMPLATES_H
 

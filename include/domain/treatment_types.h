@@ -1,6 +1,7 @@
 /* treatment_types.h: the cadence library of a practice: each treatment type's
  * family, refill steps, lapse checkpoint, nurture and aftercare, and the names
- * practice-management systems use for it. */
+ * practice-management systems use for it.
+ * Transactions: a type and its aliases are one db_tx (joining the caller's when one is open). */
 #ifndef CADENCE_TREATMENT_TYPES_H
 #define CADENCE_TREATMENT_TYPES_H
 

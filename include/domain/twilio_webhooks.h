@@ -1,5 +1,6 @@
 /* twilio_webhooks.h: what Twilio posts back: delivery status callbacks and
- * inbound SMS (STOP, START, HELP keywords), authenticated by X-Twilio-Signature. */
+ * inbound SMS (STOP, START, HELP keywords), authenticated by X-Twilio-Signature.
+ * Transactions: a status callback and an inbound message are each one db_tx with their event record. */
 #ifndef CADENCE_TWILIO_WEBHOOKS_H
 #define CADENCE_TWILIO_WEBHOOKS_H
 

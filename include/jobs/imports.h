@@ -2,7 +2,9 @@
  * into import_rows as it arrives (COPY, never held whole); a background thread
  * then applies the rows in order, as PMS webhooks apply visits, counting what
  * it created, what was already there and what it refused (line, column,
- * reason). Progress is polled with GET /v1/imports/{id}. */
+ * reason). Progress is polled with GET /v1/imports/{id}.
+ * Transactions: an upload is one COPY (nothing kept unless it completes); each row is applied in its
+ * own db_tx, like a PMS delivery. */
 #ifndef CADENCE_IMPORTS_H
 #define CADENCE_IMPORTS_H
 

@@ -4,7 +4,8 @@
  * on-time return rate is under the practice's report_alarm_percent. Reports are
  * kept, one per practice and week. A background thread makes each practice's
  * report from Monday 06:00 local and emails it through the email provider
- * (SendGrid) to the practice's report_email. */
+ * (SendGrid) to the practice's report_email.
+ * Transactions: a report is made by one statement; its email's claim and outcome by one each. */
 #ifndef CADENCE_REPORTS_H
 #define CADENCE_REPORTS_H
 
