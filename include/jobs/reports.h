@@ -3,9 +3,9 @@
  * and the change, the loyalty figures of the week, and an alarm when the
  * on-time return rate is under the practice's report_alarm_percent. Reports are
  * kept, one per practice and week. A background thread makes each practice's
- * report from Monday 06:00 local and emails it through the email provider
- * (SendGrid) to the practice's report_email.
- * Transactions: a report is made by one statement; its email's claim and outcome by one each. */
+ * report from Monday 06:00 local and queues its email to the practice's
+ * report_email in the message outbox, which sends it like any other message.
+ * Transactions: a report is made by one statement; its email is queued in one db_tx with its claim. */
 #ifndef CADENCE_REPORTS_H
 #define CADENCE_REPORTS_H
 
@@ -27,7 +27,8 @@ bool reports_get(db_conn *conn, const char *practice_id, const char *report_id, 
 /* The email of a report: subject (ALARM first when there is one) and plain text. Pure; the caller frees. */
 char *reports_email_text(const json_t *report, const char *practice_name, char *subject, size_t subject_len);
 
-/* The thread: every interval_s, makes the reports that are due and emails those waiting. */
+/* The thread: every interval_s, makes the reports that are due and queues the emails of those waiting
+ * (providers names the email provider the messages are for). */
 void reports_start(const char *database_url, const provider_config *providers, int interval_s);
 void reports_stop(void);
 

@@ -1,4 +1,5 @@
-/* messages.c: the message list with its filters and cursor. */
+/* messages.c: the list of messages to clients with its filters and cursor (a weekly report's email
+ * is shown with its report). */
 #include "messages.h"
 
 #include <stdio.h>
@@ -14,7 +15,7 @@ static const db_stmt CURSOR_OK = {
 static const db_stmt LIST = {
     "msg_list",
     "SELECT message_json(m), (extract(epoch FROM m.created_at) * 1000000)::bigint || '.' || m.id "
-    "FROM messages m WHERE m.practice_id = $1 "
+    "FROM messages m WHERE m.practice_id = $1 AND m.client_id IS NOT NULL "
     "  AND ($2::uuid IS NULL OR m.client_id = $2) AND ($3::text IS NULL OR m.state = $3) "
     "  AND ($4::text IS NULL OR m.channel = $4) AND ($5::timestamptz IS NULL OR m.created_at >= $5) "
     "  AND ($6::timestamptz IS NULL OR m.created_at < $6) "

@@ -164,7 +164,8 @@ static const db_stmt CLAIM_MESSAGES = {
     "      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
     "WHERE m.practice_id = d.practice_id AND m.id = d.id "
     "RETURNING m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "
-    "  (SELECT name FROM practices WHERE id = m.practice_id)"};
+    "  CASE WHEN m.report_id IS NULL THEN (SELECT name FROM practices WHERE id = m.practice_id) ELSE 'Cadence' END, "
+    "  m.report_id IS NOT NULL"};
 /* 'sending', committed before the provider calls of a window: the messages still claimed by us. */
 static const db_stmt MARK_SENDING = {
     "dl_mark_sending",
@@ -511,8 +512,8 @@ static const char *outcome_state(send_outcome o) {
   return o == SEND_OK ? "sent" : o == SEND_RETRY ? "failed" : o == SEND_UNKNOWN ? "unknown" : "dead";
 }
 
-/* Columns of CLAIM_MESSAGES. */
-enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_PRACTICE_NAME };
+/* Columns of CLAIM_MESSAGES. A weekly report's email is from "Cadence" and has no unsubscribe link. */
+enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_FROM_NAME, K_FOR_REPORT };
 
 /* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call: if
  * the process dies during the calls, recovery marks them unknown instead of sending twice), sends them
@@ -545,8 +546,9 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
     snprintf(unsubscribe[j], sizeof unsubscribe[j], "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url,
              db_text(claim, i, K_ID));
     out[j] = (outgoing){db_text(claim, i, K_ID), db_text(claim, i, K_CHANNEL), db_text(claim, i, K_TO),
-                        db_value(claim, i, K_FROM), db_text(claim, i, K_PRACTICE_NAME),
-                        db_value(claim, i, K_SUBJECT), db_text(claim, i, K_BODY), unsubscribe[j]};
+                        db_value(claim, i, K_FROM), db_text(claim, i, K_FROM_NAME),
+                        db_value(claim, i, K_SUBJECT), db_text(claim, i, K_BODY),
+                        db_text(claim, i, K_FOR_REPORT)[0] == 't' ? NULL : unsubscribe[j]};
   }
   db_free(marked);
   if (k == 0)

@@ -67,25 +67,23 @@ static const db_stmt DUE = {
     "  AND NOT EXISTS (SELECT 1 FROM analytics_reports r WHERE r.practice_id = p.id "
     "                  AND r.week_start = w.monday::date - 7) "
     "ORDER BY p.id"};
-/* Reports waiting for their email, claimed so that one replica sends each; a claim older than 15 minutes
- * (a crash mid-send) is not retried: the email may have gone. */
-static const db_stmt CLAIM = {
-    "rp_claim",
-    "WITH lost AS (UPDATE analytics_reports SET email_state = 'failed', "
-    "    email_error = 'the sender stopped while sending; not resent in case it went' "
-    "    WHERE email_state = 'sending' AND emailed_at < now() - interval '15 minutes'), "
-    "  gave_up AS (UPDATE analytics_reports SET email_state = 'failed', "
-    "    email_error = concat_ws(' ', email_error, '(gave up after a day)') "
-    "    WHERE email_state = 'pending' AND created_at < now() - interval '1 day'), "
-    "  c AS (SELECT r.practice_id, r.id FROM analytics_reports r WHERE r.email_state = 'pending' "
-    "    AND r.created_at >= now() - interval '1 day' ORDER BY r.created_at LIMIT 5 FOR UPDATE SKIP LOCKED) "
-    "UPDATE analytics_reports r SET email_state = 'sending', emailed_at = clock_timestamp() "
-    "FROM c, practices p WHERE r.practice_id = c.practice_id AND r.id = c.id AND p.id = r.practice_id "
-    "RETURNING r.practice_id, r.id, report_json(r)::text, p.report_email, p.email_from, p.name"};
-static const db_stmt EMAILED = {
-    "rp_emailed",
-    "UPDATE analytics_reports SET email_state = $3, email_error = $4, "
-    "  emailed_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() END WHERE practice_id = $1 AND id = $2"};
+/* Reports waiting for their email, taken by one replica (the lock) and handed to the message outbox. */
+static const db_stmt WAITING = {
+    "rp_waiting",
+    "SELECT r.practice_id, r.id, report_json(r)::text AS report, p.report_email, p.email_from, p.name "
+    "FROM analytics_reports r JOIN practices p ON p.id = r.practice_id "
+    "WHERE r.email_state = 'pending' AND r.message_id IS NULL ORDER BY r.created_at LIMIT 20 "
+    "FOR UPDATE OF r SKIP LOCKED"};
+/* The email as an outbox message of the report; from here its state is the message's. */
+static const db_stmt QUEUE = {
+    "rp_queue",
+    "WITH m AS (INSERT INTO messages (practice_id, report_id, channel, provider, to_address, from_address, "
+    "    subject, body) VALUES ($1, $2, 'email', $3, $4, $5, $6, $7) RETURNING id) "
+    "UPDATE analytics_reports SET message_id = (SELECT id FROM m) WHERE practice_id = $1 AND id = $2"};
+static const db_stmt NOT_SENT = {
+    "rp_not_sent",
+    "UPDATE analytics_reports SET email_state = 'failed', email_error = $3 WHERE practice_id = $1 AND id = $2"};
+static const db_stmt NOTIFY = {"rp_notify", "SELECT pg_notify('cadence_due', '')"};
 
 bool reports_make(db_conn *c, const char *practice_id, const char *week_start, json_t **out, bool *created,
                   cad_error *err) {
@@ -206,7 +204,6 @@ char *reports_email_text(const json_t *report, const char *practice_name, char *
 static struct {
   job *job;
   const provider_config *providers;
-  provider_session *session; /* opened by the job's thread, on its first tick */
 } reporter;
 
 static void make_due(db_conn *c) {
@@ -225,41 +222,43 @@ static void make_due(db_conn *c) {
   db_free(due);
 }
 
-static void email_waiting(db_conn *c, provider_session *ps) {
-  cad_error err;
-  db_result *r = db_exec(c, &CLAIM, 0, NULL, &err);
-  for (int i = 0; r && i < db_rows(r); i++) {
-    json_t *report = json_loads(db_text(r, i, 2), 0, NULL);
-    char subject[200];
-    char *text = reports_email_text(report, db_text(r, i, 5), subject, sizeof subject);
-    outgoing m = {.message_id = db_text(r, i, 1), .channel = "email", .to = db_text(r, i, 3),
-                  .from = db_value(r, i, 4), .from_name = "Cadence", .subject = subject, .body = text};
-    send_result res;
-    if (!m.from) {
-      res = (send_result){.outcome = SEND_PERMANENT};
-      snprintf(res.error, sizeof res.error, "the practice has no email_from to send from");
-    } else {
-      providers_send(ps, &m, &res);
+/* Each waiting report's email is written and queued in the outbox, in one transaction with its claim. */
+static bool queue_waiting(db_conn *c, void *ctx, cad_error *err) {
+  (void)ctx;
+  db_result *r = db_exec(c, &WAITING, 0, NULL, err);
+  if (!r)
+    return false;
+  bool ok = true;
+  int queued = 0;
+  for (int i = 0; ok && i < db_rows(r); i++) {
+    const char *practice = db_text(r, i, 0), *report_id = db_text(r, i, 1), *from = db_named(r, i, "email_from");
+    if (!from) {
+      const char *p[] = {practice, report_id, "the practice has no email_from to send from"};
+      ok = db_run(c, &NOT_SENT, 3, p, err);
+      continue;
     }
-    const char *state = res.outcome == SEND_OK ? "sent" : res.outcome == SEND_RETRY ? "pending" : "failed";
-    const char *p[] = {db_text(r, i, 0), db_text(r, i, 1), state, res.outcome == SEND_OK ? NULL : res.error};
-    db_run(c, &EMAILED, 4, p, &err);
-    log_json("info", "weekly report email", json_pack("{s:s,s:s,s:s}", "practice_id", db_text(r, i, 0),
-                                                      "report_id", db_text(r, i, 1), "state", state));
+    json_t *report = json_loads(db_named(r, i, "report"), 0, NULL);
+    char subject[200];
+    char *text = reports_email_text(report, db_named(r, i, "name"), subject, sizeof subject);
+    const char *p[] = {practice, report_id, providers_name(reporter.providers, "email"),
+                       db_named(r, i, "report_email"), from, subject, text};
+    ok = db_run(c, &QUEUE, 7, p, err);
+    queued += ok;
     free(text);
     json_decref(report);
   }
   db_free(r);
+  return ok && (queued == 0 || db_run(c, &NOTIFY, 0, NULL, err)); /* wake the dispatcher */
 }
 
-/* Reports due are made, then those waiting are emailed. */
+/* Reports due are made, then those waiting are queued for the dispatcher to email. */
 static bool report_tick(db_conn *c, void *ctx, const atomic_int *stop) {
   (void)ctx;
   (void)stop;
-  if (!reporter.session)
-    reporter.session = providers_open(reporter.providers);
   make_due(c);
-  email_waiting(c, reporter.session);
+  cad_error err;
+  if (!db_tx(c, queue_waiting, NULL, &err))
+    log_json("error", "weekly report email not queued", json_pack("{s:s}", "error", err.message));
   return false;
 }
 
@@ -272,6 +271,4 @@ void reports_start(const char *database_url, const provider_config *providers, i
 void reports_stop(void) {
   job_stop(reporter.job);
   reporter.job = NULL;
-  providers_close(reporter.session);
-  reporter.session = NULL;
 }

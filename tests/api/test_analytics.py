@@ -289,11 +289,16 @@ def the_weekly_report_is_made_on_monday_kept_and_emailed_with_its_alarm():
         visit(s, p, w2, ago(last - dt.timedelta(days=99)), [("botox", 300)])
         visit(s, p, w2, ago(last - dt.timedelta(days=20)), [("botox", 300)])
         eq(s.request("GET", "/v1/analytics/reports", key=p.staff).json["data"], [], "not due: new practice")
+        # The email goes through the message outbox: a 500 is retried like any message's.
+        f.sendgrid.fail_next("500")
         for x in (p, quiet):  # practices that existed before last week ended are due from Monday 06:00
             psql(f"UPDATE practices SET created_at = now() - interval '30 days' WHERE id = '{x.id}'", db=s.db)
-        mail = wait_for("the report email", lambda: f.sendgrid.messages())
-        eq(len(mail), 1, "only the practice with a report_email")
+        mail = wait_for("the report email", lambda: [m for m in f.sendgrid.messages() if m["mode"] == "ok"])
+        got = f.sendgrid.messages()
+        eq([m["mode"] for m in got], ["500", "ok"], "only the practice with a report_email, retried once")
+        eq(got[0]["json"], got[1]["json"], "the same email each time")
         body = mail[0]["json"]
+        eq(body["from"], {"email": "hello@glow.example.com", "name": "Cadence"})
         eq(mail[0]["to"], "owner@glow.example.com")
         eq(body["subject"], f"ALARM: Weekly retention report, {last} to {monday - dt.timedelta(days=1)}")
         text = body["content"][0]["value"]
@@ -311,7 +316,11 @@ def the_weekly_report_is_made_on_monday_kept_and_emailed_with_its_alarm():
         eq((rep["previous"]["on_time_due"], rep["previous"]["on_time_return_rate"]), (1, 1.0))
         eq(rep["changes"]["on_time_return_rate"], -1.0)
         eq(rep["alarm"], "On-time return rate 0.0% is under the alarm threshold of 65%")
+        eq((rep["email"]["error"], rep["email"]["delivery"]), (None, None))
+        check(rep["email"]["sent_at"] is not None, "sent_at")
         eq(s.request("GET", f"/v1/analytics/reports/{rep['id']}", key=p.staff).json, rep)
+        eq([m for m in s.request("GET", "/v1/messages?channel=email", key=p.staff).json["data"]
+            if m["to"] == "owner@glow.example.com"], [], "the report's email is not a client's message")
         q = wait_for("the quiet practice's report", lambda: s.request("GET", "/v1/analytics/reports",
                                                                         key=quiet.staff).json["data"])
         eq((len(q), q[0]["email"]["state"], q[0]["alarm"]), (1, "none", None))
@@ -319,7 +328,7 @@ def the_weekly_report_is_made_on_monday_kept_and_emailed_with_its_alarm():
         import time
         time.sleep(2.5)
         eq(len(s.request("GET", "/v1/analytics/reports", key=p.staff).json["data"]), 1, "one report a week")
-        eq(len(f.sendgrid.messages()), 1, "emailed once")
+        eq(len(f.sendgrid.messages()), 2, "emailed once (after one 500)")
 
         # On request: the week before is made (201), last week made again (200, not emailed again).
         r = s.request("POST", "/v1/analytics/reports", {"week_start": (last - dt.timedelta(days=7)).isoformat()},
@@ -340,6 +349,25 @@ def the_weekly_report_is_made_on_monday_kept_and_emailed_with_its_alarm():
         eq(s.request("POST", "/v1/analytics/reports", {}, key=p.staff).json["alarm"], None)
         r = s.request("PATCH", f"/v1/practices/{p.id}", {"report_alarm_percent": 101}, key=ADMIN_KEY)
         eq((r.status, r.error["details"]["field"]), (422, "report_alarm_percent"))
+    finally:
+        s.stop()
+
+
+@test
+def a_report_email_whose_answer_is_lost_is_unknown_and_never_resent():
+    f = fakes()
+    s = server(f, REPORT_CHECK_INTERVAL_S="1")
+    try:
+        p = practice(s, report_email="owner@glow.example.com")
+        f.sendgrid.fail_next("hang")
+        psql(f"UPDATE practices SET created_at = now() - interval '30 days' WHERE id = '{p.id}'", db=s.db)
+        rep = wait_for("unknown", lambda: [r for r in s.request("GET", "/v1/analytics/reports", key=p.staff)
+                                           .json["data"] if r["email"]["state"] == "unknown"], timeout=20)[0]
+        check("transport" in rep["email"]["error"], rep["email"]["error"])
+        import time
+        time.sleep(4)  # longer than a lease, a retry and a report check
+        eq(len(f.sendgrid.messages()), 1, "never resent")
+        eq(s.request("GET", f"/v1/analytics/reports/{rep['id']}", key=p.staff).json["email"]["state"], "unknown")
     finally:
         s.stop()
 
