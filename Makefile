@@ -3,7 +3,7 @@ CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2 -g
 SAN      ?=
-LAYERS   := util db domain http jobs
+LAYERS   := util db db/queries domain http jobs
 CFLAGS   := $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -fstack-protector-strong -Iinclude $(addprefix -Iinclude/,$(LAYERS)) \
             -I/usr/include/postgresql
@@ -91,7 +91,7 @@ lint:
 	npx --prefix tests redocly lint openapi.yaml
 
 format:
-	clang-format -i include/*.h include/*/*.h service/*.c service/*/*.c api/*.c tests/unit/*.c
+	clang-format -i include/*.h include/*/*.h include/*/*/*.h service/*.c service/*/*.c service/*/*/*.c api/*.c tests/unit/*.c
 
 # Rewrites tests/renderings/default-messages.txt from the server's renderings (review the diff).
 renderings: all

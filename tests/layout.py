@@ -1,6 +1,7 @@
 """Checks that the repository keeps the layout README "Layout" describes: every route's code is found from
 its URL by file name (api/<a segment of the URL>.c, api/webhooks_<vendor>.c, api/ops.c outside /v1), and
-that file's head comment names the route. Prints "layout: N passed, N failed"."""
+that file's head comment names the route; SQL text is only in service/db/queries and service/sql; only the
+db layer includes libpq-fe.h. Prints "layout: N passed, N failed"."""
 import os
 import re
 import sys
@@ -40,5 +41,21 @@ for method, path, handler in routes:
     tail = path.rsplit("/", 1)[-1]
     result(path in head or f"/{tail}" in head or tail in head,
            f"{method} {path}: not named in the head comment of api/{stem}.c")
+# SQL text lives in service/db/queries (statements) and service/sql (functions, migrations): a string
+# literal with a statement in it anywhere else fails, transaction control (BEGIN, SAVEPOINT, ...) aside.
+SQL = re.compile(r'"[^"\n]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|WITH [a-z_]+ AS \()')
+for folder in ("service/domain", "service/jobs", "service/http", "service/util", "api"):
+    for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+        if name.endswith(".c"):
+            text = open(os.path.join(ROOT, folder, name)).read()
+            hits = [m.group(0)[:60] for m in SQL.finditer(text)]
+            result(not hits, f"{folder}/{name} holds SQL text ({hits[:1]}); statements go in service/db/queries/")
+# Only the db layer includes libpq's header.
+for folder, _, names in os.walk(ROOT):
+    rel = os.path.relpath(folder, ROOT)
+    if rel.split(os.sep)[0] in ("service", "include", "api"):
+        for name in names:
+            if name.endswith((".c", ".h")) and "libpq-fe.h" in open(os.path.join(folder, name)).read():
+                result(rel in ("service/db", "include/db"), f"{rel}/{name} includes libpq-fe.h outside the db layer")
 print(f"layout: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -3,38 +3,13 @@
  * tests all read the same definitions; this module checks the parameters and
  * shapes the reply. */
 #include "analytics.h"
+#include "analytics_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "validate.h"
-
-/* The period: $2 and $3, or by default the 365 days to today in the practice's zone. */
-#define PERIOD                                                                                              \
-  "WITH d AS (SELECT coalesce($3::date, (now() AT TIME ZONE p.time_zone)::date) AS d1 FROM practices p "    \
-  "    WHERE p.id = $1), "                                                                                  \
-  "  r AS (SELECT coalesce($2::date, d.d1 - 364) AS d0, d.d1 FROM d) "
-
-/* The period, then the rows in the function's order. */
-static const db_stmt RETENTION = {
-    "an_retention",
-    PERIOD "SELECT r.d0::text, r.d1::text, (SELECT coalesce(jsonb_agg(f.figures ORDER BY f.n), '[]') "
-    "    FROM retention_figures($1, r.d0, r.d1, $4, $5::uuid, $6, $7) WITH ORDINALITY AS f(grp, figures, n) "
-    "    WHERE r.d0 <= r.d1)::text "
-    "FROM r"};
-static const db_stmt LOYALTY = {
-    "an_loyalty",
-    PERIOD "SELECT r.d0::text, r.d1::text, CASE WHEN r.d0 <= r.d1 THEN loyalty_figures($1, r.d0, r.d1)::text END "
-    "FROM r"};
-static const db_stmt TYPE_NAMED = {"an_type_named", "SELECT treatment_type_named($1, $2)"};
-static const db_stmt INJECTOR_EXISTS = {"an_injector_exists",
-                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-
-static const db_stmt SLOT = {
-    "an_slot",
-    "SELECT s FROM generate_series(1, $2::int) s "
-    "WHERE pg_try_advisory_xact_lock(hashtextextended($1 || ':analytics:' || s, 0)) LIMIT 1"};
 
 bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice, cad_error *err) {
   char n[12];
@@ -43,7 +18,7 @@ bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice,
   bool got = false;
   if (!db_exec_simple(c, "BEGIN", err))
     return false;
-  bool ran = db_exists(c, &SLOT, 2, p, &got, err);
+  bool ran = db_exists(c, &AN_SLOT, 2, p, &got, err);
   if (ran && got)
     return true;
   cad_error ignored;
@@ -109,7 +84,7 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   char type[48] = "";
   if (q->treatment_type) { /* any spelling of a code or alias names the type */
     const char *tp[] = {practice_id, q->treatment_type};
-    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &AN_TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
     snprintf(type, sizeof type, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
@@ -119,10 +94,10 @@ bool analytics_retention(db_conn *c, const char *practice_id, const analytics_qu
   }
   const char *type_code = *type ? type : NULL;
   const char *ip[] = {practice_id, q->injector_id};
-  if (q->injector_id && (!db_exists(c, &INJECTOR_EXISTS, 2, ip, &found, err) || !found))
+  if (q->injector_id && (!db_exists(c, &AN_INJECTOR_EXISTS, 2, ip, &found, err) || !found))
     return found ? false : cad_fail(err, "not_found", "injector_id", "no such injector");
   const char *p[] = {practice_id, q->from, q->to, type_code, q->injector_id, q->group_by, q->tier};
-  db_result *r = period_exec(c, &RETENTION, 7, p, err);
+  db_result *r = period_exec(c, &AN_RETENTION, 7, p, err);
   if (!r)
     return false;
   json_t *rows = db_json(r, 0, 2);
@@ -138,7 +113,7 @@ bool analytics_loyalty(db_conn *c, const char *practice_id, const char *from, co
   if (!check_dates(from, to, err))
     return false;
   const char *p[] = {practice_id, from, to};
-  db_result *r = period_exec(c, &LOYALTY, 3, p, err);
+  db_result *r = period_exec(c, &AN_LOYALTY, 3, p, err);
   if (!r)
     return false;
   *out = db_json(r, 0, 2);

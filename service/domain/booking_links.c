@@ -1,5 +1,6 @@
 /* booking_links.c: signed, expiring booking tokens. */
 #include "booking_links.h"
+#include "booking_links_sql.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -20,32 +21,7 @@ static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 static char link_key[129];
 static long long link_ttl_s;
 
-/* The key made on first start, shared by every replica, stored sealed (sealing.h). */
-static const db_stmt STORED_SECRET = {
-    "bl_secret",
-    "WITH made AS (INSERT INTO service_secrets (name, value, key_id) VALUES ('booking_link', $1, $2) "
-    "  ON CONFLICT (name) DO NOTHING RETURNING value, key_id) "
-    "SELECT value, key_id FROM made UNION ALL "
-    "SELECT value, key_id FROM service_secrets WHERE name = 'booking_link' LIMIT 1"};
-static const db_stmt RESEAL = {
-    "bl_reseal", "UPDATE service_secrets SET value = $1, key_id = $2 WHERE name = 'booking_link' AND value = $3"};
 #define SEALING_CONTEXT "service_secrets:booking_link"
-
-static const db_stmt RESOLVE = {
-    "bl_resolve",
-    "SELECT jsonb_build_object('practice_id', p.id, 'practice_name', p.name, 'client_id', c.id, "
-    "  'first_name', c.first_name, 'sequence_id', q.id, 'treatment_type', q.type_code, 'family', q.family, "
-    "  'injector_id', t.injector_id, 'injector_name', i.name, 'booking_url', p.booking_url, "
-    "  'time_zone', p.time_zone, 'expires_at', to_timestamp($3::bigint), "
-    "  'slots', coalesce((SELECT jsonb_agg(jsonb_build_object('injector_id', o.injector_id, "
-    "      'starts_at', local_rfc3339(o.starts_at, p.time_zone)) ORDER BY o.starts_at) "
-    "    FROM (SELECT * FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date, "
-    "          (now() AT TIME ZONE p.time_zone)::date + 13, 30, 30, c.id) LIMIT 10) o), '[]')) "
-    "FROM sequences q JOIN clients c ON c.practice_id = q.practice_id AND c.id = q.client_id "
-    "JOIN practices p ON p.id = q.practice_id "
-    "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
-    "LEFT JOIN injectors i ON i.practice_id = t.practice_id AND i.id = t.injector_id "
-    "WHERE q.practice_id = $1 AND q.id = $2"};
 
 static int hexval(char ch) {
   return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
@@ -154,12 +130,12 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   if (!sealed)
     return FAIL_INTERNAL(err, "the booking link secret could not be sealed");
   const char *p[] = {sealed, sealing_current_id()};
-  db_result *r = db_exec(c, &STORED_SECRET, 2, p, err);
+  db_result *r = db_exec(c, &BL_SECRET, 2, p, err);
   if (r && db_rows(r) == 0) {
     /* Another replica stored its key while this statement ran: the conflict waited for it, but the
      * statement's snapshot predates it. The next statement sees it. */
     db_free(r);
-    r = db_exec(c, &STORED_SECRET, 2, p, err);
+    r = db_exec(c, &BL_SECRET, 2, p, err);
   }
   free(sealed);
   if (!r)
@@ -175,7 +151,7 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   if (ok && (!key_id || strcmp(key_id, sealing_current_id()) != 0)) {
     char *again = sealing_seal(plain, SEALING_CONTEXT);
     const char *rp[] = {again, sealing_current_id(), stored};
-    ok = again && db_run(c, &RESEAL, 3, rp, err);
+    ok = again && db_run(c, &BL_RESEAL, 3, rp, err);
     free(again);
   }
   if (ok)
@@ -201,5 +177,5 @@ bool booking_links_resolve(db_conn *c, const char *token, json_t **out, cad_erro
     return FAIL_NOT_FOUND(err, "booking link");
   snprintf(exp, sizeof exp, "%lld", expires);
   const char *p[] = {practice, sequence, exp};
-  return db_one_json(db_exec(c, &RESOLVE, 3, p, err), "booking link", out, err);
+  return db_one_json(db_exec(c, &BL_RESOLVE, 3, p, err), "booking link", out, err);
 }

@@ -1,5 +1,6 @@
 /* bookings.c: booking detection and its undoing, in the booking's transaction. */
 #include "bookings.h"
+#include "bookings_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,115 +11,6 @@
 #include "validate.h"
 
 enum { MAX_SERVICES = 10 };
-
-static const db_stmt LOCK_CLIENT = {"bk_lock_client",
-                                    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
-static const db_stmt INJECTOR_EXISTS = {"bk_injector", "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-/* A service names a type (code or alias) or a family, however it is spelt. */
-static const db_stmt FAMILY_OF = {
-    "bk_family_of",
-    "SELECT coalesce((SELECT family FROM treatment_types WHERE practice_id = $1 AND code = s.named), s.named) "
-    "FROM (SELECT service_named($1, $2) AS named) s WHERE s.named IS NOT NULL"};
-/* The reminder that brought the booking: the latest refill or nurture step sent in the 7 days before
- * (a confirmation or aftercare message brings no booking). */
-static const db_stmt CAUSE = {
-    "bk_cause",
-    "SELECT st.id FROM steps st JOIN messages m ON m.practice_id = st.practice_id AND m.id = st.message_id "
-    "WHERE st.practice_id = $1 AND st.client_id = $2 AND st.promotional AND m.state = 'sent' "
-    "  AND m.sent_at BETWEEN now() - interval '7 days' AND now() ORDER BY m.sent_at DESC, st.step_no LIMIT 1"};
-static const db_stmt INSERT = {
-    "bk_insert",
-    "INSERT INTO bookings AS b (practice_id, client_id, injector_id, starts_at, duration_minutes, families, source, "
-    "  external_id, caused_by_step) VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9) "
-    "RETURNING id, booking_json(b)"};
-/* Ends the pending refill and nurture steps of the booked families. Steps are locked before their
- * sequences everywhere (the dispatcher holds a claimed step when it updates its sequence), so the two
- * never wait for each other: steps here, then END_NURTURE. */
-static const db_stmt END_STEPS = {
-    "bk_end_steps",
-    "UPDATE steps SET state = 'cancelled', reason = 'booked', booking_id = $3, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
-    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND state = 'active' "
-    "    AND kind IN ('refill', 'nurture') AND (cardinality($4::text[]) = 0 OR family = ANY($4::text[])))"};
-/* The nurture of the booked families ends; the client is active again. */
-static const db_stmt END_NURTURE = {
-    "bk_end_nurture",
-    "WITH nurture AS (UPDATE sequences SET state = 'ended', end_reason = 'booked', ended_at = clock_timestamp() "
-    "    WHERE practice_id = $1 AND client_id = $2 AND state = 'active' AND kind = 'nurture' "
-    "      AND (cardinality($3::text[]) = 0 OR family = ANY($3::text[])) RETURNING 1) "
-    "UPDATE clients SET lapsed_at = NULL WHERE practice_id = $1 AND id = $2"};
-/* The confirmation sequence of booking $3 starting at $4: at once, 48 and 24 hours before, and the
- * morning of (the quiet hours' start, local); steps already past, or not before the visit, are left out.
- * A visit in the past (a PMS recording history) gets none. */
-static const db_stmt CONFIRMATIONS = {
-    "bk_confirmations",
-    "WITH ctx AS (SELECT coalesce(c.time_zone, p.time_zone) AS tz, p.quiet_start FROM clients c "
-    "    JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2), "
-    "  plan AS (SELECT v.no, v.key, v.due FROM ctx CROSS JOIN LATERAL (VALUES "
-    "      (1, 'confirmation_booked', now()), "
-    "      (2, 'confirmation_48h', $4::timestamptz - interval '48 hours'), "
-    "      (3, 'confirmation_24h', $4::timestamptz - interval '24 hours'), "
-    "      (4, 'confirmation_morning', local_instant(($4::timestamptz AT TIME ZONE ctx.tz)::date, ctx.quiet_start, "
-    "          ctx.tz))) AS v(no, key, due) "
-    "    WHERE $4::timestamptz > now() AND (v.no = 1 OR (v.due > now() AND v.due < $4::timestamptz))), "
-    "  seq AS (INSERT INTO sequences(practice_id, client_id, kind, booking_id) "
-    "    SELECT $1, $2, 'confirmation', $3 WHERE $4::timestamptz > now() RETURNING id), "
-    "  steps_in AS (INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, promotional, "
-    "      planned_date, due_at) "
-    "    SELECT $1, seq.id, $2, plan.no, plan.key, 'preferred', false, (plan.due AT TIME ZONE ctx.tz)::date, plan.due "
-    "    FROM plan, seq, ctx RETURNING 1) "
-    "SELECT pg_notify('cadence_due', '') FROM seq"};
-/* Ends the pending confirmation steps of booking $2 (on a cancel or before re-planning a reschedule):
- * the steps first, then their sequences (the order every writer keeps). */
-static const db_stmt END_CONFIRMATION_STEPS = {
-    "bk_end_confirmation_steps",
-    "UPDATE steps SET state = 'cancelled', reason = 'booking ' || $3, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND state IN ('planned', 'deferred', 'paused') AND sequence_id IN ( "
-    "  SELECT id FROM sequences WHERE practice_id = $1 AND booking_id = $2 AND state = 'active')"};
-static const db_stmt END_CONFIRMATIONS = {
-    "bk_end_confirmations",
-    "UPDATE sequences SET state = 'ended', end_reason = $3, ended_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND booking_id = $2 AND state = 'active'"};
-static const db_stmt PATCH = {
-    "bk_patch",
-    "UPDATE bookings b SET state = coalesce(j->>'state', b.state), "
-    "  starts_at = coalesce((j->>'starts_at')::timestamptz, b.starts_at), "
-    "  cancel_reason = coalesce(j->>'cancel_reason', b.cancel_reason), updated_at = clock_timestamp() "
-    "FROM (SELECT $3::jsonb AS j) s WHERE b.practice_id = $1 AND b.id = $2 "
-    "RETURNING b.client_id, b.state, booking_json(b), b.starts_at::text, b.injector_id, b.duration_minutes"};
-/* After a cancel with no other future booking: steps the booking ended that are still ahead are planned again. */
-static const db_stmt REOPEN = {
-    "bk_reopen",
-    "UPDATE steps SET state = 'planned', reason = NULL, booking_id = NULL, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND booking_id = $2 AND state = 'cancelled' AND due_at > now() "
-    "  AND NOT EXISTS (SELECT 1 FROM bookings o WHERE o.practice_id = $1 AND o.client_id = $3 AND o.id <> $2 "
-    "                  AND o.state = 'booked' AND o.starts_at > now())"};
-static const db_stmt BOOKING_ROW = {
-    "bk_row",
-    "SELECT coalesce(injector_id::text, ''), duration_minutes, starts_at::text FROM bookings "
-    "WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
-static const db_stmt WITHIN_HOURS = {
-    "bk_within_hours",
-    "SELECT 1 FROM bookings WHERE practice_id = $1 AND id = $2 "
-    "  AND within_hours(practice_id, injector_id, starts_at, duration_minutes)"};
-/* The booked visit that holds the injector during [$3, $3 + $4 minutes + buffer), other than booking $5. */
-static const db_stmt CLASH = {
-    "bk_clash",
-    "SELECT b.id FROM bookings b WHERE b.practice_id = $1 AND b.injector_id = $2 AND b.state = 'booked' "
-    "  AND b.id IS DISTINCT FROM $5::uuid AND b.blocked && tstzrange($3::timestamptz, $3::timestamptz + "
-    "    make_interval(mins => $4::int + (SELECT buffer_minutes FROM injectors WHERE practice_id = $1 AND id = $2))) "
-    "ORDER BY b.starts_at LIMIT 1"};
-static const db_stmt CURSOR_OK = {
-    "bk_cursor_ok",
-    "SELECT 1 FROM bookings WHERE practice_id = $1 AND id = $2 "
-    "  AND starts_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
-static const db_stmt LIST = {
-    "bk_list",
-    "SELECT booking_json(b), (extract(epoch FROM b.starts_at) * 1000000)::bigint || '.' || b.id FROM bookings b "
-    "WHERE b.practice_id = $1 AND ($2::uuid IS NULL OR b.client_id = $2) AND ($3::text IS NULL OR b.state = $3) "
-    "  AND ($4::bigint IS NULL OR (b.starts_at, b.id) > "
-    "       ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid)) "
-    "ORDER BY b.starts_at, b.id LIMIT $6"};
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -168,7 +60,7 @@ static bool overrides_hours(json_t *body) { return json_is_true(json_object_get(
 static bool find_clash(db_conn *c, const char *practice_id, const char *injector, const char *starts,
                        const char *minutes, const char *self, char id[37], cad_error *err) {
   const char *p[] = {practice_id, injector, starts, minutes, self};
-  db_result *r = db_exec(c, &CLASH, 5, p, err);
+  db_result *r = db_exec(c, &BK_CLASH, 5, p, err);
   if (!r)
     return false;
   snprintf(id, 37, "%s", db_rows(r) == 1 ? db_text(r, 0, 0) : "");
@@ -205,7 +97,7 @@ static bool check_hours(db_conn *c, booking_ctx *x, const char *booking_id, cad_
     return true;
   const char *p[] = {x->practice_id, booking_id};
   bool inside;
-  if (!db_exists(c, &WITHIN_HOURS, 2, p, &inside, err))
+  if (!db_exists(c, &BK_WITHIN_HOURS, 2, p, &inside, err))
     return false;
   return inside || FAIL_VALUE(err, "starts_at",
                               "'starts_at' is outside the injector's working hours or on a day off "
@@ -218,7 +110,7 @@ static bool families_of(db_conn *c, const char *practice_id, json_t *services, c
   snprintf(out, len, "{");
   for (size_t i = 0; i < json_array_size(services); i++) {
     const char *p[] = {practice_id, json_string_value(json_array_get(services, i))};
-    db_result *r = db_exec(c, &FAMILY_OF, 2, p, err);
+    db_result *r = db_exec(c, &BK_FAMILY_OF, 2, p, err);
     if (!r)
       return false;
     if (db_rows(r) == 0) {
@@ -240,12 +132,12 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   json_t *b = x->body;
   const char *client = str(b, "client_id"), *injector = str(b, "injector_id");
   bool found;
-  if (!exists(c, &LOCK_CLIENT, x->practice_id, client, &found, err))
+  if (!exists(c, &BK_LOCK_CLIENT, x->practice_id, client, &found, err))
     return false;
   if (!found)
     return FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
   if (injector) {
-    if (!exists(c, &INJECTOR_EXISTS, x->practice_id, injector, &found, err))
+    if (!exists(c, &BK_INJECTOR, x->practice_id, injector, &found, err))
       return false;
     if (!found)
       return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
@@ -254,7 +146,7 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!families_of(c, x->practice_id, json_object_get(b, "services"), families, sizeof families, err))
     return false;
   const char *cp[] = {x->practice_id, client};
-  db_result *r = db_exec(c, &CAUSE, 2, cp, err);
+  db_result *r = db_exec(c, &BK_CAUSE, 2, cp, err);
   if (!r)
     return false;
   char cause[37] = "";
@@ -272,7 +164,7 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
                       str(b, "external_id"), cause[0] ? cause : NULL};
   if (injector && !injector_free(c, x->practice_id, injector, str(b, "starts_at"), duration, NULL, err))
     return false;
-  if (!(r = db_exec(c, &INSERT, 9, ip, err)))
+  if (!(r = db_exec(c, &BK_INSERT, 9, ip, err)))
     return insert_failed(c, x, err);
   char id[37];
   snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
@@ -283,8 +175,8 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *ep[] = {x->practice_id, client, id, families};
   const char *cp2[] = {x->practice_id, client, id, str(b, "starts_at")};
   const char *np[] = {ep[0], ep[1], ep[3]};
-  return db_run(c, &END_STEPS, 4, ep, err) && db_run(c, &END_NURTURE, 3, np, err) &&
-         db_run(c, &CONFIRMATIONS, 4, cp2, err);
+  return db_run(c, &BK_END_STEPS, 4, ep, err) && db_run(c, &BK_END_NURTURE, 3, np, err) &&
+         db_run(c, &BK_CONFIRMATIONS, 4, cp2, err);
 }
 
 /* After a lost race (the transaction is rolled back by now) the winner is committed: name it. */
@@ -311,7 +203,7 @@ bool bookings_create(db_conn *c, const char *practice_id, json_t *body, json_t *
  * patch books a time (a new start, or booked again), fails with a 409 if the injector is taken then. */
 static bool lock_and_check_free(db_conn *c, booking_ctx *x, cad_error *err) {
   const char *p[] = {x->practice_id, x->id};
-  db_result *r = db_exec(c, &BOOKING_ROW, 2, p, err);
+  db_result *r = db_exec(c, &BK_ROW, 2, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -336,7 +228,7 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
-  db_result *r = db_exec(c, &PATCH, 3, p, err);
+  db_result *r = db_exec(c, &BK_PATCH, 3, p, err);
   free(text);
   if (!r)
     return insert_failed(c, x, err);
@@ -353,11 +245,11 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   /* A cancel ends the confirmations; a reschedule plans them again for the new time. */
   const char *ep[] = {x->practice_id, x->id, cancelled ? "cancelled" : "rescheduled"};
-  if (!db_run(c, &END_CONFIRMATION_STEPS, 3, ep, err) || !db_run(c, &END_CONFIRMATIONS, 3, ep, err))
+  if (!db_run(c, &BK_END_CONFIRMATION_STEPS, 3, ep, err) || !db_run(c, &BK_END_CONFIRMATIONS, 3, ep, err))
     return false;
   const char *cp[] = {x->practice_id, client, x->id, starts};
   const char *rp[] = {x->practice_id, x->id, client};
-  return moved ? db_run(c, &CONFIRMATIONS, 4, cp, err) : db_run(c, &REOPEN, 3, rp, err);
+  return moved ? db_run(c, &BK_CONFIRMATIONS, 4, cp, err) : db_run(c, &BK_REOPEN, 3, rp, err);
 }
 
 bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,
@@ -384,10 +276,10 @@ bool bookings_list(db_conn *c, const char *practice_id, const char *client_id, c
     return cad_fail(err, "invalid_query", "client_id", "'client_id' must be a client id");
   page_cursor cur;
   char lim[12];
-  if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
+  if (!paging_cursor(c, &BK_CURSOR_OK, practice_id, cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, client_id, state, cur.micros, cur.uuid, paging_limit(limit, lim)};
-  db_result *r = db_exec(c, &LIST, 6, p, err);
+  db_result *r = db_exec(c, &BK_LIST, 6, p, err);
   if (!r)
     return false;
   *out = paging_page(r, limit);

@@ -1,6 +1,7 @@
 /* clients.c: client rows and their external ids, written in one transaction
  * so a refused external id leaves nothing behind. */
 #include "clients.h"
+#include "clients_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,59 +12,6 @@
 #include "validate.h"
 
 enum { MAX_EXTERNAL_IDS = 20, MAX_AWAY_PERIODS = 50 };
-
-static const db_stmt INSERT = {
-    "client_insert",
-    "INSERT INTO clients(practice_id, first_name, last_name, phone, email, time_zone, "
-    "  channel_preference, consent_sms, consent_email, consent_photo, away_periods) "
-    "SELECT $1, j->>'first_name', coalesce(j->>'last_name', ''), j->>'phone', j->>'email', "
-    "  j->>'time_zone', coalesce(j->>'channel_preference', 'any'), "
-    "  coalesce((j->'consents'->>'sms')::boolean, false), "
-    "  coalesce((j->'consents'->>'email')::boolean, false), "
-    "  coalesce((j->'consents'->>'photo')::boolean, false), coalesce(j->'away_periods', '[]') "
-    "FROM (SELECT $2::jsonb AS j) s RETURNING id"};
-
-#define PATCH_COL(col) col " = CASE WHEN j ? '" col "' THEN j->>'" col "' ELSE c." col " END, "
-#define PATCH_CONSENT(k) "consent_" k " = coalesce((j->'consents'->>'" k "')::boolean, c.consent_" k "), "
-static const db_stmt PATCH = {
-    "client_patch",
-    "UPDATE clients c SET " PATCH_COL("first_name") PATCH_COL("phone") PATCH_COL("email")
-    PATCH_COL("time_zone")
-    "  last_name = CASE WHEN j ? 'last_name' THEN coalesce(j->>'last_name', '') ELSE c.last_name END, "
-    "  channel_preference = coalesce(j->>'channel_preference', c.channel_preference), "
-    PATCH_CONSENT("sms") PATCH_CONSENT("email") PATCH_CONSENT("photo")
-    "  away_periods = coalesce(j->'away_periods', c.away_periods), updated_at = clock_timestamp() "
-    "FROM (SELECT $3::jsonb AS j) s WHERE c.practice_id = $1 AND c.id = $2 RETURNING c.id"};
-
-static const db_stmt EXISTS = {"clients_exists", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
-static const db_stmt GET = {
-    "client_get", "SELECT client_json(c) FROM clients c WHERE c.practice_id = $1 AND c.id = $2"};
-static const db_stmt CLEAR_EXTERNAL = {
-    "client_clear_external", "DELETE FROM client_external_ids WHERE practice_id = $1 AND client_id = $2"};
-static const db_stmt ADD_EXTERNAL = {
-    "client_add_external",
-    "INSERT INTO client_external_ids(practice_id, client_id, system, external_id) VALUES ($1, $2, $3, $4)"};
-static const db_stmt FIND_EXTERNAL = {
-    "client_find_external",
-    "SELECT client_id FROM client_external_ids WHERE practice_id = $1 AND system = $2 AND external_id = $3"};
-static const db_stmt CURSOR_OK = {
-    "client_cursor_ok",
-    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 "
-    "  AND created_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
-static const db_stmt LIST = {
-    "client_list",
-    "SELECT client_json(c), "
-    "  (extract(epoch FROM c.created_at) * 1000000)::bigint || '.' || c.id "
-    "FROM clients c WHERE c.practice_id = $1 "
-    "  AND ($2::text IS NULL OR c.phone = $2) "
-    "  AND ($3::text IS NULL OR lower(c.email) = lower($3)) "
-    "  AND ($4::text IS NULL OR strpos(lower(c.first_name || ' ' || c.last_name), lower($4)) > 0) "
-    "  AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM client_external_ids e "
-    "       WHERE e.practice_id = c.practice_id AND e.client_id = c.id AND e.external_id = $5 "
-    "         AND ($6::text IS NULL OR e.system = $6))) "
-    "  AND ($7::bigint IS NULL OR (c.created_at, c.id) > "
-    "       ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid)) "
-    "ORDER BY c.created_at, c.id LIMIT $9"};
 
 static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
 
@@ -173,7 +121,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
                                bool clear, cad_error *err) {
   const char *p[] = {practice_id, client_id, NULL, NULL};
   if (clear) {
-    db_result *r = db_exec(c, &CLEAR_EXTERNAL, 2, p, err);
+    db_result *r = db_exec(c, &CLIENT_CLEAR_EXTERNAL, 2, p, err);
     if (!r)
       return false;
     db_free(r);
@@ -183,7 +131,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
   json_array_foreach(list, i, item) {
     p[2] = str(item, "system");
     p[3] = str(item, "id");
-    db_result *r = db_exec(c, &ADD_EXTERNAL, 4, p, err);
+    db_result *r = db_exec(c, &CLIENT_ADD_EXTERNAL, 4, p, err);
     if (!r) {
       if (strcmp(db_sqlstate(c), "23505") == 0) {
         char field[40];
@@ -200,7 +148,7 @@ static bool write_external_ids(db_conn *c, const char *practice_id, const char *
 
 static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  return db_one_json(db_exec(c, &GET, 2, p, err), "client", out, err);
+  return db_one_json(db_exec(c, &CLIENT_GET, 2, p, err), "client", out, err);
 }
 
 typedef struct write_ctx {
@@ -211,7 +159,7 @@ typedef struct write_ctx {
 bool clients_insert(db_conn *c, const char *practice_id, json_t *body, char id[37], cad_error *err) {
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
-  db_result *r = db_exec(c, &INSERT, 2, p, err);
+  db_result *r = db_exec(c, &CLIENT_INSERT, 2, p, err);
   free(text);
   if (!r)
     return false;
@@ -224,7 +172,7 @@ bool clients_insert(db_conn *c, const char *practice_id, json_t *body, char id[3
 bool clients_find_external(db_conn *c, const char *practice_id, const char *system, const char *external_id,
                            char id[37], bool *found, cad_error *err) {
   const char *p[] = {practice_id, system, external_id};
-  db_result *r = db_exec(c, &FIND_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(c, &CLIENT_FIND_EXTERNAL, 3, p, err);
   if (!r)
     return false;
   *found = db_rows(r) == 1;
@@ -257,7 +205,7 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->id, text};
-  db_result *r = db_exec(c, &PATCH, 3, p, err);
+  db_result *r = db_exec(c, &CLIENT_PATCH, 3, p, err);
   free(text);
   if (!r)
     return false;
@@ -282,11 +230,11 @@ bool clients_list(db_conn *c, const char *practice_id, const client_query *q, js
                   cad_error *err) {
   page_cursor cur;
   char limit[12];
-  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
+  if (!paging_cursor(c, &CLIENT_CURSOR_OK, practice_id, q->cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, q->phone, q->email, q->name, q->external_id, q->external_system,
                      cur.micros, cur.uuid, paging_limit(q->limit, limit)};
-  db_result *r = db_exec(c, &LIST, 9, p, err);
+  db_result *r = db_exec(c, &CLIENT_LIST, 9, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);
@@ -298,5 +246,5 @@ bool clients_require(db_conn *c, const char *practice_id, const char *id, cad_er
     return FAIL_NOT_FOUND(err, "client");
   const char *p[] = {practice_id, id};
   bool found;
-  return db_exists(c, &EXISTS, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, "client"));
+  return db_exists(c, &CLIENTS_EXISTS, 2, p, &found, err) && (found || FAIL_NOT_FOUND(err, "client"));
 }

@@ -1,5 +1,6 @@
 /* flags.c: flags and the pause/resume they cause, in one transaction each. */
 #include "flags.h"
+#include "flags_sql.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -7,34 +8,12 @@
 #include "plans.h"
 #include "validate.h"
 
-static const db_stmt LOCK_CLIENT = {
-    "flags_lock_client", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
-static const db_stmt INSERT = {
-    "flags_insert",
-    "INSERT INTO client_flags AS f (practice_id, client_id, kind, note) VALUES ($1, $2, $3, $4) "
-    "RETURNING flag_json(f)"};
-static const db_stmt RESOLVE = {
-    "flags_resolve",
-    "UPDATE client_flags f SET resolved_at = coalesce(f.resolved_at, clock_timestamp()) "
-    "WHERE f.practice_id = $1 AND f.client_id = $2 AND f.id = $3 RETURNING flag_json(f)"};
-static const db_stmt OPEN_COUNT = {
-    "flags_open_count",
-    "SELECT count(*) FROM client_flags WHERE practice_id = $1 AND client_id = $2 AND resolved_at IS NULL"};
-static const db_stmt OUTREACH = {
-    "flags_outreach",
-    "SELECT coalesce(jsonb_agg(x.item ORDER BY x.first_flag), '[]') FROM ( "
-    "  SELECT jsonb_build_object('client', jsonb_build_object('id', c.id, 'first_name', c.first_name, "
-    "      'last_name', c.last_name, 'phone', c.phone, 'email', c.email), "
-    "    'flags', jsonb_agg(flag_json(f) ORDER BY f.created_at)) AS item, min(f.created_at) AS first_flag "
-    "  FROM client_flags f JOIN clients c ON c.practice_id = f.practice_id AND c.id = f.client_id "
-    "  WHERE f.practice_id = $1 AND f.resolved_at IS NULL GROUP BY c.practice_id, c.id) x"};
-
 /* Locks the client row so concurrent flag changes on one client serialise. */
 static bool lock_client(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
   if (!valid_uuid(client_id))
     return FAIL_NOT_FOUND(err, "client");
   const char *p[] = {practice_id, client_id};
-  db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+  db_result *r = db_exec(c, &FLAGS_LOCK_CLIENT, 2, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -54,7 +33,7 @@ static bool open_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   const char *kind = json_string_value(json_object_get(x->body, "kind"));
   const char *p[] = {x->practice_id, x->client_id, kind, json_string_value(json_object_get(x->body, "note"))};
-  db_result *r = db_exec(c, &INSERT, 4, p, err);
+  db_result *r = db_exec(c, &FLAGS_INSERT, 4, p, err);
   if (!r)
     return false;
   *x->out = db_json(r, 0, 0);
@@ -81,7 +60,7 @@ static bool resolve_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!valid_uuid(x->flag_id))
     return FAIL_NOT_FOUND(err, "flag");
   const char *p[] = {x->practice_id, x->client_id, x->flag_id};
-  db_result *r = db_exec(c, &RESOLVE, 3, p, err);
+  db_result *r = db_exec(c, &FLAGS_RESOLVE, 3, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -89,7 +68,7 @@ static bool resolve_tx(db_conn *c, void *vctx, cad_error *err) {
   db_free(r);
   if (!found)
     return FAIL_NOT_FOUND(err, "flag");
-  if (!(r = db_exec(c, &OPEN_COUNT, 2, p, err)))
+  if (!(r = db_exec(c, &FLAGS_OPEN_COUNT, 2, p, err)))
     return false;
   bool none_open = strcmp(db_text(r, 0, 0), "0") == 0;
   db_free(r);
@@ -104,7 +83,7 @@ bool flags_resolve(db_conn *c, const char *practice_id, const char *client_id, c
 
 bool flags_outreach(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &OUTREACH, 1, p, err);
+  db_result *r = db_exec(c, &FLAGS_OUTREACH, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");

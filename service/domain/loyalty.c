@@ -2,6 +2,7 @@
  * (loyalty_spend, loyalty_expire) and the balance trigger are in migration
  * 0013; the arithmetic is in loyalty_math.c. */
 #include "loyalty.h"
+#include "loyalty_sql.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,174 +18,12 @@
 
 enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
 
-static const db_stmt SETTINGS = {"loy_settings", "SELECT loyalty_settings($1)::text"};
-static const db_stmt DEFAULTS = {"loy_defaults", "SELECT loyalty_default_settings()::text"};
-static const db_stmt TYPE_NAMED = {"loy_type_named", "SELECT treatment_type_named($1, $2)"};
-static const db_stmt PUT = {
-    "loy_put",
-    "INSERT INTO loyalty_programs (practice_id, settings) VALUES ($1, $2::jsonb) "
-    "ON CONFLICT (practice_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = clock_timestamp() "
-    "RETURNING settings"};
-/* Locks the account (made if new) so spends of one client happen one at a time. */
-static const db_stmt LOCK_ACCOUNT = {
-    "loy_lock",
-    "INSERT INTO loyalty_accounts AS a (practice_id, client_id) VALUES ($1, $2) "
-    "ON CONFLICT (practice_id, client_id) DO UPDATE SET balance = a.balance "
-    "RETURNING a.balance, a.debt, (a.xmax = 0)::int"};
-/* Everything a visit's points depend on, as of the visit. */
-static const db_stmt EARN_CONTEXT = {
-    "loy_earn_context",
-    "WITH tr AS (SELECT performed_at, behaviours FROM treatments WHERE practice_id = $1 AND id = $3), "
-    "  s AS (SELECT loyalty_settings($1) AS v), "
-    "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
-    "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
-    "          FROM treatments t, tr WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
-    "            AND t.performed_at > loyalty_window_start(tr.performed_at) AND t.performed_at <= tr.performed_at "
-    "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
-    "                        AND i.treatment_id = t.id AND i.points_eligible)) "
-    "SELECT s.v::text AS settings, "
-    "  (SELECT coalesce(sum(price_cents), 0) FROM treatment_items WHERE practice_id = $1 AND treatment_id = $3 "
-    "     AND points_eligible) AS eligible_cents, "
-    "  (SELECT coalesce(sum((s.v->'flat_points'->>type_code)::int), 0) FROM treatment_items "
-    "     WHERE practice_id = $1 AND treatment_id = $3 AND points_eligible) AS flat_points, "
-    "  (SELECT count(*) FROM win) AS visits_12m, (SELECT coalesce(sum(spend), 0) FROM win) AS spend_12m, "
-    "  (SELECT loyalty_tier_of(th.min_visits, th.min_spend, (SELECT count(*) FROM win), "
-    "     (SELECT coalesce(sum(spend), 0) FROM win)::bigint) FROM loyalty_tier_thresholds(s.v) th) AS tier, "
-    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL) AS visit_no, "
-    "  a.referral_visits_left, a.referral_multiplier, "
-    "  (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
-    "     AND kind = 'earn' AND created_at > now() - interval '1 year') AS earned_year, "
-    "  (SELECT r.id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 AND r.converted_at IS NULL) "
-    "    AS referral_id, "
-    "  (SELECT r.referrer_id FROM referrals r WHERE r.practice_id = $1 AND r.referred_id = $2 "
-    "     AND r.converted_at IS NULL) AS referrer_id, "
-    "  (tr.performed_at + make_interval(months => (s.v->>'expiry_months')::int))::text AS expires_at, "
-    "  (SELECT coalesce(exp(sum(ln((s.v->'behaviour_multipliers'->>b)::numeric))), 1) FROM unnest(tr.behaviours) b) "
-    "    AS behaviour_multiplier, "
-    "  (SELECT c.last_lapsed_at::text FROM clients c WHERE c.practice_id = $1 AND c.id = $2 "
-    "     AND c.last_lapsed_at > coalesce((SELECT max(o.performed_at) FROM treatments o WHERE o.practice_id = $1 "
-    "       AND o.client_id = $2 AND o.id <> $3 AND o.refunded_at IS NULL AND o.performed_at < tr.performed_at), "
-    "       '-infinity') "
-    "     AND NOT EXISTS (SELECT 1 FROM reactivations x WHERE x.practice_id = $1 AND x.client_id = $2 "
-    "       AND x.lapsed_at = c.last_lapsed_at)) AS lapsed_at, "
-    "  tr.performed_at::text AS performed_at "
-    "FROM tr, s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
 /* The tier the visit earned at, kept on the visit and its analytics rows (retention by tier). */
-/* A column of EARN_CONTEXT's row by name, "" when NULL. */
+/* A column of LOY_EARN_CONTEXT's row by name, "" when NULL. */
 static const char *earn_text(db_result *r, const char *name) {
   const char *v = db_named(r, 0, name);
   return v ? v : "";
 }
-
-static const db_stmt VISIT_TIER = {
-    "loy_visit_tier",
-    "WITH t AS (UPDATE treatments SET tier = $3 WHERE practice_id = $1 AND id = $2 RETURNING id) "
-    "UPDATE retention_visits SET tier = $3 WHERE practice_id = $1 AND treatment_id = $2"};
-/* An award: points that can be spent until they expire. */
-static const db_stmt AWARD = {
-    "loy_award",
-    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, remaining, expires_at, reason, treatment_id, "
-    "  idempotency_key) VALUES ($1, $2, $3, $4::int, $4::int, $5::timestamptz, $6, $7, $8) "
-    "ON CONFLICT (practice_id, idempotency_key) DO NOTHING RETURNING id"};
-static const db_stmt ADJUST_AWARD = {
-    "loy_adjust_award",
-    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, remaining, expires_at, reason) "
-    "VALUES ($1, $2, 'adjust', $3::int, $3::int, now() + make_interval(months => $4::int), $5) RETURNING id"};
-static const db_stmt SPEND = {
-    "loy_spend", "SELECT loyalty_spend($1, $2, $3::int, $4, $5, $6, $7::bigint, $8)"};
-static const db_stmt ADD_DEBT = {
-    "loy_add_debt", "UPDATE loyalty_accounts SET debt = debt + $3::int WHERE practice_id = $1 AND client_id = $2"};
-static const db_stmt PAY_DEBT = {
-    "loy_pay_debt", "UPDATE loyalty_accounts SET debt = debt - $3::int WHERE practice_id = $1 AND client_id = $2"};
-static const db_stmt REFERRAL_USED = {
-    "loy_referral_used",
-    "UPDATE loyalty_accounts SET referral_visits_left = referral_visits_left - 1 "
-    "WHERE practice_id = $1 AND client_id = $2 AND referral_visits_left > 0"};
-static const db_stmt CONVERT_REFERRAL = {
-    "loy_convert",
-    "WITH r AS (UPDATE referrals SET converted_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
-    "    RETURNING referrer_id) "
-    "INSERT INTO loyalty_accounts (practice_id, client_id, referral_visits_left, referral_multiplier) "
-    "SELECT $1, referrer_id, $3::int, $4::numeric FROM r "
-    "ON CONFLICT (practice_id, client_id) DO UPDATE SET referral_visits_left = EXCLUDED.referral_visits_left, "
-    "  referral_multiplier = EXCLUDED.referral_multiplier"};
-static const db_stmt GRANT_PERK = {
-    "loy_perk",
-    "INSERT INTO perks (practice_id, client_id, name, source, treatment_id, expires_at) "
-    "VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6::int * interval '1 day')"};
-static const db_stmt REACTIVATION = {
-    "loy_reactivation",
-    "INSERT INTO reactivations (practice_id, treatment_id, client_id, lapsed_at, returned_at) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
-static const db_stmt REFUND = {
-    "loy_refund",
-    "UPDATE treatments SET refunded_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
-    "RETURNING client_id, refunded_at IS NOT NULL"};
-static const db_stmt REFUND_STATE = {
-    "loy_refund_state", "SELECT client_id, refunded_at IS NOT NULL FROM treatments WHERE practice_id = $1 AND id = $2 "
-                        "FOR UPDATE"};
-/* The visit's awards: what they gave and what is left; what is left is taken back here. */
-static const db_stmt TAKE_BACK = {
-    "loy_take_back",
-    "WITH a AS (SELECT id, points, remaining FROM loyalty_ledger WHERE practice_id = $1 AND treatment_id = $2 "
-    "    AND points > 0 FOR UPDATE), "
-    "  z AS (UPDATE loyalty_ledger l SET remaining = 0 FROM a WHERE l.practice_id = $1 AND l.id = a.id "
-    "    AND a.remaining > 0) "
-    "SELECT coalesce(sum(points), 0), coalesce(sum(remaining), 0) FROM a"};
-static const db_stmt REVERSE_LEFT = {
-    "loy_reverse_left",
-    "INSERT INTO loyalty_ledger (practice_id, client_id, kind, points, reason, treatment_id) "
-    "VALUES ($1, $2, 'reverse', -$3::int, 'treatment refunded: its unspent points', $4)"};
-static const db_stmt SUMMARY = {
-    "loy_summary",
-    "WITH s AS (SELECT loyalty_settings($1) AS v), "
-    "  win AS (SELECT t.id, (SELECT coalesce(sum(i.price_cents), 0) FROM treatment_items i "
-    "            WHERE i.practice_id = t.practice_id AND i.treatment_id = t.id AND i.points_eligible) AS spend "
-    "          FROM treatments t WHERE t.practice_id = $1 AND t.client_id = $2 AND t.refunded_at IS NULL "
-    "            AND t.performed_at > loyalty_window_start(now()) "
-    "            AND EXISTS (SELECT 1 FROM treatment_items i WHERE i.practice_id = t.practice_id "
-    "                        AND i.treatment_id = t.id AND i.points_eligible)) "
-    "SELECT s.v::text, coalesce(a.balance, 0), coalesce(a.debt, 0), (SELECT count(*) FROM win), "
-    "  (SELECT coalesce(sum(spend), 0) FROM win), "
-    "  (SELECT count(*) FROM treatments WHERE practice_id = $1 AND client_id = $2 AND refunded_at IS NULL), "
-    "  coalesce(a.referral_visits_left, 0), coalesce(a.referral_multiplier, 1), "
-    "  coalesce((SELECT jsonb_agg(perk_json(p) ORDER BY p.granted_at) "
-    "    FROM perks p WHERE p.practice_id = $1 AND p.client_id = $2), '[]')::text, "
-    "  (SELECT min(expires_at)::text FROM loyalty_ledger WHERE practice_id = $1 AND client_id = $2 "
-    "     AND remaining > 0), "
-    "  (SELECT loyalty_tier_of(th.min_visits, th.min_spend, (SELECT count(*) FROM win), "
-    "     (SELECT coalesce(sum(spend), 0) FROM win)::bigint) FROM loyalty_tier_thresholds(s.v) th) "
-    "FROM s LEFT JOIN loyalty_accounts a ON a.practice_id = $1 AND a.client_id = $2"};
-static const db_stmt LEDGER = {
-    "loy_ledger",
-    "SELECT coalesce(jsonb_agg(ledger_entry_json(x.l) ORDER BY (x.l).id DESC), '[]')::text, min((x.l).id), count(*) "
-    "FROM (SELECT l FROM loyalty_ledger l WHERE l.practice_id = $1 AND l.client_id = $2 "
-    "      AND ($3::bigint IS NULL OR l.id < $3::bigint) ORDER BY l.id DESC LIMIT $4) x"};
-static const db_stmt ENTRY = {
-    "loy_entry",
-    "SELECT ledger_entry_json(l) || jsonb_build_object('balance', (SELECT balance FROM loyalty_accounts a "
-    "  WHERE a.practice_id = l.practice_id AND a.client_id = l.client_id)) "
-    "FROM loyalty_ledger l WHERE l.practice_id = $1 AND l.id = $2::bigint"};
-static const db_stmt TIER_OF = {
-    "loy_tier_of",
-    "SELECT loyalty_tier_of(th.min_visits, th.min_spend, $2::bigint, $3::bigint) FROM loyalty_tier_thresholds($1::jsonb) th"};
-static const db_stmt USE_PERK = {
-    "loy_use_perk",
-    "UPDATE perks p SET used_at = clock_timestamp() WHERE practice_id = $1 AND client_id = $2 AND id = $3 "
-    "  AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
-    "RETURNING perk_json(p)"};
-static const db_stmt PERK_STATE = {
-    "loy_perk_state",
-    "SELECT used_at IS NOT NULL, expires_at <= now() FROM perks WHERE practice_id = $1 AND client_id = $2 AND id = $3"};
-static const db_stmt REFER = {
-    "loy_refer",
-    "INSERT INTO referrals AS r (practice_id, referrer_id, referred_id) VALUES ($1, $2, $3) "
-    "RETURNING jsonb_build_object('id', r.id, 'referrer_id', r.referrer_id, 'referred_id', r.referred_id, "
-    "  'converted_at', r.converted_at, 'created_at', r.created_at)"};
-static const db_stmt FIRST_VISIT_DONE = {
-    "loy_first_visit", "SELECT 1 FROM treatments WHERE practice_id = $1 AND client_id = $2 LIMIT 1"};
-static const db_stmt EXPIRE_ALL = {"loy_expire_all", "SELECT loyalty_expire(NULL)"};
-static const db_stmt EXPIRE_CLIENT = {"loy_expire_client", "SELECT loyalty_expire($1)"};
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -320,7 +159,7 @@ static bool valid_program(json_t *b, cad_error *err) {
 
 bool loyalty_program_get(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &SETTINGS, 1, p, err);
+  db_result *r = db_exec(c, &LOY_SETTINGS, 1, p, err);
   if (!r)
     return false;
   *out = json_loads(db_text(r, 0, 0), 0, NULL);
@@ -337,7 +176,7 @@ static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *set
     char field[160];
     snprintf(field, sizeof field, "flat_points.%.100s", k);
     const char *p[] = {practice_id, k};
-    db_result *r = db_exec(c, &TYPE_NAMED, 2, p, err);
+    db_result *r = db_exec(c, &LOY_TYPE_NAMED, 2, p, err);
     if (!(ok = r != NULL))
       break;
     const char *code = db_value(r, 0, 0);
@@ -359,7 +198,7 @@ static bool flat_points_by_code(db_conn *c, const char *practice_id, json_t *set
 
 bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json_t **out, cad_error *err) {
   /* A PUT replaces the program; fields left out keep their defaults. */
-  db_result *d = db_exec(c, &DEFAULTS, 0, NULL, err);
+  db_result *d = db_exec(c, &LOY_DEFAULTS, 0, NULL, err);
   if (!d)
     return false;
   json_t *full = json_loads(db_text(d, 0, 0), 0, NULL);
@@ -369,7 +208,7 @@ bool loyalty_program_put(db_conn *c, const char *practice_id, json_t *body, json
   if (ok) {
     char *text = json_dumps(full, JSON_COMPACT);
     const char *p[] = {practice_id, text};
-    ok = db_one_json(db_exec(c, &PUT, 2, p, err), "program", out, err);
+    ok = db_one_json(db_exec(c, &LOY_PUT, 2, p, err), "program", out, err);
     free(text);
   }
   json_decref(full);
@@ -398,7 +237,7 @@ static bool award(db_conn *c, const char *practice_id, const char *client_id, co
   char pts[24];
   snprintf(pts, sizeof pts, "%ld", points);
   const char *p[] = {practice_id, client_id, kind, pts, expires, reason, treatment_id, key};
-  return db_run(c, &AWARD, 8, p, err);
+  return db_run(c, &LOY_AWARD, 8, p, err);
 }
 
 static bool spend(db_conn *c, const char *practice_id, const char *client_id, long points, const char *kind,
@@ -407,7 +246,7 @@ static bool spend(db_conn *c, const char *practice_id, const char *client_id, lo
   char pts[24];
   snprintf(pts, sizeof pts, "%ld", points);
   const char *p[] = {practice_id, client_id, pts, kind, reason, treatment_id, ticket, key};
-  db_result *r = db_exec(c, &SPEND, 8, p, err);
+  db_result *r = db_exec(c, &LOY_SPEND, 8, p, err);
   if (!r)
     return false;
   if (id)
@@ -420,7 +259,7 @@ static bool spend(db_conn *c, const char *practice_id, const char *client_id, lo
 static bool lock_account(db_conn *c, const char *practice_id, const char *client_id, long *balance, long *debt,
                          bool *made, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  db_result *r = db_exec(c, &LOCK_ACCOUNT, 2, p, err);
+  db_result *r = db_exec(c, &LOY_LOCK, 2, p, err);
   if (!r)
     return false;
   *balance = atol(db_text(r, 0, 0));
@@ -444,7 +283,7 @@ static bool settle_debt(db_conn *c, const char *practice_id, const char *client_
   const char *p[] = {practice_id, client_id, amount};
   return spend(c, practice_id, client_id, pay, "reverse", "settles points owed for a refunded treatment", NULL, NULL,
                NULL, NULL, err) &&
-         db_run(c, &PAY_DEBT, 3, p, err);
+         db_run(c, &LOY_PAY_DEBT, 3, p, err);
 }
 
 bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *client_id, const char *treatment_id,
@@ -454,7 +293,7 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
   if (!lock_account(c, practice_id, client_id, &balance, &debt, &new_member, err))
     return false;
   const char *p[] = {practice_id, client_id, treatment_id};
-  db_result *r = db_exec(c, &EARN_CONTEXT, 3, p, err);
+  db_result *r = db_exec(c, &LOY_EARN_CONTEXT, 3, p, err);
   if (!r)
     return false;
   json_t *s = json_loads(earn_text(r, "settings"), 0, NULL);
@@ -486,14 +325,14 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
   snprintf(reason, sizeof reason, "visit points (%s tier, x%.4g in all%s%s)", tier_name, multiplier,
            referral_boost ? ", referral boost" : "", behaviours > 1 ? ", behaviour bonus" : "");
   const char *tp[] = {practice_id, treatment_id, tier_name};
-  bool ok = db_run(c, &VISIT_TIER, 3, tp, err) &&
+  bool ok = db_run(c, &LOY_VISIT_TIER, 3, tp, err) &&
             (!new_member || award(c, practice_id, client_id, "welcome",
                                   (long)json_integer_value(json_object_get(s, "welcome_bonus")), expires,
                                   "welcome bonus", NULL, welcome_key, err)) &&
             award(c, practice_id, client_id, "earn", points, expires, reason, treatment_id, earn_key, err);
   if (ok && referral_boost) {
     const char *rp[] = {practice_id, client_id};
-    ok = db_run(c, &REFERRAL_USED, 2, rp, err);
+    ok = db_run(c, &LOY_REFERRAL_USED, 2, rp, err);
   }
   json_t *ref = json_object_get(s, "referral");
   if (ok && referral[0]) { /* the referred client's first visit: their bonus; the referrer's boost starts */
@@ -504,7 +343,7 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     const char *cp[] = {practice_id, referral, visits, mult};
     ok = award(c, practice_id, client_id, "referral", (long)json_integer_value(json_object_get(ref, "referred_bonus")),
                expires, "referred by a friend: first visit", treatment_id, key, err) &&
-         db_run(c, &CONVERT_REFERRAL, 4, cp, err);
+         db_run(c, &LOY_CONVERT, 4, cp, err);
   }
   json_t *ms = json_object_get(s, "milestones");
   for (size_t i = 0; ok && i < json_array_size(ms); i++) {
@@ -514,17 +353,17 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
     char days[12];
     snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(m, "valid_days")));
     const char *gp[] = {practice_id, client_id, str(m, "perk"), "milestone", treatment_id, days};
-    ok = db_run(c, &GRANT_PERK, 6, gp, err);
+    ok = db_run(c, &LOY_PERK, 6, gp, err);
   }
   json_t *back = json_object_get(s, "welcome_back");
   if (ok && lapsed[0]) { /* a lapsed client's return: a reactivation, and the welcome-back perk */
     const char *rp[] = {practice_id, treatment_id, client_id, lapsed, performed};
-    ok = db_run(c, &REACTIVATION, 5, rp, err);
+    ok = db_run(c, &LOY_REACTIVATION, 5, rp, err);
     if (ok && json_is_object(back)) {
       char days[12];
       snprintf(days, sizeof days, "%lld", json_integer_value(json_object_get(back, "valid_days")));
       const char *gp[] = {practice_id, client_id, str(back, "perk"), "welcome_back", treatment_id, days};
-      ok = db_run(c, &GRANT_PERK, 6, gp, err);
+      ok = db_run(c, &LOY_PERK, 6, gp, err);
     }
   }
   json_decref(s);
@@ -542,7 +381,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   refund_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->treatment_id};
-  db_result *r = db_exec(c, &REFUND_STATE, 2, p, err);
+  db_result *r = db_exec(c, &LOY_REFUND_STATE, 2, p, err);
   if (!r)
     return false;
   if (db_rows(r) == 0) {
@@ -556,9 +395,9 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   if (already)
     return cad_fail(err, "conflict", NULL, "the treatment is already refunded");
   long balance, debt;
-  if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !db_run(c, &REFUND, 2, p, err))
+  if (!lock_account(c, x->practice_id, client, &balance, &debt, NULL, err) || !db_run(c, &LOY_REFUND, 2, p, err))
     return false;
-  db_result *t = db_exec(c, &TAKE_BACK, 2, p, err);
+  db_result *t = db_exec(c, &LOY_TAKE_BACK, 2, p, err);
   if (!t)
     return false;
   long given = atol(db_text(t, 0, 0)), left = atol(db_text(t, 0, 1));
@@ -566,7 +405,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
   char amount[24];
   snprintf(amount, sizeof amount, "%ld", left);
   const char *rp[] = {x->practice_id, client, amount, x->treatment_id};
-  if (left > 0 && !db_run(c, &REVERSE_LEFT, 4, rp, err))
+  if (left > 0 && !db_run(c, &LOY_REVERSE_LEFT, 4, rp, err))
     return false;
   /* Points of the visit already spent: taken from the client's other points, oldest first; the rest is owed. */
   long spent = given - left, available = balance - left;
@@ -576,7 +415,7 @@ static bool refund_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   snprintf(amount, sizeof amount, "%ld", owed);
   const char *dp[] = {x->practice_id, client, amount};
-  if (owed > 0 && !db_run(c, &ADD_DEBT, 3, dp, err))
+  if (owed > 0 && !db_run(c, &LOY_ADD_DEBT, 3, dp, err))
     return false;
   *x->out = json_pack("{s:s,s:s,s:I,s:I}", "treatment_id", x->treatment_id, "client_id", client, "points_reversed",
                       (json_int_t)(left + take), "points_owed", (json_int_t)owed);
@@ -596,7 +435,7 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
   if (!clients_require(c, practice_id, client_id, err))
     return false;
   const char *p[] = {practice_id, client_id};
-  db_result *r = db_exec(c, &SUMMARY, 2, p, err);
+  db_result *r = db_exec(c, &LOY_SUMMARY, 2, p, err);
   if (!r)
     return false;
   json_t *s = json_loads(db_text(r, 0, 0), 0, NULL);
@@ -651,7 +490,7 @@ bool loyalty_ledger_page(db_conn *c, const char *practice_id, const char *client
   char lim[12];
   snprintf(lim, sizeof lim, "%d", limit);
   const char *p[] = {practice_id, client_id, cursor, lim};
-  db_result *r = db_exec(c, &LEDGER, 4, p, err);
+  db_result *r = db_exec(c, &LOY_LEDGER, 4, p, err);
   if (!r)
     return false;
   bool more = atoi(db_text(r, 0, 2)) == limit;
@@ -670,7 +509,7 @@ typedef struct spend_ctx {
 
 static bool entry_json(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  return db_one_json(db_exec(c, &ENTRY, 2, p, err), "ledger entry", out, err);
+  return db_one_json(db_exec(c, &LOY_ENTRY, 2, p, err), "ledger entry", out, err);
 }
 
 static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
@@ -680,7 +519,7 @@ static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
     return false;
   const char *ep[] = {x->client_id};
-  if (!db_run(c, &EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
+  if (!db_run(c, &LOY_EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
                                                                  err))
     return false; /* what expired today is not spendable */
   json_t *s;
@@ -753,7 +592,7 @@ static bool adjust_tx(db_conn *c, void *vctx, cad_error *err) {
   snprintf(months, sizeof months, "%lld", json_integer_value(json_object_get(s, "expiry_months")));
   json_decref(s);
   const char *ap[] = {x->practice_id, x->client_id, pts, months, reason};
-  db_result *r = db_exec(c, &ADJUST_AWARD, 5, ap, err);
+  db_result *r = db_exec(c, &LOY_ADJUST_AWARD, 5, ap, err);
   if (!r)
     return false;
   char id[24];
@@ -785,7 +624,7 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
   if (!valid_uuid(client_id) || !valid_uuid(perk_id))
     return FAIL_NOT_FOUND(err, "perk");
   const char *p[] = {practice_id, client_id, perk_id};
-  db_result *r = db_exec(c, &USE_PERK, 3, p, err);
+  db_result *r = db_exec(c, &LOY_USE_PERK, 3, p, err);
   if (!r)
     return false;
   if (db_rows(r) == 1) {
@@ -794,7 +633,7 @@ bool loyalty_use_perk(db_conn *c, const char *practice_id, const char *client_id
     return true;
   }
   db_free(r);
-  db_result *st = db_exec(c, &PERK_STATE, 3, p, err);
+  db_result *st = db_exec(c, &LOY_PERK_STATE, 3, p, err);
   if (!st)
     return false;
   bool found = db_rows(st) == 1, used = found && db_text(st, 0, 0)[0] == 't';
@@ -815,12 +654,12 @@ bool loyalty_refer(db_conn *c, const char *practice_id, json_t *body, json_t **o
     return FAIL_VALUE(err, "referred_id", "a client cannot refer themselves");
   const char *fp[] = {practice_id, referred};
   bool visited;
-  if (!db_exists(c, &FIRST_VISIT_DONE, 2, fp, &visited, err))
+  if (!db_exists(c, &LOY_FIRST_VISIT, 2, fp, &visited, err))
     return false;
   if (visited)
     return FAIL_VALUE(err, "referred_id", "the referred client has already visited: a referral brings a new client");
   const char *p[] = {practice_id, referrer, referred};
-  db_result *r = db_exec(c, &REFER, 3, p, err);
+  db_result *r = db_exec(c, &LOY_REFER, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
                ? cad_fail(err, "conflict", "referred_id", "this client already has a referrer")
@@ -845,7 +684,7 @@ static bool tier_reached(db_conn *c, json_t *s, long visits, long spend, int *ti
   snprintf(v, sizeof v, "%ld", visits);
   snprintf(sp, sizeof sp, "%ld", spend);
   const char *p[] = {settings, v, sp};
-  db_result *r = db_exec(c, &TIER_OF, 3, p, err);
+  db_result *r = db_exec(c, &LOY_TIER_OF, 3, p, err);
   free(settings);
   if (r)
     *tier = atoi(db_text(r, 0, 0));
@@ -889,7 +728,7 @@ bool loyalty_calculator(db_conn *c, const char *practice_id, const char *visits_
 }
 
 int loyalty_expire_due(db_conn *c, cad_error *err) {
-  db_result *r = db_exec(c, &EXPIRE_ALL, 0, NULL, err);
+  db_result *r = db_exec(c, &LOY_EXPIRE_ALL, 0, NULL, err);
   if (!r)
     return -1;
   int n = atoi(db_text(r, 0, 0));

@@ -1,6 +1,7 @@
 /* memberships.c: membership plans and members against PostgreSQL; the
  * monthly banking and expiry are membership_monthly() in migration 0015. */
 #include "memberships.h"
+#include "memberships_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,58 +10,6 @@
 #include "clients.h"
 #include "bounds.h"
 #include "validate.h"
-
-static const db_stmt PLAN_INSERT = {
-    "ms_plan_insert",
-    "INSERT INTO membership_plans AS p (practice_id, name, monthly_fee_cents, monthly_credit_cents, rollover_months, "
-    "  member_discount_percent, vip_perk) SELECT $1, j->>'name', (j->>'monthly_fee_cents')::int, "
-    "  (j->>'monthly_credit_cents')::int, (j->>'rollover_months')::int, "
-    "  coalesce((j->>'member_discount_percent')::int, 0), j->>'vip_perk' FROM (SELECT $2::jsonb AS j) s "
-    "RETURNING membership_plan_json(p)"};
-static const db_stmt PLAN_LIST = {
-    "ms_plan_list",
-    "SELECT coalesce(jsonb_agg(membership_plan_json(p) ORDER BY p.name), '[]') FROM membership_plans p "
-    "WHERE p.practice_id = $1"};
-static const db_stmt JOIN = {
-    "ms_join",
-    "INSERT INTO memberships (practice_id, client_id, plan_id, next_bank_on) "
-    "SELECT $1, $2, p.id, current_date FROM membership_plans p WHERE p.practice_id = $1 AND p.id = $3 RETURNING id"};
-static const db_stmt MONTHLY_ONE = {"ms_monthly_one", "SELECT membership_monthly($1)"};
-static const db_stmt MONTHLY_ALL = {"ms_monthly_all", "SELECT membership_monthly(NULL)"};
-static const db_stmt GET = {
-    "ms_get", "SELECT membership_json(ms) FROM memberships ms WHERE practice_id = $1 AND id = $2"};
-static const db_stmt ACTIVE = {
-    "ms_active",
-    "SELECT id FROM memberships WHERE practice_id = $1 AND client_id = $2 AND state = 'active' FOR UPDATE"};
-static const db_stmt PAYMENT = {
-    "ms_payment",
-    "INSERT INTO membership_payments (practice_id, membership_id, amount_cents, paid_at, reference) "
-    "VALUES ($1, $2, $3::int, coalesce($4::timestamptz, clock_timestamp()), $5)"};
-static const db_stmt CANCEL = {
-    "ms_cancel",
-    "UPDATE memberships SET state = 'cancelled', cancelled_at = clock_timestamp(), cancel_reason = $3 "
-    "WHERE practice_id = $1 AND id = $2"};
-static const db_stmt CREDIT = {
-    "ms_credit",
-    "SELECT coalesce(sum(remaining), 0) FROM membership_credits WHERE practice_id = $1 AND membership_id = $2"};
-/* Spends $3 cents from the banks oldest first, as one 'use' entry. */
-static const db_stmt USE = {
-    "ms_use",
-    "WITH locked AS (SELECT id, remaining FROM membership_credits WHERE practice_id = $1 AND membership_id = $2 "
-    "    AND remaining > 0 ORDER BY id FOR UPDATE), "
-    "  banks AS (SELECT id, remaining, sum(remaining) OVER (ORDER BY id) - remaining AS before FROM locked), "
-    "  taken AS (UPDATE membership_credits c SET remaining = c.remaining - least(b.remaining, $3::int - b.before) "
-    "    FROM banks b WHERE c.practice_id = $1 AND c.id = b.id AND b.before < $3::int RETURNING 1) "
-    "INSERT INTO membership_credits (practice_id, membership_id, kind, cents, reason) "
-    "SELECT $1, $2, 'use', -$3::int, 'credit used at checkout' FROM (SELECT count(*) FROM taken) t"};
-static const db_stmt LATEST = {
-    "ms_latest",
-    "SELECT membership_json(ms), (SELECT count(*) FROM treatments t WHERE t.practice_id = $1 AND t.client_id = $2 "
-    "  AND t.refunded_at IS NULL) >= 2 AND NOT EXISTS (SELECT 1 FROM memberships a WHERE a.practice_id = $1 "
-    "  AND a.client_id = $2 AND a.state = 'active') AND EXISTS (SELECT 1 FROM membership_plans p "
-    "  WHERE p.practice_id = $1) "
-    "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM memberships m WHERE m.practice_id = $1 AND m.client_id = $2 "
-    "  ORDER BY m.state = 'active' DESC, m.started_at DESC LIMIT 1) ms ON true"};
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -86,7 +35,7 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
     return false;
   char *text = json_dumps(body, JSON_COMPACT);
   const char *p[] = {practice_id, text};
-  db_result *r = db_exec(c, &PLAN_INSERT, 2, p, err);
+  db_result *r = db_exec(c, &MS_PLAN_INSERT, 2, p, err);
   free(text);
   if (!r && strcmp(db_sqlstate(c), "23505") == 0)
     return cad_fail(err, "conflict", "name", "a plan with this name exists");
@@ -95,7 +44,7 @@ bool memberships_plan_create(db_conn *c, const char *practice_id, json_t *body, 
 
 bool memberships_plan_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &PLAN_LIST, 1, p, err);
+  db_result *r = db_exec(c, &MS_PLAN_LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));
@@ -105,7 +54,7 @@ bool memberships_plan_list(db_conn *c, const char *practice_id, json_t **out, ca
 
 static bool get(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  return db_one_json(db_exec(c, &GET, 2, p, err), "membership", out, err);
+  return db_one_json(db_exec(c, &MS_GET, 2, p, err), "membership", out, err);
 }
 
 typedef struct member_ctx {
@@ -117,7 +66,7 @@ static bool join_tx(db_conn *c, void *vctx, cad_error *err) {
   member_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->client_id, str(x->body, "plan_id")};
-  db_result *r = db_exec(c, &JOIN, 3, p, err);
+  db_result *r = db_exec(c, &MS_JOIN, 3, p, err);
   if (!r)
     return strcmp(db_sqlstate(c), "23505") == 0
                ? cad_fail(err, "conflict", "client_id", "the client already has an active membership")
@@ -131,7 +80,7 @@ static bool join_tx(db_conn *c, void *vctx, cad_error *err) {
     return FAIL_VALUE(err, "plan_id", "'plan_id' is not a plan of this practice");
   const char *mp[] = {id};
   /* the first month is banked on joining */
-  return db_run(c, &MONTHLY_ONE, 1, mp, err) && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &MS_MONTHLY_ONE, 1, mp, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_join(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -147,7 +96,7 @@ bool memberships_join(db_conn *c, const char *practice_id, const char *client_id
 /* The client's active membership, locked; 409 naming it when there is none. */
 static bool active(db_conn *c, const member_ctx *x, char id[37], cad_error *err) {
   const char *p[] = {x->practice_id, x->client_id};
-  db_result *r = db_exec(c, &ACTIVE, 2, p, err);
+  db_result *r = db_exec(c, &MS_ACTIVE, 2, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -165,7 +114,7 @@ static bool payment_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   snprintf(amount, sizeof amount, "%lld", json_integer_value(json_object_get(x->body, "amount_cents")));
   const char *p[] = {x->practice_id, id, amount, str(x->body, "paid_at"), str(x->body, "reference")};
-  return db_run(c, &PAYMENT, 5, p, err) && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &MS_PAYMENT, 5, p, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_payment(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -188,7 +137,7 @@ static bool cancel_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!active(c, x, id, err))
     return false;
   const char *p[] = {x->practice_id, id, str(x->body, "reason")};
-  return db_run(c, &CANCEL, 3, p, err) && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &MS_CANCEL, 3, p, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_cancel(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -208,7 +157,7 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *mp[] = {id};
   const char *cp[] = {x->practice_id, id};
   /* credit past its rollover is not spendable */
-  db_result *r = db_run(c, &MONTHLY_ONE, 1, mp, err) ? db_exec(c, &CREDIT, 2, cp, err) : NULL;
+  db_result *r = db_run(c, &MS_MONTHLY_ONE, 1, mp, err) ? db_exec(c, &MS_CREDIT, 2, cp, err) : NULL;
   if (!r)
     return false;
   long credit = atol(db_text(r, 0, 0)), want = (long)json_integer_value(json_object_get(x->body, "amount_cents"));
@@ -217,7 +166,7 @@ static bool use_tx(db_conn *c, void *vctx, cad_error *err) {
     return cad_fail(err, "insufficient_credit", "amount_cents", "the membership credit is %ld cents", credit);
   snprintf(amount, sizeof amount, "%ld", want);
   const char *up[] = {x->practice_id, id, amount};
-  return db_run(c, &USE, 3, up, err) && get(c, x->practice_id, id, x->out, err);
+  return db_run(c, &MS_USE, 3, up, err) && get(c, x->practice_id, id, x->out, err);
 }
 
 bool memberships_use_credit(db_conn *c, const char *practice_id, const char *client_id, json_t *body, json_t **out,
@@ -231,7 +180,7 @@ bool memberships_use_credit(db_conn *c, const char *practice_id, const char *cli
 bool memberships_of_client(db_conn *c, const char *practice_id, const char *client_id, json_t **membership,
                            bool *offer, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  db_result *r = db_exec(c, &LATEST, 2, p, err);
+  db_result *r = db_exec(c, &MS_LATEST, 2, p, err);
   if (!r)
     return false;
   *membership = db_null(r, 0, 0) ? json_null() : db_json(r, 0, 0);
@@ -241,7 +190,7 @@ bool memberships_of_client(db_conn *c, const char *practice_id, const char *clie
 }
 
 int memberships_monthly_due(db_conn *c, cad_error *err) {
-  db_result *r = db_exec(c, &MONTHLY_ALL, 0, NULL, err);
+  db_result *r = db_exec(c, &MS_MONTHLY_ALL, 0, NULL, err);
   if (!r)
     return -1;
   int n = atoi(db_text(r, 0, 0));

@@ -1,27 +1,13 @@
 /* messages.c: the list of messages to clients with its filters and cursor (a weekly report's email
  * is shown with its report). */
 #include "messages.h"
+#include "messages_sql.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "paging.h"
 #include "validate.h"
-
-static const db_stmt CURSOR_OK = {
-    "msg_cursor_ok",
-    "SELECT 1 FROM messages WHERE practice_id = $1 AND id = $2 "
-    "  AND created_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
-static const db_stmt LIST = {
-    "msg_list",
-    "SELECT message_json(m), (extract(epoch FROM m.created_at) * 1000000)::bigint || '.' || m.id "
-    "FROM messages m WHERE m.practice_id = $1 AND m.client_id IS NOT NULL "
-    "  AND ($2::uuid IS NULL OR m.client_id = $2) AND ($3::text IS NULL OR m.state = $3) "
-    "  AND ($4::text IS NULL OR m.channel = $4) AND ($5::timestamptz IS NULL OR m.created_at >= $5) "
-    "  AND ($6::timestamptz IS NULL OR m.created_at < $6) "
-    "  AND ($7::bigint IS NULL OR (m.created_at, m.id) < "
-    "       ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid)) "
-    "ORDER BY m.created_at DESC, m.id DESC LIMIT $9"};
 
 static const char *const STATES[] = {"queued", "claimed", "sending", "sent", "failed", "dead", "unknown", NULL};
 
@@ -45,11 +31,11 @@ bool messages_list(db_conn *c, const char *practice_id, const message_query *q, 
     return bad(err, "to", "an RFC 3339 time");
   page_cursor cur;
   char limit[12];
-  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
+  if (!paging_cursor(c, &MSG_CURSOR_OK, practice_id, q->cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, q->client_id, q->state, q->channel, q->from, q->to, cur.micros, cur.uuid,
                      paging_limit(q->limit, limit)};
-  db_result *r = db_exec(c, &LIST, 9, p, err);
+  db_result *r = db_exec(c, &MSG_LIST, 9, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);

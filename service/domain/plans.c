@@ -2,6 +2,7 @@
  * date; PostgreSQL turns a local date and send time into an instant in the
  * client's zone (local_instant), which keeps DST exact. */
 #include "plans.h"
+#include "plans_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,80 +11,6 @@
 #include "cadence.h"
 
 enum { MAX_AWAY = 50 };
-
-static const db_stmt LATER_CYCLE = {
-    "plans_later_cycle",
-    "SELECT 1 FROM sequences s JOIN treatments t ON t.practice_id = s.practice_id AND t.id = s.treatment_id "
-    "WHERE s.practice_id = $1 AND s.client_id = $2 AND s.family = $3 AND s.state = 'active' "
-    "  AND s.kind = 'refill' AND t.performed_at > $4::timestamptz LIMIT 1"};
-/* The family's open cycles end: their pending steps first, then the sequences (steps are locked
- * before their sequences everywhere; the dispatcher holds a claimed step when it updates its sequence). */
-static const db_stmt SUPERSEDE_STEPS = {
-    "plans_supersede_steps",
-    "UPDATE steps SET state = 'cancelled', reason = 'superseded by a newer treatment of the family', "
-    "  updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
-    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
-    "    AND kind IN ('refill', 'aftercare', 'nurture'))"};
-static const db_stmt SUPERSEDE = {
-    "plans_supersede",
-    "UPDATE sequences SET state = 'ended', end_reason = 'superseded', ended_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
-    "  AND kind IN ('refill', 'aftercare', 'nurture')"};
-static const db_stmt NEW_SEQUENCE = {
-    "plans_new_sequence",
-    "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
-static const db_stmt NEW_STEP = {
-    "plans_new_step",
-    "INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, incentive, promotional, "
-    "  planned_date, due_at, state, reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, local_instant($9::date, $10::time, $11), $12, $13)"};
-static const db_stmt PAUSE = {
-    "plans_pause",
-    "UPDATE steps SET state = 'paused', reason = $3, updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND client_id = $2 AND promotional AND state IN ('planned', 'deferred')"};
-static const db_stmt RESUME = {
-    "plans_resume",
-    "WITH ctx AS ( "
-    "  SELECT coalesce(c.time_zone, p.time_zone) AS tz, p.send_time FROM clients c "
-    "  JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2), "
-    "first_send AS ( " /* the next send time from now, in the client's zone */
-    "  SELECT CASE WHEN now() < local_instant((now() AT TIME ZONE tz)::date, send_time, tz) "
-    "    THEN (now() AT TIME ZONE tz)::date ELSE (now() AT TIME ZONE tz)::date + 1 END AS d FROM ctx), "
-    "shift AS ( "
-    "  SELECT sequence_id, CASE WHEN min(due_at) < now() THEN greatest(0, (SELECT d FROM first_send) - min(planned_date)) "
-    "    ELSE 0 END AS days "
-    "  FROM steps WHERE practice_id = $1 AND client_id = $2 AND state = 'paused' GROUP BY sequence_id) "
-    "UPDATE steps st SET state = 'planned', reason = CASE WHEN sh.days = 1 THEN "
-    "    'moved 1 day later: the sequence was paused by a flag' WHEN sh.days > 1 THEN "
-    "    'moved ' || sh.days || ' days later: the sequence was paused by a flag' END, "
-    "  planned_date = st.planned_date + sh.days, "
-    "  due_at = local_instant(st.planned_date + sh.days, ctx.send_time, ctx.tz), updated_at = clock_timestamp() "
-    "FROM shift sh, ctx WHERE st.practice_id = $1 AND st.client_id = $2 AND st.state = 'paused' "
-    "  AND st.sequence_id = sh.sequence_id"};
-static const db_stmt NOTIFY_DUE = {
-    "plans_notify_due",
-    "SELECT pg_notify('cadence_due', '') WHERE EXISTS (SELECT 1 FROM steps WHERE practice_id = $1 "
-    "  AND client_id = $2 AND state = 'planned' AND due_at <= now())"};
-static const db_stmt CLIENT_EXISTS = {"plans_client_exists",
-                                      "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
-static const db_stmt VIEW = {
-    "plans_view",
-    "SELECT coalesce(jsonb_agg(jsonb_build_object( "
-    "  'id', s.id, 'kind', s.kind, 'family', s.family, 'treatment_type', s.type_code, "
-    "  'treatment_id', s.treatment_id, 'state', s.state, 'end_reason', s.end_reason, "
-    "  'started_at', s.started_at, 'ended_at', s.ended_at, "
-    "  'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object( "
-    "      'id', st.id, 'step', st.step_key, 'step_no', st.step_no, 'channel', st.channel, "
-    "      'incentive', st.incentive, 'promotional', st.promotional, 'planned_date', st.planned_date, "
-    "      'due_at', st.due_at, 'reason', st.reason, 'message_id', st.message_id, "
-    "      'state', CASE WHEN st.state = 'queued' THEN coalesce((SELECT m.state FROM messages m "
-    "        WHERE m.practice_id = st.practice_id AND m.id = st.message_id), 'queued') ELSE st.state END) "
-    "    ORDER BY st.step_no), '[]') "
-    "    FROM steps st WHERE st.practice_id = s.practice_id AND st.sequence_id = s.id)) "
-    "  ORDER BY s.started_at DESC, s.kind), '[]') "
-    "FROM sequences s WHERE s.practice_id = $1 AND s.client_id = $2"};
 
 static int load_away(json_t *list, date_range *out) {
   int n = 0;
@@ -123,13 +50,13 @@ static bool insert_step(db_conn *c, const plan_context *ctx, const char *sequenc
   const char *p[] = {ctx->practice_id, sequence_id, ctx->client_id, no, s->key, s->channel,
                      s->incentive ? "true" : "false", s->promotional ? "true" : "false", date, ctx->send_time,
                      ctx->time_zone, state, reason};
-  return db_run(c, &NEW_STEP, 13, p, err);
+  return db_run(c, &PLANS_NEW_STEP, 13, p, err);
 }
 
 static bool new_sequence(db_conn *c, const plan_context *ctx, const char *kind, const plan_item *it, char id[37],
                          cad_error *err) {
   const char *p[] = {ctx->practice_id, ctx->client_id, kind, it->family, it->type_code, ctx->treatment_id};
-  db_result *r = db_exec(c, &NEW_SEQUENCE, 6, p, err);
+  db_result *r = db_exec(c, &PLANS_NEW_SEQUENCE, 6, p, err);
   if (!r)
     return false;
   snprintf(id, 37, "%s", db_text(r, 0, 0));
@@ -205,14 +132,14 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     if (seen)
       continue; /* one cycle per family per visit */
     const char *p[] = {ctx->practice_id, ctx->client_id, items[i].family, ctx->performed_at};
-    db_result *r = db_exec(c, &LATER_CYCLE, 4, p, err);
+    db_result *r = db_exec(c, &PLANS_LATER_CYCLE, 4, p, err);
     if (!r)
       return false;
     bool later_exists = db_rows(r) > 0;
     db_free(r);
     if (later_exists)
       continue; /* a visit recorded late must not cut short the cycle of a newer one */
-    if (!db_run(c, &SUPERSEDE_STEPS, 3, p, err) || !db_run(c, &SUPERSEDE, 3, p, err))
+    if (!db_run(c, &PLANS_SUPERSEDE_STEPS, 3, p, err) || !db_run(c, &PLANS_SUPERSEDE, 3, p, err))
       return false;
     const plan_item *chosen = NULL;
     for (int k = i; k < n; k++)
@@ -224,27 +151,27 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
   }
   /* A visit recorded late can make a step due now: wake the dispatchers (delivered at commit). */
   const char *np[] = {ctx->practice_id, ctx->client_id};
-  return db_run(c, &NOTIFY_DUE, 2, np, err);
+  return db_run(c, &PLANS_NOTIFY_DUE, 2, np, err);
 }
 
 bool plans_pause(db_conn *c, const char *practice_id, const char *client_id, const char *reason, cad_error *err) {
   const char *p[] = {practice_id, client_id, reason};
-  return db_run(c, &PAUSE, 3, p, err);
+  return db_run(c, &PLANS_PAUSE, 3, p, err);
 }
 
 bool plans_resume(db_conn *c, const char *practice_id, const char *client_id, cad_error *err) {
   const char *p[] = {practice_id, client_id};
-  return db_run(c, &RESUME, 2, p, err);
+  return db_run(c, &PLANS_RESUME, 2, p, err);
 }
 
 bool plans_view(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, client_id};
   bool found;
-  if (!db_exists(c, &CLIENT_EXISTS, 2, p, &found, err))
+  if (!db_exists(c, &PLANS_CLIENT_EXISTS, 2, p, &found, err))
     return false;
   if (!found)
     return FAIL_NOT_FOUND(err, "client");
-  db_result *r = db_exec(c, &VIEW, 2, p, err);
+  db_result *r = db_exec(c, &PLANS_VIEW, 2, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));

@@ -4,6 +4,7 @@
  * than failing the delivery, and a resource's older events never overwrite
  * its newer ones. */
 #include "pms.h"
+#include "pms_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,73 +18,6 @@
 #include "practices.h"
 #include "treatments.h"
 #include "validate.h"
-
-/* Claims the delivery id; no row when it was delivered before. */
-static const db_stmt RECORD = {
-    "pms_record",
-    "INSERT INTO webhook_events(practice_id, vendor, event_id, event_type) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT DO NOTHING RETURNING 1"};
-/* A vendor time no newer than the last applied to the resource: the event is stale. */
-static const db_stmt STALE = {
-    "pms_stale",
-    "SELECT 1 FROM pms_resources WHERE practice_id = $1 AND vendor = $2 AND resource = $3 "
-    "  AND last_event_at >= $4::timestamptz"};
-static const db_stmt APPLIED = {
-    "pms_applied",
-    "INSERT INTO pms_resources (practice_id, vendor, resource, last_event_at) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (practice_id, vendor, resource) DO UPDATE SET last_event_at = EXCLUDED.last_event_at "
-    "WHERE pms_resources.last_event_at < EXCLUDED.last_event_at"};
-/* A name as a type code or alias, or (with $3) as a family, however it is spelt. */
-static const db_stmt RESOLVE = {
-    "pms_resolve",
-    "SELECT n FROM (SELECT CASE WHEN $3::boolean THEN service_named($1, $2) ELSE treatment_type_named($1, $2) END "
-    "  AS n) s WHERE n IS NOT NULL"};
-static const db_stmt UNMAPPED = {
-    "pms_unmapped",
-    "INSERT INTO pms_unmapped (practice_id, vendor, name_key, name, kind, last_event_id) "
-    "VALUES ($1, $2, treatment_name_key($3), $3, $4, $5) ON CONFLICT (practice_id, vendor, name_key) DO UPDATE "
-    "SET occurrences = pms_unmapped.occurrences + 1, last_seen_at = clock_timestamp(), "
-    "    last_event_id = EXCLUDED.last_event_id"};
-/* The practice's injector of that name (any case), made when there is none. */
-static const db_stmt INJECTOR = {
-    "pms_injector",
-    "WITH found AS (SELECT id FROM injectors WHERE practice_id = $1 AND lower(name) = lower($2) "
-    "    ORDER BY created_at LIMIT 1), "
-    "  made AS (INSERT INTO injectors (practice_id, name) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM found) "
-    "    RETURNING id) "
-    "SELECT id FROM found UNION ALL SELECT id FROM made"};
-/* A time without offset, as Zenoti writes them, read in the practice's zone. */
-static const db_stmt LOCAL_TIME = {
-    "pms_local_time",
-    "SELECT local_rfc3339($2::timestamp AT TIME ZONE time_zone, time_zone) FROM practices WHERE id = $1"};
-/* The visit a refund names by the vendor's id. */
-static const db_stmt VISIT_BY_EXTERNAL = {
-    "pms_visit_by_external",
-    "SELECT id, refunded_at IS NOT NULL FROM treatments WHERE practice_id = $1 AND source = $2 AND external_id = $3"};
-/* The visit a refund names by its client and items: the client's latest visit from this vendor, by the
- * refund's time, holding every type the refunded items name ($5: the names). */
-static const db_stmt VISIT_BY_ITEMS = {
-    "pms_visit_by_items",
-    "WITH named AS (SELECT array_agg(DISTINCT x.code) AS codes FROM unnest($5::text[]) n, "
-    "    LATERAL (SELECT treatment_type_named($1, n) AS code) x WHERE x.code IS NOT NULL) "
-    "SELECT t.id, t.refunded_at IS NOT NULL FROM treatments t, named WHERE named.codes IS NOT NULL "
-    "  AND t.practice_id = $1 AND t.client_id = $2 AND t.source = $3 "
-    "  AND t.performed_at <= $4::timestamptz + interval '1 day' "
-    "  AND ARRAY(SELECT i.type_code FROM treatment_items i WHERE i.practice_id = t.practice_id "
-    "            AND i.treatment_id = t.id) @> named.codes "
-    "ORDER BY t.performed_at DESC, t.id DESC LIMIT 1"};
-static const db_stmt BOOKING_BY_EXTERNAL = {
-    "pms_booking",
-    "SELECT id, state, starts_at = $3::timestamptz FROM bookings "
-    "WHERE practice_id = $1 AND source = 'pms' AND external_id = $2"};
-static const db_stmt UNMAPPED_LIST = {
-    "pms_unmapped_list",
-    "SELECT coalesce(jsonb_agg(jsonb_build_object('vendor', u.vendor, 'name', u.name, 'kind', u.kind, "
-    "    'occurrences', u.occurrences, 'first_seen_at', u.first_seen_at, 'last_seen_at', u.last_seen_at, "
-    "    'last_event_id', u.last_event_id) ORDER BY u.occurrences DESC, u.name), '[]') "
-    "FROM pms_unmapped u WHERE u.practice_id = $1 "
-    "  AND CASE u.kind WHEN 'service' THEN service_named(u.practice_id, u.name) "
-    "      ELSE treatment_type_named(u.practice_id, u.name) END IS NULL"};
 
 /* 401 for a missing header, 403 for anything that does not prove the sender. */
 static bool authenticate(db_conn *c, const pms_request *q, cad_error *err) {
@@ -160,7 +94,7 @@ static bool local_time(const pms_apply *a, const char *v, const char *field, cha
   if (strlen(v) < 16 || strlen(v) > 32 || (v[10] != 'T' && v[10] != ' '))
     return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
   const char *p[] = {a->q->practice_id, v};
-  db_result *r = db_exec(a->c, &LOCAL_TIME, 2, p, err);
+  db_result *r = db_exec(a->c, &PMS_LOCAL_TIME, 2, p, err);
   if (!r) {
     if (strncmp(db_sqlstate(a->c), "22", 2) == 0)
       return FAIL_VALUE(err, field, "'%s' must be a date and time", field);
@@ -196,7 +130,7 @@ static bool map_names(const pms_apply *a, json_t *list, const char *key, bool fa
       continue; /* left for validation to name */
     }
     const char *p[] = {a->q->practice_id, name, families ? "true" : "false"};
-    db_result *r = db_exec(a->c, &RESOLVE, 3, p, err);
+    db_result *r = db_exec(a->c, &PMS_RESOLVE, 3, p, err);
     if (!r)
       return false;
     bool found = db_rows(r) == 1;
@@ -206,7 +140,7 @@ static bool map_names(const pms_apply *a, json_t *list, const char *key, bool fa
       continue;
     }
     const char *u[] = {a->q->practice_id, a->q->vendor, name, families ? "service" : "treatment", a->d->event_id};
-    if (!db_run(a->c, &UNMAPPED, 5, u, err))
+    if (!db_run(a->c, &PMS_UNMAPPED, 5, u, err))
       return false;
     json_array_append_new(unmapped, json_string(name));
     json_array_remove(list, i);
@@ -220,7 +154,7 @@ static bool injector_by_name(const pms_apply *a, json_t *data, cad_error *err) {
   const char *name = json_string_value(json_object_get(data, "injector_name"));
   if (name && *name && strlen(name) <= 200) {
     const char *p[] = {a->q->practice_id, name};
-    db_result *r = db_exec(a->c, &INJECTOR, 2, p, err);
+    db_result *r = db_exec(a->c, &PMS_INJECTOR, 2, p, err);
     if (!r)
       return false;
     if (db_rows(r) == 1)
@@ -283,7 +217,7 @@ static bool apply_refund(const pms_apply *a, json_t *data, json_t *outcome, json
   db_result *r;
   if (ext) {
     const char *p[] = {a->q->practice_id, source, ext};
-    r = db_exec(a->c, &VISIT_BY_EXTERNAL, 3, p, err);
+    r = db_exec(a->c, &PMS_VISIT_BY_EXTERNAL, 3, p, err);
   } else {
     json_t *client_ext = json_object_get(json_object_get(data, "client"), "external_id");
     char client[37], at[48];
@@ -301,7 +235,7 @@ static bool apply_refund(const pms_apply *a, json_t *data, json_t *outcome, json
     for (size_t i = 0; i < json_array_size(json_object_get(data, "types")); i++)
       db_array_add(&names, json_string_value(json_array_get(json_object_get(data, "types"), i)));
     const char *p[] = {a->q->practice_id, client, source, at, db_array_text(&names)};
-    r = db_exec(a->c, &VISIT_BY_ITEMS, 5, p, err);
+    r = db_exec(a->c, &PMS_VISIT_BY_ITEMS, 5, p, err);
     db_array_free(&names);
   }
   if (!r)
@@ -339,7 +273,7 @@ static bool apply_booking(const pms_apply *a, json_t *data, json_t *outcome, jso
   if (!valid_timestamp(starts))
     return FAIL_VALUE(err, "starts_at", "'starts_at' must be an RFC 3339 time");
   const char *p[] = {a->q->practice_id, ext, starts};
-  db_result *r = db_exec(a->c, &BOOKING_BY_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(a->c, &PMS_BOOKING, 3, p, err);
   if (!r)
     return false;
   bool known = db_rows(r) == 1, same_time = known && strcmp(db_text(r, 0, 2), "t") == 0;
@@ -404,7 +338,7 @@ static bool apply_op(const pms_apply *a, json_t *op, json_t *outcome, json_t **r
   }
   if (a->occurred_at && *resource) {
     const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->occurred_at};
-    ok = db_exists(a->c, &STALE, 4, p, &stale, err);
+    ok = db_exists(a->c, &PMS_STALE, 4, p, &stale, err);
   }
   if (ok && stale) {
     json_object_set_new(outcome, "outcome", json_string("stale"));
@@ -423,7 +357,7 @@ static bool apply_op(const pms_apply *a, json_t *op, json_t *outcome, json_t **r
   json_decref(data);
   if (ok && !stale && a->occurred_at && *resource) {
     const char *p[] = {a->q->practice_id, a->q->vendor, resource, a->occurred_at};
-    ok = db_run(a->c, &APPLIED, 4, p, err);
+    ok = db_run(a->c, &PMS_APPLIED, 4, p, err);
   }
   return ok;
 }
@@ -441,7 +375,7 @@ static bool deliver_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   /* The delivery id is claimed first: a concurrent copy of it waits here, then finds it taken. */
   const char *p[] = {x->a.q->practice_id, x->a.q->vendor, d->event_id, d->event_type};
-  db_result *claim = db_exec(c, &RECORD, 4, p, err);
+  db_result *claim = db_exec(c, &PMS_RECORD, 4, p, err);
   if (!claim)
     return false;
   bool seen = db_rows(claim) == 0;
@@ -523,7 +457,7 @@ bool pms_apply_visit(db_conn *c, const tz_set *zones, const char *practice_id, c
 
 bool pms_unmapped(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &UNMAPPED_LIST, 1, p, err);
+  db_result *r = db_exec(c, &PMS_UNMAPPED_LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o}", "data", db_json(r, 0, 0));

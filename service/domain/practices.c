@@ -1,6 +1,7 @@
 /* practices.c: practice rows. SQL reads the validated JSON body directly
  * (jsonb parameter), so a field is named once in the statement. */
 #include "practices.h"
+#include "practices_sql.h"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -10,59 +11,6 @@
 #include "log.h"
 #include "sealing.h"
 #include "validate.h"
-
-static const db_stmt INSERT = {
-    "practice_insert",
-    "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
-    "  booking_url, intake_url, photo_url, photo_id_system, sms_from, email_from, report_email, quiet_start, "
-    "  quiet_end, sender_mode, webhook_secret, paused, send_time, appearance_phrases, incentive_text, "
-    "  report_alarm_percent) "
-    "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
-    "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'photo_url', j->>'photo_id_system', "
-    "  j->>'sms_from', j->>'email_from', j->>'report_email', "
-    "  coalesce((j->'quiet_hours'->>'start')::time, '09:00'), "
-    "  coalesce((j->'quiet_hours'->>'end')::time, '20:00'), "
-    "  coalesce(j->>'sender_mode', 'practice'), '', coalesce((j->>'paused')::boolean, false), "
-    "  coalesce((j->>'send_time')::time, '10:00'), "
-    "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
-    "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()), "
-    "  coalesce((j->>'report_alarm_percent')::int, 65) "
-    "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
-
-static const db_stmt SEED = {"practice_seed",
-                             "SELECT seed_library($1), seed_default_templates($1)"};
-static const db_stmt GET = {"practice_get",
-                            "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
-
-/* "CASE WHEN j ? 'f'" keeps a column unless the patch names it (null clears it). */
-#define PATCH_COL(col) col " = CASE WHEN j ? '" col "' THEN j->>'" col "' ELSE p." col " END, "
-static const db_stmt PATCH = {
-    "practice_patch",
-    "UPDATE practices p SET " PATCH_COL("name") PATCH_COL("time_zone") PATCH_COL("address")
-    PATCH_COL("parking_text") PATCH_COL("check_in_text") PATCH_COL("contact_text")
-    PATCH_COL("booking_url") PATCH_COL("intake_url") PATCH_COL("photo_url") PATCH_COL("photo_id_system")
-    PATCH_COL("sms_from") PATCH_COL("email_from")
-    PATCH_COL("report_email") PATCH_COL("sender_mode")
-    "  quiet_start = coalesce((j->'quiet_hours'->>'start')::time, p.quiet_start), "
-    "  quiet_end = coalesce((j->'quiet_hours'->>'end')::time, p.quiet_end), "
-    "  paused = coalesce((j->>'paused')::boolean, p.paused), "
-    "  send_time = coalesce((j->>'send_time')::time, p.send_time), "
-    "  incentive_text = coalesce(j->>'incentive_text', p.incentive_text), "
-    "  report_alarm_percent = coalesce((j->>'report_alarm_percent')::int, p.report_alarm_percent), "
-    "  appearance_phrases = CASE WHEN j ? 'appearance_phrases' "
-    "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
-    "  updated_at = now() "
-    "FROM (SELECT $2::jsonb AS j) s WHERE p.id = $1 RETURNING practice_json(p)"};
-
-/* The webhook secret is stored sealed (sealing.h) under the id of the key that sealed it. */
-static const db_stmt SET_SECRET = {
-    "practice_set_secret", "UPDATE practices SET webhook_secret = $2, webhook_secret_key = $3 WHERE id = $1"};
-static const db_stmt SECRET = {"practice_secret",
-                               "SELECT webhook_secret, webhook_secret_key FROM practices WHERE id = $1"};
-static const db_stmt NOT_SEALED_NOW = {
-    "practice_not_sealed_now",
-    "SELECT id, webhook_secret, webhook_secret_key FROM practices WHERE webhook_secret_key IS DISTINCT FROM $1 "
-    "ORDER BY id FOR UPDATE"};
 
 /* What a sealed secret is bound to: a value copied to another practice's row does not open there. */
 static void secret_context(const char *id, char out[80]) {
@@ -76,7 +24,7 @@ static bool store_secret(db_conn *c, const char *id, const char *plain, cad_erro
   if (!sealed)
     return FAIL_INTERNAL(err, "the webhook secret could not be sealed");
   const char *p[] = {id, sealed, sealing_current_id()};
-  bool ok = db_run(c, &SET_SECRET, 3, p, err);
+  bool ok = db_run(c, &PRACTICE_SET_SECRET, 3, p, err);
   free(sealed);
   return ok;
 }
@@ -182,12 +130,12 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {text};
-  db_result *r = db_exec(c, &INSERT, 1, p, err);
+  db_result *r = db_exec(c, &PRACTICE_INSERT, 1, p, err);
   free(text);
   if (!r)
     return translate(c, err);
   const char *sp[] = {db_text(r, 0, 0)};
-  db_result *seeded = db_exec(c, &SEED, 1, sp, err);
+  db_result *seeded = db_exec(c, &PRACTICE_SEED, 1, sp, err);
   db_free(seeded);
   bool ok = seeded && store_secret(c, sp[0], x->secret, err);
   *x->out = ok ? db_json(r, 0, 1) : NULL;
@@ -214,7 +162,7 @@ bool practices_get(db_conn *c, const char *id, json_t **out, cad_error *err) {
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "practice");
   const char *p[] = {id};
-  return db_one_json(db_exec(c, &GET, 1, p, err), "practice", out, err);
+  return db_one_json(db_exec(c, &PRACTICE_GET, 1, p, err), "practice", out, err);
 }
 
 typedef struct patch_ctx {
@@ -227,7 +175,7 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   patch_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->id, x->body};
-  db_result *r = db_exec(c, &PATCH, 2, p, err);
+  db_result *r = db_exec(c, &PRACTICE_PATCH, 2, p, err);
   if (!r)
     return translate(c, err);
   if (db_rows(r) == 1 && x->secret && !store_secret(c, x->id, json_string_value(x->secret), err)) {
@@ -252,7 +200,7 @@ bool practices_webhook_secret(db_conn *c, const char *id, char **secret, cad_err
   if (!valid_uuid(id))
     return true;
   const char *p[] = {id};
-  db_result *r = db_exec(c, &SECRET, 1, p, err);
+  db_result *r = db_exec(c, &PRACTICE_SECRET, 1, p, err);
   if (!r)
     return false;
   bool ok = true;
@@ -278,7 +226,7 @@ static bool reseal_tx(db_conn *c, void *vctx, cad_error *err) {
   int *resealed = vctx;
   *resealed = 0;
   const char *p[] = {sealing_current_id()};
-  db_result *r = db_exec(c, &NOT_SEALED_NOW, 1, p, err);
+  db_result *r = db_exec(c, &PRACTICE_NOT_SEALED_NOW, 1, p, err);
   if (!r)
     return false;
   int n = db_rows(r), unreadable = 0;

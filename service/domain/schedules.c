@@ -2,6 +2,7 @@
  * SQL (open_slots, within_hours in migration 0010) so the slots offered and the
  * bookings accepted can never disagree. */
 #include "schedules.h"
+#include "schedules_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,47 +13,6 @@
 enum { MAX_HOURS = 50, MAX_DAYS_OFF = 400, MAX_SLOT_DAYS = 62, MAX_SLOTS = 1000 };
 
 static const char *const WEEKDAYS[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
-static const db_stmt GET = {
-    "sch_get",
-    "SELECT jsonb_build_object('injector_id', i.id, 'time_zone', p.time_zone, 'buffer_minutes', i.buffer_minutes, "
-    "  'hours', coalesce((SELECT jsonb_agg(jsonb_build_object('weekday', (ARRAY['mon','tue','wed','thu','fri','sat',"
-    "      'sun'])[h.weekday], 'start', to_char(h.starts, 'HH24:MI'), 'end', to_char(h.ends, 'HH24:MI')) "
-    "      ORDER BY h.weekday, h.starts) FROM injector_hours h WHERE h.practice_id = i.practice_id "
-    "      AND h.injector_id = i.id), '[]'), "
-    "  'days_off', coalesce((SELECT jsonb_agg(jsonb_build_object('date', o.day, 'reason', o.reason) ORDER BY o.day) "
-    "      FROM injector_days_off o WHERE o.practice_id = i.practice_id AND o.injector_id = i.id), '[]')) "
-    "FROM injectors i JOIN practices p ON p.id = i.practice_id WHERE i.practice_id = $1 AND i.id = $2"};
-static const db_stmt SET_BUFFER = {
-    "sch_buffer",
-    "UPDATE injectors SET buffer_minutes = $3, updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
-    "RETURNING 1"};
-static const db_stmt REPLACE_HOURS = {
-    "sch_hours",
-    "WITH gone AS (DELETE FROM injector_hours WHERE practice_id = $1 AND injector_id = $2) "
-    "INSERT INTO injector_hours (practice_id, injector_id, weekday, starts, ends) "
-    "SELECT $1, $2, array_position(ARRAY['mon','tue','wed','thu','fri','sat','sun'], h->>'weekday'), "
-    "  (h->>'start')::time, (h->>'end')::time FROM jsonb_array_elements($3::jsonb) h"};
-static const db_stmt DELETE_DAYS_OFF = {"sch_days_off_del",
-                                        "DELETE FROM injector_days_off WHERE practice_id = $1 AND injector_id = $2"};
-static const db_stmt INSERT_DAYS_OFF = {
-    "sch_days_off",
-    "INSERT INTO injector_days_off (practice_id, injector_id, day, reason) "
-    "SELECT $1, $2, (d->>'date')::date, d->>'reason' FROM jsonb_array_elements($3::jsonb) d"};
-static const db_stmt INJECTOR_EXISTS = {"sch_injector", "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-static const db_stmt CLIENT_EXISTS = {"sch_client", "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2"};
-/* $3/$4 default to the practice's today and 13 days on. */
-static const db_stmt SLOTS = {
-    "sch_slots",
-    "WITH pr AS (SELECT time_zone AS tz, coalesce($3::date, (now() AT TIME ZONE time_zone)::date) AS f "
-    "            FROM practices WHERE id = $1), "
-    "  rng AS (SELECT tz, f, coalesce($4::date, f + 13) AS t FROM pr), "
-    "  s AS (SELECT o.injector_id, o.starts_at FROM rng, open_slots($1, $2, rng.f, rng.t, $5, $6, $7) o "
-    "        WHERE rng.t - rng.f BETWEEN 0 AND $9 LIMIT $8) "
-    "SELECT rng.f::text, rng.t::text, rng.tz, (rng.t - rng.f), (SELECT count(*) FROM s), "
-    "  coalesce((SELECT jsonb_agg(jsonb_build_object('injector_id', s.injector_id, "
-    "      'starts_at', local_rfc3339(s.starts_at, rng.tz)) ORDER BY s.starts_at, s.injector_id) FROM s), '[]') "
-    "FROM rng"};
 
 static int weekday_index(const char *s) {
   for (int i = 0; s && i < 7; i++)
@@ -138,7 +98,7 @@ bool schedules_get(db_conn *c, const char *practice_id, const char *injector_id,
   if (!valid_uuid(injector_id))
     return FAIL_NOT_FOUND(err, "injector");
   const char *p[] = {practice_id, injector_id};
-  return db_one_json(db_exec(c, &GET, 2, p, err), "injector", out, err);
+  return db_one_json(db_exec(c, &SCH_GET, 2, p, err), "injector", out, err);
 }
 
 typedef struct put_ctx {
@@ -162,11 +122,11 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   snprintf(buffer, sizeof buffer, "%lld", json_integer_value(json_object_get(x->body, "buffer_minutes")));
   const char *p[] = {x->practice_id, x->injector_id, buffer};
   bool found;
-  if (!db_exists(c, &SET_BUFFER, 3, p, &found, err))
+  if (!db_exists(c, &SCH_BUFFER, 3, p, &found, err))
     return false;
   if (!found)
     return FAIL_NOT_FOUND(err, "injector");
-  return db_run(c, &DELETE_DAYS_OFF, 2, p, err) && replace(c, x, &REPLACE_HOURS, "hours", err) && replace(c, x, &INSERT_DAYS_OFF, "days_off", err);
+  return db_run(c, &SCH_DAYS_OFF_DEL, 2, p, err) && replace(c, x, &SCH_HOURS, "hours", err) && replace(c, x, &SCH_DAYS_OFF, "days_off", err);
 }
 
 bool schedules_put(db_conn *c, const char *practice_id, const char *injector_id, json_t *body, json_t **out,
@@ -207,14 +167,14 @@ bool schedules_slots(db_conn *c, const char *practice_id, const slot_query *q, j
     return cad_fail(err, "invalid_query", "to", "'to' must be a date YYYY-MM-DD");
   if (!int_param("duration_minutes", q->duration_minutes, 30, 5, 600, duration, err) ||
       !int_param("step_minutes", q->step_minutes, 15, 5, 240, step, err) ||
-      !known(c, &INJECTOR_EXISTS, practice_id, q->injector_id, "injector_id", "injector", err) ||
-      !known(c, &CLIENT_EXISTS, practice_id, q->client_id, "client_id", "client", err))
+      !known(c, &SCH_INJECTOR, practice_id, q->injector_id, "injector_id", "injector", err) ||
+      !known(c, &SCH_CLIENT, practice_id, q->client_id, "client_id", "client", err))
     return false;
   snprintf(limit, sizeof limit, "%d", MAX_SLOTS + 1);
   char max_days[12];
   snprintf(max_days, sizeof max_days, "%d", MAX_SLOT_DAYS);
   const char *p[] = {practice_id, q->injector_id, q->from, q->to, duration, step, q->client_id, limit, max_days};
-  db_result *r = db_exec(c, &SLOTS, 9, p, err);
+  db_result *r = db_exec(c, &SCH_SLOTS, 9, p, err);
   if (!r)
     return false;
   if (db_rows(r) != 1) {

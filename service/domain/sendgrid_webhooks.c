@@ -1,6 +1,7 @@
 /* sendgrid_webhooks.c: events are matched to our message by the custom arg
  * cadence_message_id, or by sg_message_id (our X-Message-Id plus a suffix). */
 #include "sendgrid_webhooks.h"
+#include "sendgrid_webhooks_sql.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -10,28 +11,6 @@
 
 #include "suppressions.h"
 #include "validate.h"
-
-static const db_stmt FIND = {
-    "sg_find",
-    "SELECT practice_id, id, lower(to_address) FROM messages WHERE channel = 'email' AND "
-    "  (($1::text IS NOT NULL AND id::text = $1) OR ($2::text IS NOT NULL AND provider_id IS NOT NULL "
-    "   AND provider_id <> '' AND $2 LIKE provider_id || '%')) LIMIT 1"};
-static const db_stmt DELIVERY = {
-    "sg_delivery",
-    "UPDATE messages SET delivery = $3, updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2 "
-    "  AND (delivery IS NULL OR array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], $3) > "
-    "       coalesce(array_position(ARRAY['processed', 'deferred', 'delivered', 'open', 'click'], delivery), 0))"};
-/* Claims an event once per sg_event_id: a replay inside the signature's window changes nothing. */
-static const db_stmt CLAIM = {
-    "sg_claim",
-    "INSERT INTO provider_events (practice_id, provider, event_key) VALUES ($1, 'sendgrid', 'event:' || $2) "
-    "ON CONFLICT DO NOTHING RETURNING 1"};
-static const db_stmt LIFT = {
-    "sg_lift",
-    "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "
-    "  WHERE practice_id = $1 AND channel = 'email' AND address = $2 AND active RETURNING 1) "
-    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
-    "SELECT $1, 'email', $2, 'lift', 'email_event', $3 FROM s"};
 
 /* Decodes base64 into a new buffer; NULL when it is not base64. */
 static unsigned char *unbase64(const char *in, int *len) {
@@ -101,7 +80,7 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
     if (!event || (!ours && !sg))
       continue;
     const char *p[] = {ours && valid_uuid(ours) ? ours : NULL, sg};
-    db_result *r = db_exec(c, &FIND, 2, p, err);
+    db_result *r = db_exec(c, &SG_FIND, 2, p, err);
     if (!r)
       return false;
     if (db_rows(r) == 0) {
@@ -116,7 +95,7 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
     const char *event_id = json_string_value(json_object_get(e, "sg_event_id"));
     bool fresh = true;
     const char *kp[] = {practice, event_id};
-    if (event_id && !db_exists(c, &CLAIM, 2, kp, &fresh, err))
+    if (event_id && !db_exists(c, &SG_CLAIM, 2, kp, &fresh, err))
       return false;
     if (!fresh)
       continue; /* delivered before */
@@ -129,13 +108,13 @@ static bool events_tx(db_conn *c, void *vctx, cad_error *err) {
       ok = suppressions_add(c, practice, "email", address, "email_event", evidence, err);
     } else if (is(event, "group_resubscribe")) {
       const char *lp[] = {practice, address, evidence};
-      db_result *l = db_exec(c, &LIFT, 3, lp, err);
+      db_result *l = db_exec(c, &SG_LIFT, 3, lp, err);
       ok = l != NULL;
       db_free(l);
     }
     if (ok) {
       const char *dp[] = {practice, id, event};
-      db_result *d = db_exec(c, &DELIVERY, 3, dp, err);
+      db_result *d = db_exec(c, &SG_DELIVERY, 3, dp, err);
       ok = d != NULL;
       db_free(d);
     }

@@ -1,5 +1,6 @@
 /* suppressions.c: one row per (practice, channel, address) plus its events. */
 #include "suppressions.h"
+#include "suppressions_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,42 +9,10 @@
 #include "paging.h"
 #include "validate.h"
 
-static const db_stmt ADD = {
-    "sup_add",
-    "WITH s AS (INSERT INTO suppressions(practice_id, channel, address) VALUES ($1, $2, $3) "
-    "  ON CONFLICT (practice_id, channel, address) DO UPDATE SET active = true, updated_at = clock_timestamp() "
-    "  RETURNING 1), "
-    "e AS (INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
-    "  SELECT $1, $2, $3, 'suppress', $4, $5 FROM s RETURNING 1) "
-    "UPDATE messages SET state = 'dead', lease_until = NULL, updated_at = clock_timestamp(), "
-    "  last_error = 'the recipient opted out before it was sent' "
-    "WHERE practice_id = $1 AND channel = $2 AND to_address = $3 AND state IN ('queued', 'failed')"};
-static const db_stmt MESSAGE = {
-    "sup_message",
-    "SELECT m.practice_id, m.channel, lower(m.to_address), p.name FROM messages m "
-    "JOIN practices p ON p.id = m.practice_id WHERE m.id = $1"};
-
-static const db_stmt CLIENT_ADDRESS = {
-    "sup_client_address",
-    "SELECT CASE WHEN $3 = 'sms' THEN phone ELSE lower(email) END FROM clients WHERE practice_id = $1 AND id = $2"};
-static const db_stmt GET = {
-    "sup_get", "SELECT suppression_json(s) FROM suppressions s WHERE practice_id = $1 AND channel = $2 AND address = $3"};
-static const db_stmt CURSOR_OK = {
-    "sup_cursor_ok",
-    "SELECT 1 FROM suppressions WHERE practice_id = $1 AND id = $2 "
-    "  AND updated_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
-static const db_stmt LIST = {
-    "sup_list",
-    "SELECT suppression_json(s), (extract(epoch FROM s.updated_at) * 1000000)::bigint || '.' || s.id "
-    "FROM suppressions s WHERE s.practice_id = $1 AND ($2::text IS NULL OR s.channel = $2) "
-    "  AND ($3::bigint IS NULL OR (s.updated_at, s.id) < "
-    "       ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid)) "
-    "ORDER BY s.updated_at DESC, s.id DESC LIMIT $5"};
-
 bool suppressions_add(db_conn *c, const char *practice_id, const char *channel, const char *address,
                       const char *source, const char *evidence, cad_error *err) {
   const char *p[] = {practice_id, channel, address, source, evidence};
-  db_result *r = db_exec(c, &ADD, 5, p, err);
+  db_result *r = db_exec(c, &SUP_ADD, 5, p, err);
   db_free(r);
   return r != NULL;
 }
@@ -54,7 +23,7 @@ bool suppressions_unsubscribe_message(db_conn *c, const char *message_id, bool a
   if (!valid_uuid(message_id))
     return FAIL_NOT_FOUND(err, "message");
   const char *p[] = {message_id};
-  db_result *r = db_exec(c, &MESSAGE, 1, p, err);
+  db_result *r = db_exec(c, &SUP_MESSAGE, 1, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1 && strcmp(db_text(r, 0, 1), "email") == 0;
@@ -76,7 +45,7 @@ static bool opt_out_tx(db_conn *c, void *vctx, cad_error *err) {
   opt_out_ctx *x = vctx;
   db_tx_reset(x->out);
   const char *p[] = {x->practice_id, x->client_id, x->channel};
-  db_result *r = db_exec(c, &CLIENT_ADDRESS, 3, p, err);
+  db_result *r = db_exec(c, &SUP_CLIENT_ADDRESS, 3, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -90,7 +59,7 @@ static bool opt_out_tx(db_conn *c, void *vctx, cad_error *err) {
     return FAIL_VALUE(err, "channel", "the client has no %s address to opt out", x->channel);
   const char *gp[] = {x->practice_id, x->channel, address};
   return suppressions_add(c, x->practice_id, x->channel, address, "staff", x->reason, err) &&
-         db_one_json(db_exec(c, &GET, 3, gp, err), "suppression", x->out, err);
+         db_one_json(db_exec(c, &SUP_GET, 3, gp, err), "suppression", x->out, err);
 }
 
 bool suppressions_opt_out(db_conn *c, const char *practice_id, const char *client_id, const char *channel,
@@ -109,10 +78,10 @@ bool suppressions_list(db_conn *c, const char *practice_id, const char *channel,
     return cad_fail(err, "invalid_query", "channel", "'channel' must be sms or email");
   page_cursor cur;
   char lim[12];
-  if (!paging_cursor(c, &CURSOR_OK, practice_id, cursor, &cur, err))
+  if (!paging_cursor(c, &SUP_CURSOR_OK, practice_id, cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, channel, cur.micros, cur.uuid, paging_limit(limit, lim)};
-  db_result *r = db_exec(c, &LIST, 5, p, err);
+  db_result *r = db_exec(c, &SUP_LIST, 5, p, err);
   if (!r)
     return false;
   *out = paging_page(r, limit);

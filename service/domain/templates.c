@@ -1,5 +1,6 @@
 /* templates.c: storage and checks of templates; rendering itself is render.c. */
 #include "templates.h"
+#include "templates_sql.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -15,30 +16,6 @@ enum { MAX_DENY = 200, SMS_MAX = 1600, EMAIL_MAX = 20000 };
 
 /* A booking-link token's length of sample characters (tokens are 70 base64url characters). */
 #define SAMPLE_TOKEN "Qm9va2luZ0xpbmtTYW1wbGVUb2tlbi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4u"
-
-static const db_stmt PRACTICE = {
-    "tpl_practice", "SELECT name, to_jsonb(appearance_phrases) FROM practices WHERE id = $1"};
-/* The type a path names, however it is spelt (code or alias). */
-static const db_stmt TYPE_NAMED = {"tpl_type_named", "SELECT treatment_type_named($1, $2)"};
-static const db_stmt INJECTOR_EXISTS = {"tpl_injector_exists",
-                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-static const db_stmt UPSERT = {
-    "tpl_upsert",
-    "INSERT INTO templates AS t (practice_id, treatment_type, step, channel, injector_id, subject, body) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7) "
-    "ON CONFLICT (practice_id, treatment_type, step, channel, injector_id) DO UPDATE SET "
-    "  subject = EXCLUDED.subject, body = EXCLUDED.body, updated_at = now() "
-    "RETURNING (xmax = 0), jsonb_build_object('id', t.id, 'treatment_type', t.treatment_type, 'step', t.step, "
-    "  'channel', t.channel, 'injector_id', t.injector_id, 'subject', t.subject, 'body', t.body, "
-    "  'updated_at', t.updated_at)"};
-static const db_stmt LIST = {
-    "tpl_list",
-    "SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'treatment_type', t.treatment_type, 'step', t.step, "
-    "  'channel', t.channel, 'injector_id', t.injector_id, 'subject', t.subject, 'body', t.body, "
-    "  'updated_at', t.updated_at) ORDER BY t.treatment_type, t.step, t.channel, t.injector_id NULLS FIRST), '[]') "
-    "FROM templates t WHERE t.practice_id = $1 "
-    "  AND ($2::text IS NULL OR t.treatment_type = coalesce(treatment_type_named($1, $2), lower($2))) "
-    "  AND ($3::text IS NULL OR t.step = $3) AND ($4::text IS NULL OR t.channel = $4)"};
 
 /* Step keys: refill_N, aftercare_N, nurture, confirmation_<name>. */
 static bool valid_step(const char *s) {
@@ -96,7 +73,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   char type[48] = "default";
   if (strcasecmp(x->type, "default") != 0) {
     const char *tp[] = {x->practice_id, x->type};
-    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &TPL_TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
     snprintf(type, sizeof type, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
@@ -107,13 +84,13 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *injector = json_string_value(json_object_get(x->body, "injector_id"));
   if (injector) {
     found = false;
-    if (valid_uuid(injector) && !exists(c, &INJECTOR_EXISTS, x->practice_id, injector, &found, err))
+    if (valid_uuid(injector) && !exists(c, &TPL_INJECTOR_EXISTS, x->practice_id, injector, &found, err))
       return false;
     if (!found)
       return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
   }
   const char *pp[] = {x->practice_id};
-  db_result *r = db_exec(c, &PRACTICE, 1, pp, err);
+  db_result *r = db_exec(c, &TPL_PRACTICE, 1, pp, err);
   if (!r)
     return false;
   char *practice_name = strdup(db_text(r, 0, 0));
@@ -133,7 +110,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
     return false;
   }
   const char *up[] = {x->practice_id, type, x->step, x->channel, injector, subject, text};
-  if (!(r = db_exec(c, &UPSERT, 7, up, err))) {
+  if (!(r = db_exec(c, &TPL_UPSERT, 7, up, err))) {
     free(practice_name);
     return false;
   }
@@ -173,7 +150,7 @@ bool templates_put(db_conn *c, const char *practice_id, const char *type, const 
 bool templates_list(db_conn *c, const char *practice_id, const char *type, const char *step, const char *channel,
                     json_t **out, cad_error *err) {
   const char *p[] = {practice_id, type, step, channel};
-  db_result *r = db_exec(c, &LIST, 4, p, err);
+  db_result *r = db_exec(c, &TPL_LIST, 4, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
@@ -181,22 +158,6 @@ bool templates_list(db_conn *c, const char *practice_id, const char *type, const
   return true;
 }
 
-/* The practice's values for a preview, and the template the step would use: the injector's own, else
- * the type's, else the default (nurture_N steps share "nurture"), as the dispatcher picks it. */
-static const db_stmt PREVIEW_CONTEXT = {
-    "tpl_preview_context",
-    "SELECT p.name, p.address, p.parking_text, p.check_in_text, p.booking_url, p.intake_url, p.photo_url, "
-    "  p.incentive_text, p.sender_mode = 'injector', tt.name, tt.typical_duration, i.name, "
-    "  tp.subject, tp.body, tp.treatment_type, tp.injector_id "
-    "FROM practices p "
-    "LEFT JOIN treatment_types tt ON tt.practice_id = p.id AND tt.code = $2 "
-    "LEFT JOIN injectors i ON i.practice_id = p.id AND i.id = $5::uuid "
-    "LEFT JOIN LATERAL (SELECT t.subject, t.body, t.treatment_type, t.injector_id FROM templates t "
-    "  WHERE t.practice_id = p.id AND t.step = CASE WHEN $3 LIKE 'nurture\\_%' THEN 'nurture' ELSE $3 END "
-    "    AND t.channel = $4 AND t.treatment_type IN ($2, 'default') "
-    "    AND (t.injector_id IS NULL OR t.injector_id = $5::uuid) "
-    "  ORDER BY t.injector_id IS NOT NULL DESC, t.treatment_type <> 'default' DESC LIMIT 1) tp ON true "
-    "WHERE p.id = $1"};
 enum { P_NAME, P_ADDRESS, P_PARKING, P_CHECK_IN, P_BOOKING, P_INTAKE, P_PHOTO, P_INCENTIVE, P_INJECTOR_SENDS,
        P_TYPE_NAME, P_DURATION, P_INJECTOR, P_SUBJECT, P_BODY, P_TEMPLATE_TYPE, P_TEMPLATE_INJECTOR };
 
@@ -225,7 +186,7 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
   char code[48] = "default";
   if (type && strcasecmp(type, "default") != 0) {
     const char *tp[] = {practice_id, type};
-    db_result *t = db_exec(c, &TYPE_NAMED, 2, tp, err);
+    db_result *t = db_exec(c, &TPL_TYPE_NAMED, 2, tp, err);
     if (!t)
       return false;
     snprintf(code, sizeof code, "%s", db_null(t, 0, 0) ? "" : db_text(t, 0, 0));
@@ -234,7 +195,7 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
       return FAIL_VALUE(err, "treatment_type", "no treatment type '%.40s' (or use 'default')", type);
   }
   const char *p[] = {practice_id, code, step, channel, injector};
-  db_result *r = db_exec(c, &PREVIEW_CONTEXT, 5, p, err);
+  db_result *r = db_exec(c, &TPL_PREVIEW_CONTEXT, 5, p, err);
   if (!r)
     return false;
   bool known = db_rows(r) == 1;

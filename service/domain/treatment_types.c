@@ -1,6 +1,7 @@
 /* treatment_types.c: validation of plans (ascending steps, known families and
  * channels) and their storage; aliases are unique per practice by primary key. */
 #include "treatment_types.h"
+#include "treatment_types_sql.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -15,44 +16,6 @@ enum { MAX_STEPS = 6, MAX_AFTERCARE = 4, MAX_ALIASES = 30 };
 static const char *const FAMILIES[] = {"neuromodulator", "ha_filler",     "biostimulator", "fat_reduction",
                                        "skin_booster",   "microneedling", "laser",         "peel",
                                        "other",          NULL};
-
-static const db_stmt UPSERT = {
-    "types_upsert",
-    "INSERT INTO treatment_types AS t (practice_id, code, name, family, typical_duration, window_days, series, "
-    "  steps, lapse, nurture, aftercare) "
-    "SELECT $1, $2, j->>'name', j->>'family', j->>'typical_duration', (j->>'window_days')::int, "
-    "  coalesce((j->>'series')::boolean, false), j->'steps', j->'lapse', "
-    "  coalesce(j->'nurture', '{\"every_months\":1,\"max_messages\":6,\"channel\":\"preferred\"}'), "
-    "  coalesce(j->'aftercare', '[]') FROM (SELECT $3::jsonb AS j) s "
-    "ON CONFLICT (practice_id, code) DO UPDATE SET name = EXCLUDED.name, family = EXCLUDED.family, "
-    "  typical_duration = EXCLUDED.typical_duration, window_days = EXCLUDED.window_days, series = EXCLUDED.series, "
-    "  steps = EXCLUDED.steps, lapse = EXCLUDED.lapse, nurture = EXCLUDED.nurture, aftercare = EXCLUDED.aftercare, "
-    "  updated_at = now() "
-    "RETURNING (xmax = 0)"};
-static const db_stmt CLEAR_ALIASES = {"types_clear_aliases",
-                                      "DELETE FROM treatment_aliases WHERE practice_id = $1 AND code = $2"};
-/* Adds an alias unless its key is empty, another type's code, or taken: says which, from the snapshot
- * before the insert (which holds the aliases added earlier in the transaction). */
-static const db_stmt ADD_ALIAS = {
-    "types_add_alias",
-    "WITH k AS (SELECT treatment_name_key($3) AS key), "
-    "  owner AS (SELECT (SELECT t.code FROM treatment_types t WHERE t.practice_id = $1 "
-    "      AND t.code = replace(k.key, ' ', '_') AND t.code <> $2) AS type_code, "
-    "    (SELECT a.code FROM treatment_aliases a WHERE a.practice_id = $1 AND a.alias_key = k.key) AS alias_of, "
-    "    k.key FROM k), "
-    "  ins AS (INSERT INTO treatment_aliases(practice_id, alias_key, alias, code) "
-    "    SELECT $1, key, $3, $2 FROM owner WHERE key <> '' AND type_code IS NULL AND alias_of IS NULL RETURNING 1) "
-    "SELECT key = '', type_code, alias_of FROM owner"};
-static const db_stmt TEMPLATE_CHANNELS = {
-    "types_template_channels",
-    "SELECT count(DISTINCT channel) FROM templates WHERE practice_id = $1 AND step = $3 "
-    "  AND treatment_type IN ($2, 'default') AND injector_id IS NULL AND channel = ANY($4::text[])"};
-static const db_stmt GET = {
-    "types_get", "SELECT treatment_type_json(t) FROM treatment_types t WHERE t.practice_id = $1 AND t.code = $2"};
-static const db_stmt LIST = {
-    "types_list",
-    "SELECT coalesce(jsonb_agg(treatment_type_json(t) ORDER BY t.code), '[]') FROM treatment_types t "
-    "WHERE t.practice_id = $1"};
 
 static bool one_of(const char *v, const char *const *list) {
   for (; v && *list; list++)
@@ -179,7 +142,7 @@ static bool templates_exist(db_conn *c, const char *practice_id, const char *cod
     snprintf(key, sizeof key, "%s_%zu", prefix, i + 1);
     snprintf(channels, sizeof channels, "{%s}", one ? ch : "sms,email");
     const char *p[] = {practice_id, code, key, channels};
-    db_result *r = db_exec(c, &TEMPLATE_CHANNELS, 4, p, err);
+    db_result *r = db_exec(c, &TYPES_TEMPLATE_CHANNELS, 4, p, err);
     if (!r)
       return false;
     bool ok = atoi(db_text(r, 0, 0)) == needed;
@@ -205,20 +168,20 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
   db_tx_reset(x->out);
   char *text = json_dumps(x->body, JSON_COMPACT);
   const char *p[] = {x->practice_id, x->code, text};
-  db_result *r = db_exec(c, &UPSERT, 3, p, err);
+  db_result *r = db_exec(c, &TYPES_UPSERT, 3, p, err);
   free(text);
   if (!r)
     return false;
   *x->created = db_text(r, 0, 0)[0] == 't';
   db_free(r);
-  if (!(r = db_exec(c, &CLEAR_ALIASES, 2, p, err)))
+  if (!(r = db_exec(c, &TYPES_CLEAR_ALIASES, 2, p, err)))
     return false;
   db_free(r);
   size_t i;
   json_t *a;
   json_array_foreach(json_object_get(x->body, "aliases"), i, a) {
     const char *ap[] = {x->practice_id, x->code, json_string_value(a)};
-    if (!(r = db_exec(c, &ADD_ALIAS, 3, ap, err)))
+    if (!(r = db_exec(c, &TYPES_ADD_ALIAS, 3, ap, err)))
       return false;
     bool empty = db_text(r, 0, 0)[0] == 't';
     const char *type_code = db_value(r, 0, 1), *alias_of = db_value(r, 0, 2);
@@ -239,7 +202,7 @@ static bool put_tx(db_conn *c, void *vctx, cad_error *err) {
       !templates_exist(c, x->practice_id, x->code, json_object_get(x->body, "aftercare"), "aftercare", "aftercare",
                        err))
     return false;
-  if (!(r = db_exec(c, &GET, 2, p, err)))
+  if (!(r = db_exec(c, &TYPES_GET, 2, p, err)))
     return false;
   *x->out = db_json(r, 0, 0);
   db_free(r);
@@ -254,7 +217,7 @@ bool treatment_types_put(db_conn *c, const char *practice_id, const char *code, 
 
 bool treatment_types_list(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &LIST, 1, p, err);
+  db_result *r = db_exec(c, &TYPES_LIST, 1, p, err);
   if (!r)
     return false;
   *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");

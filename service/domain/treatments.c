@@ -2,6 +2,7 @@
  * created by external id, types are resolved by code or PMS alias, and the
  * reminder plan is made, all in one transaction. */
 #include "treatments.h"
+#include "treatments_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,61 +18,6 @@
 #include "validate.h"
 
 enum { MAX_ITEMS = 20, MAX_AREAS = 20 };
-
-/* Locks the client: two visits of one client recorded at once must plan one after the other. */
-static const db_stmt LOCK_CLIENT = {"treat_lock_client",
-                                    "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
-static const db_stmt INJECTOR_EXISTS = {"treat_injector_exists",
-                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-static const db_stmt BY_EXTERNAL = {
-    "treat_by_external",
-    "SELECT id, request_hash FROM treatments WHERE practice_id = $1 AND source = $2 AND external_id = $3"};
-static const db_stmt CONTEXT = {
-    "treat_context",
-    "SELECT coalesce(c.time_zone, p.time_zone), ($3::timestamptz AT TIME ZONE coalesce(c.time_zone, p.time_zone))::date, "
-    "  (now() AT TIME ZONE coalesce(c.time_zone, p.time_zone))::date, to_char(p.send_time, 'HH24:MI'), "
-    "  c.away_periods, $3::timestamptz > now() + interval '5 minutes', "
-    "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
-    "          AND f.resolved_at IS NULL) "
-    "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2"};
-static const db_stmt RESOLVE_TYPE = {
-    "treat_resolve_type",
-    "SELECT code, family, series, steps, lapse, aftercare FROM treatment_types "
-    "WHERE practice_id = $1 AND code = treatment_type_named($1, $2)"};
-static const db_stmt INSERT = {
-    "treat_insert",
-    "INSERT INTO treatments(practice_id, client_id, injector_id, performed_at, source, external_id, "
-    "  request_hash, notes, behaviours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "  coalesce(ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), '{}')) "
-    "ON CONFLICT (practice_id, source, external_id) DO NOTHING RETURNING id"};
-static const db_stmt INSERT_ITEM = {
-    "treat_insert_item",
-    "INSERT INTO treatment_items(practice_id, treatment_id, item_no, type_code, family, given_name, areas, units, "
-    "  volume_ml, product, lot_number, dilution, notes, price_cents, points_eligible, series_complete) "
-    "SELECT $1, $2, $3, $4, $5, j->>'type', "
-    "  coalesce(ARRAY(SELECT jsonb_array_elements_text(j->'areas')), '{}'), (j->>'units')::numeric, "
-    "  (j->>'volume_ml')::numeric, j->>'product', j->>'lot_number', j->>'dilution', j->>'notes', "
-    "  coalesce((j->>'price_cents')::bigint, 0), coalesce((j->>'points_eligible')::boolean, true), "
-    "  coalesce((j->>'series_complete')::boolean, false) FROM (SELECT $6::jsonb AS j) s"};
-static const db_stmt GET = {
-    "treat_get", "SELECT treatment_json(t) FROM treatments t WHERE t.practice_id = $1 AND t.id = $2"};
-static const db_stmt CURSOR_OK = {
-    "treat_cursor_ok",
-    "SELECT 1 FROM treatments WHERE practice_id = $1 AND id = $2 "
-    "  AND performed_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"};
-static const db_stmt LIST = {
-    "treat_list",
-    "WITH bounds AS (SELECT p.time_zone AS tz FROM practices p WHERE p.id = $1) "
-    "SELECT treatment_json(t), (extract(epoch FROM t.performed_at) * 1000000)::bigint || '.' || t.id "
-    "FROM treatments t, bounds WHERE t.practice_id = $1 "
-    "  AND ($2::uuid IS NULL OR t.client_id = $2) AND ($3::uuid IS NULL OR t.injector_id = $3) "
-    "  AND ($4::text IS NULL OR t.performed_at >= CASE WHEN length($4) = 10 "
-    "       THEN local_instant($4::date, '00:00', bounds.tz) ELSE $4::timestamptz END) "
-    "  AND ($5::text IS NULL OR t.performed_at < CASE WHEN length($5) = 10 "
-    "       THEN local_instant($5::date + 1, '00:00', bounds.tz) ELSE $5::timestamptz END) "
-    "  AND ($6::bigint IS NULL OR (t.performed_at, t.id) < "
-    "       ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::uuid)) "
-    "ORDER BY t.performed_at DESC, t.id DESC LIMIT $8"};
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -207,7 +153,7 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
   const char *given = str(body, "client_id");
   if (given) {
     const char *p[] = {practice_id, given};
-    db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+    db_result *r = db_exec(c, &TREAT_LOCK_CLIENT, 2, p, err);
     if (!r)
       return false;
     bool found = db_rows(r) == 1;
@@ -221,7 +167,7 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
     return false;
   if (found) {
     const char *p[] = {practice_id, id};
-    db_result *r = db_exec(c, &LOCK_CLIENT, 2, p, err);
+    db_result *r = db_exec(c, &TREAT_LOCK_CLIENT, 2, p, err);
     db_free(r);
     return r != NULL;
   }
@@ -237,14 +183,14 @@ static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, ch
 
 static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id, id};
-  return db_one_json(db_exec(c, &GET, 2, p, err), "treatment", out, err);
+  return db_one_json(db_exec(c, &TREAT_GET, 2, p, err), "treatment", out, err);
 }
 
 /* A repeat of (source, external_id): the same request replays, another conflicts. */
 static bool existing(db_conn *c, const char *practice_id, const char *source, const char *external_id,
                      const char *hash, json_t **out, bool *replayed, bool *exists, cad_error *err) {
   const char *p[] = {practice_id, source, external_id};
-  db_result *r = db_exec(c, &BY_EXTERNAL, 3, p, err);
+  db_result *r = db_exec(c, &TREAT_BY_EXTERNAL, 3, p, err);
   if (!r)
     return false;
   *exists = db_rows(r) == 1;
@@ -289,7 +235,7 @@ static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, re
   json_t *item;
   json_array_foreach(items, i, item) {
     const char *p[] = {practice_id, str(item, "type")};
-    db_result *r = db_exec(c, &RESOLVE_TYPE, 2, p, err);
+    db_result *r = db_exec(c, &TREAT_RESOLVE_TYPE, 2, p, err);
     if (!r)
       return false;
     if (db_rows(r) != 1) {
@@ -320,7 +266,7 @@ static bool insert_items(db_conn *c, const char *practice_id, const char *treatm
     snprintf(no, sizeof no, "%d", (int)i + 1);
     char *text = json_dumps(item, JSON_COMPACT);
     const char *p[] = {practice_id, treatment_id, no, t->items[i].type_code, t->items[i].family, text};
-    db_result *r = db_exec(c, &INSERT_ITEM, 6, p, err);
+    db_result *r = db_exec(c, &TREAT_INSERT_ITEM, 6, p, err);
     free(text);
     if (!r)
       return false;
@@ -348,14 +294,14 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (injector) {
     const char *p[] = {x->practice_id, injector};
     bool found;
-    if (!db_exists(c, &INJECTOR_EXISTS, 2, p, &found, err))
+    if (!db_exists(c, &TREAT_INJECTOR_EXISTS, 2, p, &found, err))
       return false;
     if (!found)
       return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
   }
   const char *performed_at = str(b, "performed_at");
   const char *cp[] = {x->practice_id, client_id, performed_at};
-  db_result *ctxr = db_exec(c, &CONTEXT, 3, cp, err);
+  db_result *ctxr = db_exec(c, &TREAT_CONTEXT, 3, cp, err);
   if (!ctxr)
     return false;
   if (db_text(ctxr, 0, 5)[0] == 't') {
@@ -369,7 +315,7 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
     char *behaviours_text = behaviours ? json_dumps(behaviours, JSON_COMPACT) : NULL;
     const char *ip[] = {x->practice_id, client_id, injector, performed_at, source, external_id, x->hash,
                         str(b, "notes"), behaviours_text};
-    db_result *r = db_exec(c, &INSERT, 9, ip, err);
+    db_result *r = db_exec(c, &TREAT_INSERT, 9, ip, err);
     free(behaviours_text);
     ok = r != NULL;
     bool raced = ok && db_rows(r) == 0; /* another request recorded the same external id meanwhile */
@@ -427,11 +373,11 @@ bool treatments_list(db_conn *c, const char *practice_id, const treatment_query 
     return cad_fail(err, "invalid_query", "to", "'to' must be a date or an RFC 3339 time");
   page_cursor cur;
   char limit[12];
-  if (!paging_cursor(c, &CURSOR_OK, practice_id, q->cursor, &cur, err))
+  if (!paging_cursor(c, &TREAT_CURSOR_OK, practice_id, q->cursor, &cur, err))
     return false;
   const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, cur.micros, cur.uuid,
                      paging_limit(q->limit, limit)};
-  db_result *r = db_exec(c, &LIST, 8, p, err);
+  db_result *r = db_exec(c, &TREAT_LIST, 8, p, err);
   if (!r)
     return false;
   *out = paging_page(r, q->limit);

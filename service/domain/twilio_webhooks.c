@@ -2,6 +2,7 @@
  * an inbound SMS, trimmed and case-insensitive, must be the keyword, as
  * Twilio's own opt-out handling does. */
 #include "twilio_webhooks.h"
+#include "twilio_webhooks_sql.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -20,35 +21,6 @@ static const char *const HELP_WORDS[] = {"HELP", "INFO", NULL};
 /* Delivery statuses in the order a message moves through them. */
 static const char *const STATUS_ORDER[] = {"accepted", "scheduled", "queued", "sending", "sent", "receiving",
                                            "received", "delivered", "undelivered", "failed", "read", NULL};
-
-static const db_stmt STATUS = {
-    "tw_status",
-    "UPDATE messages SET delivery = $2, updated_at = clock_timestamp(), "
-    "  last_error = CASE WHEN $3::text IS NULL THEN last_error ELSE 'delivery error ' || $3 END "
-    "WHERE provider_id = $1 AND (delivery IS NULL OR $4::int > array_position($5::text[], delivery)) "
-    "RETURNING practice_id, to_address"};
-/* Claims a status callback once per (MessageSid, status) for the practice of the message: no row for a
- * replay, or for a message that is not ours. */
-static const db_stmt CLAIM_STATUS = {
-    "tw_claim_status",
-    "INSERT INTO provider_events (practice_id, provider, event_key) "
-    "SELECT practice_id, 'twilio', 'status:' || $1 || ':' || $2 FROM messages WHERE provider_id = $1 "
-    "ON CONFLICT DO NOTHING RETURNING practice_id"};
-/* Claims an inbound message once per MessageSid for a practice. */
-static const db_stmt CLAIM_INBOUND = {
-    "tw_claim_inbound",
-    "INSERT INTO provider_events (practice_id, provider, event_key) VALUES ($1, 'twilio', 'inbound:' || $2) "
-    "ON CONFLICT DO NOTHING RETURNING 1"};
-static const db_stmt PRACTICES_FOR = {
-    "tw_practices_for",
-    "SELECT id, coalesce(contact_text, 'Reply STOP to opt out.') FROM practices "
-    "WHERE sms_from = $1 OR sms_from = $2 ORDER BY created_at"};
-static const db_stmt LIFT = {
-    "tw_lift",
-    "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "
-    "  WHERE practice_id = $1 AND channel = 'sms' AND address = $2 AND active RETURNING 1) "
-    "INSERT INTO suppression_events(practice_id, channel, address, action, source, evidence) "
-    "SELECT $1, 'sms', $2, 'lift', 'sms_keyword', $3 FROM s"};
 
 typedef struct sorted_pair {
   const char *name, *value;
@@ -104,7 +76,7 @@ static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
   const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
   const char *cp[] = {sid, status};
   bool claimed;
-  if (!db_exists(c, &CLAIM_STATUS, 2, cp, &claimed, err))
+  if (!db_exists(c, &TW_CLAIM_STATUS, 2, cp, &claimed, err))
     return false;
   if (!claimed)
     return true; /* a replay, or not our message: nothing changes */
@@ -117,7 +89,7 @@ static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
     snprintf(order + strlen(order), sizeof order - strlen(order), "%s%s", i ? "," : "", STATUS_ORDER[i]);
   strcat(order, "}");
   const char *p[] = {sid, status, code, r, order};
-  db_result *res = db_exec(c, &STATUS, 5, p, err);
+  db_result *res = db_exec(c, &TW_STATUS, 5, p, err);
   if (!res)
     return false;
   bool ok = true;
@@ -198,7 +170,7 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
   bool stop = is_one_of(word, STOP_WORDS), start = is_one_of(word, START_WORDS), help = is_one_of(word, HELP_WORDS);
   const char *service = form_get(f, "MessagingServiceSid");
   const char *p[] = {to, service ? service : to};
-  db_result *r = db_exec(c, &PRACTICES_FOR, 2, p, err);
+  db_result *r = db_exec(c, &TW_PRACTICES_FOR, 2, p, err);
   if (!r)
     return false;
   bool ok = true, fresh = false;
@@ -208,14 +180,14 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
     const char *practice = db_text(r, i, 0);
     const char *kp[] = {practice, sid};
     bool claimed;
-    if (!(ok = db_exists(c, &CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
+    if (!(ok = db_exists(c, &TW_CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
       continue; /* this practice had this message already: a replay changes nothing */
     fresh = true;
     if (stop) {
       ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
     } else if (start) {
       const char *lp[] = {practice, from, evidence};
-      db_result *l = db_exec(c, &LIFT, 3, lp, err);
+      db_result *l = db_exec(c, &TW_LIFT, 3, lp, err);
       ok = l != NULL;
       db_free(l);
     }

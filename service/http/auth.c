@@ -1,6 +1,7 @@
 /* auth.c: API key issue, revocation and authentication. The key id travels
  * in the key so lookup is by primary key; the secret is only ever hashed. */
 #include "auth.h"
+#include "auth_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +11,6 @@
 
 #define KEY_PREFIX "cad_"
 enum { ID_HEX = 32, SECRET_HEX = 64 };
-
-static const db_stmt LOOKUP = {
-    "auth_lookup",
-    "SELECT coalesce(practice_id::text, ''), role, secret_hash, revoked_at IS NOT NULL "
-    "FROM api_keys WHERE id = $1"};
-static const db_stmt INSERT = {
-    "auth_insert",
-    "INSERT INTO api_keys(practice_id, role, name, secret_hash) VALUES ($1, $2, $3, $4) "
-    "RETURNING id, api_key_json(api_keys)"};
-static const db_stmt REVOKE = {
-    "auth_revoke",
-    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
-    "WHERE id = $1 AND practice_id = $2 RETURNING 1"};
-static const db_stmt ANY_ADMIN = {
-    "auth_any_admin",
-    "SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1"};
 
 role auth_role_from_name(const char *name) {
   if (!name)
@@ -89,7 +74,7 @@ bool auth_authenticate(db_conn *c, const char *authorization, const char *env_ad
     return cad_fail(err, "invalid_credentials", "Authorization", "the API key is not valid");
   crypto_sha256_hex(secret, strlen(secret), given);
   const char *p[] = {id};
-  db_result *r = db_exec(c, &LOOKUP, 1, p, err);
+  db_result *r = db_exec(c, &AUTH_LOOKUP, 1, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -118,7 +103,7 @@ bool auth_issue_key(db_conn *c, const char *practice_id, role rl, const char *na
     return FAIL_INTERNAL(err, "random generator failed");
   crypto_sha256_hex(secret, strlen(secret), hash);
   const char *p[] = {practice_id, auth_role_name(rl), name, hash};
-  db_result *r = db_exec(c, &INSERT, 4, p, err);
+  db_result *r = db_exec(c, &AUTH_INSERT, 4, p, err);
   if (!r)
     return false;
   char key[128], hexid[ID_HEX + 1];
@@ -139,7 +124,7 @@ bool auth_issue_key(db_conn *c, const char *practice_id, role rl, const char *na
 
 bool auth_revoke_key(db_conn *c, const char *practice_id, const char *key_id, cad_error *err) {
   const char *p[] = {key_id, practice_id};
-  db_result *r = db_exec(c, &REVOKE, 2, p, err);
+  db_result *r = db_exec(c, &AUTH_REVOKE, 2, p, err);
   if (!r)
     return false;
   bool found = db_rows(r) == 1;
@@ -157,9 +142,9 @@ static bool bootstrap_tx(db_conn *c, void *vctx, cad_error *err) {
   free(*ctx->printed); /* an earlier attempt's key, when the transaction is retried */
   *ctx->printed = NULL;
   /* Serialises concurrent first starts so only one admin key is generated. */
-  if (!db_exec_simple(c, "SELECT pg_advisory_xact_lock(7311051401)", err))
+  if (!db_run(c, &AUTH_BOOTSTRAP_LOCK, 0, NULL, err))
     return false;
-  db_result *r = db_exec(c, &ANY_ADMIN, 0, NULL, err);
+  db_result *r = db_exec(c, &AUTH_ANY_ADMIN, 0, NULL, err);
   if (!r)
     return false;
   bool exists = db_rows(r) > 0;

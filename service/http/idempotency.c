@@ -2,29 +2,11 @@
  * reservation is committed on its own so concurrent duplicates see it; one
  * left pending by a crashed process is taken over after RESERVATION_TTL. */
 #include "idempotency.h"
+#include "idempotency_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const db_stmt RESERVE = {
-    "idem_reserve",
-    "INSERT INTO idempotency_keys(practice_id, key, request_hash) VALUES ($1, $2, $3) "
-    "ON CONFLICT (practice_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, "
-    "  status = NULL, body = NULL, created_at = now() "
-    /* take over a record older than a day, or a reservation abandoned by a crash */
-    "  WHERE idempotency_keys.created_at < now() - interval '24 hours' "
-    "     OR (idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - interval '5 minutes') "
-    "RETURNING 1"};
-static const db_stmt LOOKUP = {
-    "idem_lookup",
-    "SELECT request_hash, status, body FROM idempotency_keys WHERE practice_id = $1 AND key = $2"};
-static const db_stmt FINISH = {
-    "idem_finish",
-    "UPDATE idempotency_keys SET status = $3, body = $4 WHERE practice_id = $1 AND key = $2"};
-static const db_stmt ABANDON = {
-    "idem_abandon",
-    "DELETE FROM idempotency_keys WHERE practice_id = $1 AND key = $2 AND status IS NULL"};
 
 bool idem_key_valid(const char *key) {
   size_t n = strlen(key);
@@ -39,7 +21,7 @@ bool idem_key_valid(const char *key) {
 bool idem_begin(db_conn *c, const char *scope, const char *key, const char *request_hash,
                 idem_state *state, int *status, char **body, cad_error *err) {
   const char *p[] = {scope, key, request_hash};
-  db_result *r = db_exec(c, &RESERVE, 3, p, err);
+  db_result *r = db_exec(c, &IDEM_RESERVE, 3, p, err);
   if (!r)
     return false;
   bool reserved = db_rows(r) == 1;
@@ -48,7 +30,7 @@ bool idem_begin(db_conn *c, const char *scope, const char *key, const char *requ
     *state = IDEM_NEW;
     return true;
   }
-  if (!(r = db_exec(c, &LOOKUP, 2, p, err)))
+  if (!(r = db_exec(c, &IDEM_LOOKUP, 2, p, err)))
     return false;
   if (db_rows(r) == 0 || strcmp(db_text(r, 0, 0), request_hash) != 0) {
     /* no row: it was released between our two statements; the client may retry */
@@ -69,7 +51,7 @@ bool idem_finish(db_conn *c, const char *scope, const char *key, int status, con
   char st[12];
   snprintf(st, sizeof st, "%d", status);
   const char *p[] = {scope, key, st, body ? body : ""};
-  db_result *r = db_exec(c, &FINISH, 4, p, err);
+  db_result *r = db_exec(c, &IDEM_FINISH, 4, p, err);
   db_free(r);
   return r != NULL;
 }
@@ -77,5 +59,5 @@ bool idem_finish(db_conn *c, const char *scope, const char *key, int status, con
 void idem_abandon(db_conn *c, const char *scope, const char *key) {
   const char *p[] = {scope, key};
   cad_error ignored;
-  db_free(db_exec(c, &ABANDON, 2, p, &ignored));
+  db_free(db_exec(c, &IDEM_ABANDON, 2, p, &ignored));
 }

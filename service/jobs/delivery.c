@@ -2,6 +2,7 @@
  * on the step (state and reason) in the same transaction that claimed it, so
  * a crash leaves the step due and nothing half-done. */
 #include "delivery.h"
+#include "delivery_sql.h"
 
 #include "booking_links.h"
 
@@ -17,200 +18,6 @@
 
 enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
 
-/* Due steps, a batch at a time. One worker at a time takes the steps of one address (a client's phone,
- * else email: family members share one), under a transaction-scoped advisory lock, so the steps one
- * address has due the same day meet in one worker and go out as one message. */
-static const db_stmt CLAIM_STEPS = {
-    "dl_claim_steps",
-    "SELECT st.practice_id, st.id FROM steps st JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-    "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
-    "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
-    "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
-    "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
-
-/* The step's template on a channel: the injector's own, else the type's, else the default.
- * nurture_N steps share the "nurture" template. */
-#define TEMPLATE_FOR(channel, alias)                                                                            \
-  "LEFT JOIN LATERAL (SELECT tp.subject, tp.body FROM templates tp WHERE tp.practice_id = st.practice_id "      \
-  "  AND tp.step = CASE WHEN st.step_key LIKE 'nurture\\_%' THEN 'nurture' ELSE st.step_key END "             \
-  "  AND tp.channel = '" channel "' AND tp.treatment_type IN (coalesce(q.type_code, ''), 'default') "          \
-  "  AND (tp.injector_id IS NULL OR tp.injector_id = i.id) "                                                    \
-  "  ORDER BY tp.injector_id IS NOT NULL DESC, tp.treatment_type <> 'default' DESC LIMIT 1) " alias " ON true "
-
-/* Everything a decision needs about one step, its client, practice, sequence, treatment and templates. */
-static const db_stmt STEP_CONTEXT = {
-    "dl_step_context",
-    "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, "
-    "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "
-    "  c.away_periods::text AS away, z.tz, (now() AT TIME ZONE z.tz)::date::text AS today, "
-    "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int "
-    "    AS local_minute, "
-    "  p.name AS practice_name, p.paused, "
-    "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int AS quiet_start, "
-    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int AS quiet_end, "
-    "  to_char(p.send_time, 'HH24:MI') AS send_time, p.sms_from, p.email_from, p.booking_url, p.sender_mode, "
-    "  p.incentive_text, q.kind, q.type_code, "
-    "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD') AS treatment_date, tt.name AS type_name, "
-    "  tt.typical_duration, i.name AS injector_name, t.injector_id, "
-    "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
-    "          AND f.resolved_at IS NULL) AS flagged, "
-    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'sms' "
-    "          AND s.address = c.phone AND s.active) AS sms_suppressed, "
-    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
-    "          AND s.address = lower(c.email) AND s.active) AS email_suppressed, "
-    "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone) AS prior_sms, "
-    "  q.last_channel, tt.nurture::text AS nurture, q.family, st.planned_date::text AS planned_date, st.state, "
-    /* Other steps due today of the client, or of the clients who share its phone or email. */
-    "  EXISTS (SELECT 1 FROM clients oc JOIN steps o ON o.practice_id = oc.practice_id AND o.client_id = oc.id "
-    "          WHERE oc.practice_id = c.practice_id "
-    "            AND (oc.id = c.id OR oc.phone = c.phone OR lower(oc.email) = lower(c.email)) "
-    "            AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
-    "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) AS has_others, "
-    "  tsms.subject AS sms_subject, tsms.body AS sms_body, tmail.subject AS email_subject, tmail.body AS email_body, "
-    "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM') AS appointment, "
-    "  p.address, p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "
-    /* Step 1 offers the first open time of the treating injector on each of the next 3 days it has
-     * one, within the two weeks after today (the refresh window), skipping the client's away dates. */
-    "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "
-    "      to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) FROM ( "
-    "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
-    "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "
-    "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "
-    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END AS open_slots, "
-    /* The private photo page: only for a client who consented to photos and has the external id. */
-    "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "
-    "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "
-    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) "
-    "    END AS photo_id "
-    "FROM steps st "
-    "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-    "JOIN practices p ON p.id = st.practice_id "
-    "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "
-    "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "
-    "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
-    "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "
-    "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "
-    "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) "
-    TEMPLATE_FOR("sms", "tsms") TEMPLATE_FOR("email", "tmail")
-    "WHERE st.practice_id = $1 AND st.id = $2"};
-
-
-static const db_stmt SET_STATE = {
-    "dl_set_state",
-    "UPDATE steps SET state = $3, reason = $4, due_at = coalesce($5::timestamptz, due_at), "
-    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
-static const db_stmt DEFER_TO_DAY = {
-    "dl_defer_to_day",
-    "UPDATE steps SET state = 'deferred', reason = $3, due_at = local_instant($4::date, $5::time, $6), "
-    "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
-static const db_stmt DEFER_FOR = {
-    "dl_defer_for",
-    "UPDATE steps SET state = 'deferred', reason = $3, "
-    "  due_at = date_trunc('minute', now()) + $4::int * interval '1 second', updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND id = $2"};
-/* Other steps due the same local day that can share the message to this address ($8): the client's,
- * and those of the clients who share the address (a family's one phone) and could receive them on this
- * channel: with consent, no open flag for a promotional step, not away today, and preferring it or
- * bound to it. The client's own steps first. */
-static const db_stmt MERGEABLE = {
-    "dl_mergeable",
-    "SELECT st.id FROM steps st JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-    "WHERE st.practice_id = $1 AND st.id <> $3 AND st.state IN ('planned', 'deferred') AND st.step_key <> 'lapse' "
-    "  AND st.planned_date <= $4::date "
-    "  AND ((st.client_id = $2 AND (st.channel = $5 OR st.channel IN ('preferred', 'alternate')) "
-    "        AND (NOT st.promotional OR NOT $6)) "
-    "    OR (st.client_id <> $2 AND CASE $5 WHEN 'sms' THEN c.phone = $8 AND c.consent_sms "
-    "                                     ELSE lower(c.email) = lower($8) AND c.consent_email END "
-    "        AND (st.channel = $5 OR (st.channel IN ('preferred', 'alternate') "
-    "                                 AND c.channel_preference IN ($5, 'any'))) "
-    "        AND NOT (st.promotional AND EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id "
-    "                 AND f.client_id = c.id AND f.resolved_at IS NULL)) "
-    "        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(c.away_periods) a "
-    "                 WHERE $4::date BETWEEN (a->>'from')::date AND (a->>'to')::date))) "
-    "ORDER BY st.client_id <> $2, st.client_id, st.step_no LIMIT $7 FOR UPDATE OF st SKIP LOCKED"};
-/* The message, its steps queued on it, and the channel its sequences used last, in one statement. */
-static const db_stmt QUEUE_MESSAGE = {
-    "dl_queue_message",
-    "WITH m AS (INSERT INTO messages(practice_id, client_id, channel, provider, to_address, from_address, subject, "
-    "    body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), "
-    "  s AS (UPDATE steps SET state = 'queued', message_id = (SELECT id FROM m), updated_at = clock_timestamp(), "
-    "    reason = CASE WHEN id = ($9::uuid[])[1] THEN NULL ELSE 'sent together with another step due the same day' END "
-    "    WHERE practice_id = $1 AND id = ANY($9::uuid[]) RETURNING sequence_id) "
-    "UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s) "
-    "  AND last_channel IS DISTINCT FROM $3"};
-static const db_stmt NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
-static const db_stmt LAPSE_CLIENT = {
-    "dl_lapse_client",
-    "UPDATE clients SET lapsed_at = coalesce(lapsed_at, now()), last_lapsed_at = coalesce(lapsed_at, now()) "
-    "WHERE practice_id = $1 AND id = $2"};
-static const db_stmt NURTURE_SEQUENCE = {
-    "dl_nurture_sequence",
-    "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
-    "SELECT q.practice_id, q.client_id, 'nurture', q.family, q.type_code, q.treatment_id FROM sequences q "
-    "WHERE q.practice_id = $1 AND q.id = $2 "
-    "ON CONFLICT (practice_id, client_id, kind, family) WHERE state = 'active' AND kind IN ('refill', 'aftercare', 'nurture') "
-    "DO NOTHING RETURNING id"};
-static const db_stmt NURTURE_STEP = {
-    "dl_nurture_step",
-    "INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, promotional, "
-    "  planned_date, due_at, state, reason) "
-    "VALUES ($1, $2, $3, $4::int, 'nurture_' || $4::text, $5, true, $6::date, local_instant($6::date, $7::time, $8), "
-    "  CASE WHEN $9 THEN 'paused' ELSE 'planned' END, CASE WHEN $9 THEN 'the client has an open flag' END)"};
-
-static const db_stmt CLAIM_MESSAGES = {
-    "dl_claim_messages",
-    "UPDATE messages m SET state = 'claimed', lease_until = now() + $2 * interval '1 second' "
-    "FROM (SELECT practice_id, id FROM messages WHERE state IN ('queued', 'failed') AND next_attempt_at <= now() "
-    "      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
-    "WHERE m.practice_id = d.practice_id AND m.id = d.id "
-    "RETURNING m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "
-    "  CASE WHEN m.report_id IS NULL THEN (SELECT name FROM practices WHERE id = m.practice_id) ELSE 'Cadence' END, "
-    "  m.report_id IS NOT NULL"};
-/* 'sending', committed before the provider calls of a window: the messages still claimed by us. */
-static const db_stmt MARK_SENDING = {
-    "dl_mark_sending",
-    "UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, "
-    "  provider = CASE m.channel WHEN 'sms' THEN $3 ELSE $4 END, "
-    "  lease_until = now() + $5 * interval '1 second', updated_at = clock_timestamp() "
-    "WHERE m.practice_id = ANY($1::uuid[]) AND m.id = ANY($2::uuid[]) AND m.state = 'claimed' "
-    "RETURNING m.id, m.attempts"};
-/* Records a window's outcomes (arrays in the order of $2, the message ids); the first SMS that may have
- * reached a number marks its client as told how to opt out. Arrays, not a join with unnest, so each row
- * is found through the primary key. */
-static const db_stmt RECORD = {
-    "dl_record",
-    "WITH m AS (UPDATE messages m SET state = r.state, provider_id = coalesce(r.provider_id, m.provider_id), "
-    "    last_error = r.last_error, next_attempt_at = CASE WHEN r.state = 'failed' "
-    "      THEN now() + r.delay_ms * interval '1 millisecond' ELSE m.next_attempt_at END, "
-    "    sent_at = CASE WHEN r.state = 'sent' THEN clock_timestamp() ELSE m.sent_at END, lease_until = NULL, "
-    "    updated_at = clock_timestamp() "
-    "    FROM (SELECT array_position($2::uuid[], x.id) AS i, x.id FROM messages x "
-    "          WHERE x.practice_id = ANY($1::uuid[]) AND x.id = ANY($2::uuid[])) k "
-    "    CROSS JOIN LATERAL (SELECT ($3::text[])[k.i] AS state, ($4::text[])[k.i] AS provider_id, "
-    "          ($5::text[])[k.i] AS last_error, ($6::bigint[])[k.i] AS delay_ms) r "
-    "    WHERE m.practice_id = ANY($1::uuid[]) AND m.id = k.id "
-    "    RETURNING m.practice_id, m.to_address, m.channel, m.state) "
-    "INSERT INTO sms_notices (practice_id, phone) "
-    "SELECT DISTINCT m.practice_id, m.to_address FROM m WHERE m.channel = 'sms' AND m.state IN ('sent', 'unknown') "
-    "ON CONFLICT DO NOTHING"};
-static const db_stmt RELEASE = {
-    "dl_release",
-    "UPDATE messages SET state = 'queued', lease_until = NULL WHERE practice_id = $1 AND id = $2 AND state = 'claimed'"};
-static const db_stmt RECOVER = {
-    "dl_recover",
-    "WITH released AS (UPDATE messages SET state = 'queued', lease_until = NULL "
-    "    WHERE state = 'claimed' AND lease_until < now() RETURNING 1), "
-    "  lost AS (UPDATE messages SET state = 'unknown', lease_until = NULL, updated_at = clock_timestamp(), "
-    "    last_error = 'the worker stopped during the provider call; the outcome is unknown, so it is not resent' "
-    "    WHERE state = 'sending' AND lease_until < now() RETURNING 1) "
-    "SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM lost)"};
-static const db_stmt NEXT_DUE = {
-    "dl_next_due",
-    "SELECT extract(epoch FROM least("
-    "  (SELECT min(due_at) FROM steps WHERE state IN ('planned', 'deferred')), "
-    "  (SELECT min(next_attempt_at) FROM messages WHERE state IN ('queued', 'failed')), "
-    "  (SELECT min(lease_until) FROM messages WHERE state IN ('claimed', 'sending'))) - now())"};
-
 static const char *val(db_result *r, const char *col) { return db_named(r, 0, col); }
 static bool truthy(db_result *r, const char *col) {
   const char *v = db_named(r, 0, col);
@@ -220,9 +27,8 @@ static bool truthy(db_result *r, const char *col) {
 static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
                       const char *due_at, cad_error *err) {
   const char *p[] = {practice, step, state, reason, due_at};
-  return db_run(c, &SET_STATE, 5, p, err);
+  return db_run(c, &DL_SET_STATE, 5, p, err);
 }
-
 
 /* The practice's booking page with a signed token naming this client's sequence; empty without a
  * booking page (templates then ask for a reply). */
@@ -277,7 +83,7 @@ static bool render_with(db_result *ctx, const char *channel, char **subject, cha
 static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
                         char **text, cad_error *err) {
   const char *sp[] = {practice, step};
-  db_result *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  db_result *ctx = db_exec(c, &DL_STEP_CONTEXT, 2, sp, err);
   if (!ctx)
     return false;
   render_with(ctx, channel, subject, text);
@@ -312,7 +118,7 @@ static bool away_today(const char *away_json, const char *today, char resume[11]
 /* The lapse checkpoint: no booking by now tags the client lapsed and starts the nurture. */
 static bool lapse(db_conn *c, const char *practice, const char *step, db_result *ctx, cad_error *err) {
   const char *cp[] = {practice, val(ctx, "client_id")};
-  if (!db_run(c, &LAPSE_CLIENT, 2, cp, err))
+  if (!db_run(c, &DL_LAPSE_CLIENT, 2, cp, err))
     return false;
   json_t *nurture = json_loads(val(ctx, "nurture") ? val(ctx, "nurture") : "{}", 0, NULL);
   int every = (int)json_integer_value(json_object_get(nurture, "every_months"));
@@ -324,7 +130,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, db_result 
   const char *reason = "lapsed: no booking by the lapse checkpoint";
   if (every > 0 && max > 0) {
     const char *np[] = {practice, val(ctx, "sequence_id")};
-    db_result *r = db_exec(c, &NURTURE_SEQUENCE, 2, np, err);
+    db_result *r = db_exec(c, &DL_NURTURE_SEQUENCE, 2, np, err);
     if (!r)
       return false;
     char seq[37] = "";
@@ -339,7 +145,7 @@ static bool lapse(db_conn *c, const char *practice, const char *step, db_result 
       cadence_format_date(cadence_add_months(today, k * every), date);
       const char *sp[] = {practice, seq, val(ctx, "client_id"), no, channel_buf, date, val(ctx, "send_time"),
                           val(ctx, "tz"), truthy(ctx, "flagged") ? "true" : "false"};
-      if (!db_run(c, &NURTURE_STEP, 9, sp, err))
+      if (!db_run(c, &DL_NURTURE_STEP, 9, sp, err))
         return false;
     }
     reason = "lapsed: no booking by the lapse checkpoint; reactivation nurture started";
@@ -361,7 +167,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     const char *mp[] = {practice, val(ctx, "client_id"), step, val(ctx, "today"), channel,
                         truthy(ctx, "flagged") ? "true" : "false", limit,
                         strcmp(channel, "sms") == 0 ? val(ctx, "phone") : val(ctx, "email")};
-    if (!(others = db_exec(c, &MERGEABLE, 8, mp, err))) {
+    if (!(others = db_exec(c, &DL_MERGEABLE, 8, mp, err))) {
       free(subject);
       free(text);
       return false;
@@ -396,7 +202,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   const char *from = sms ? val(ctx, "sms_from") : val(ctx, "email_from");
   const char *np[] = {practice, val(ctx, "client_id"), channel, providers_name(&w->cfg->providers, channel), to, from,
                       sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids};
-  bool ok = db_run(c, &QUEUE_MESSAGE, 9, np, err);
+  bool ok = db_run(c, &DL_QUEUE_MESSAGE, 9, np, err);
   free(subject);
   free(body);
   return ok;
@@ -406,7 +212,7 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
 static bool decide(db_conn *c, delivery_worker *w, const char *practice, const char *step, bool *queued,
                    cad_error *err) {
   const char *sp[] = {practice, step};
-  db_result *ctx = db_exec(c, &STEP_CONTEXT, 2, sp, err);
+  db_result *ctx = db_exec(c, &DL_STEP_CONTEXT, 2, sp, err);
   if (!ctx)
     return false;
   bool ok;
@@ -422,12 +228,12 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
     cadence_parse_date(today, &d);
     cadence_format_date(cadence_add_days(d, 1), resume);
     const char *p[] = {practice, step, "the practice is paused", resume, val(ctx, "send_time"), val(ctx, "tz")};
-    ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
+    ok = db_run(c, &DL_DEFER_TO_DAY, 6, p, err);
   } else if (truthy(ctx, "promotional") && truthy(ctx, "flagged")) {
     ok = set_state(c, practice, step, "paused", "the client has an open flag", NULL, err);
   } else if (away_today(val(ctx, "away"), today, resume)) {
     const char *p[] = {practice, step, "the client is away", resume, val(ctx, "send_time"), val(ctx, "tz")};
-    ok = db_run(c, &DEFER_TO_DAY, 6, p, err);
+    ok = db_run(c, &DL_DEFER_TO_DAY, 6, p, err);
   } else {
     bool has_phone = val(ctx, "phone") != NULL, has_email = val(ctx, "email") != NULL;
     bool sms_ok = has_phone && truthy(ctx, "consent_sms") && !truthy(ctx, "sms_suppressed");
@@ -448,7 +254,7 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
       char secs[24];
       snprintf(secs, sizeof secs, "%ld", (long)wait * 60 + (long)(rand_r(&w->seed) % JITTER_MAX_S));
       const char *p[] = {practice, step, "quiet hours in the client's time zone", secs};
-      ok = db_run(c, &DEFER_FOR, 4, p, err);
+      ok = db_run(c, &DL_DEFER_FOR, 4, p, err);
     } else {
       ok = queue_message(c, w, practice, step, ctx, channel, err);
       *queued = ok;
@@ -471,7 +277,7 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   char limit[12];
   snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
   const char *p[] = {limit};
-  db_result *due = db_exec(c, &CLAIM_STEPS, 1, p, err);
+  db_result *due = db_exec(c, &DL_CLAIM_STEPS, 1, p, err);
   if (!due)
     return false;
   bool ok = true;
@@ -495,7 +301,7 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   db_free(due);
   /* Wake the other workers (and processes) to help send what was queued. */
-  return ok && (x->queued == 0 || db_run(c, &NOTIFY, 0, NULL, err));
+  return ok && (x->queued == 0 || db_run(c, &DL_NOTIFY, 0, NULL, err));
 }
 
 int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
@@ -512,7 +318,7 @@ static const char *outcome_state(send_outcome o) {
   return o == SEND_OK ? "sent" : o == SEND_RETRY ? "failed" : o == SEND_UNKNOWN ? "unknown" : "dead";
 }
 
-/* Columns of CLAIM_MESSAGES. A weekly report's email is from "Cadence" and has no unsubscribe link. */
+/* Columns of DL_CLAIM_MESSAGES. A weekly report's email is from "Cadence" and has no unsubscribe link. */
 enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_FROM_NAME, K_FOR_REPORT };
 
 /* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call: if
@@ -528,7 +334,7 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *mp[] = {db_array_text(&practices), db_array_text(&ids), providers_name(&w->cfg->providers, "sms"),
                       providers_name(&w->cfg->providers, "email"), lease};
-  db_result *marked = db_exec(c, &MARK_SENDING, 5, mp, err);
+  db_result *marked = db_exec(c, &DL_MARK_SENDING, 5, mp, err);
   db_array_free(&practices);
   db_array_free(&ids);
   if (!marked)
@@ -579,7 +385,7 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
                         db_array_text(&rdelay)};
   bool ok;
   for (int attempt = 1;; attempt++) { /* a deadlock (with a booking updating the same client) is retried */
-    ok = db_run(c, &RECORD, 6, recp, err);
+    ok = db_run(c, &DL_RECORD, 6, recp, err);
     if (ok || attempt == 3 || (strcmp(db_sqlstate(c), "40P01") != 0 && strcmp(db_sqlstate(c), "40001") != 0))
       break;
   }
@@ -603,7 +409,7 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   snprintf(limit, sizeof limit, "%d", w->cfg->batch);
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *p[] = {limit, lease};
-  db_result *claim = db_exec(c, &CLAIM_MESSAGES, 2, p, err);
+  db_result *claim = db_exec(c, &DL_CLAIM_MESSAGES, 2, p, err);
   if (!claim)
     return -1;
   int n = db_rows(claim), done = 0;
@@ -625,14 +431,14 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   for (int i = done; i < n; i++) {
     const char *rp[] = {db_text(claim, i, 0), db_text(claim, i, 1)};
     cad_error ignored;
-    db_free(db_exec(c, &RELEASE, 2, rp, &ignored));
+    db_free(db_exec(c, &DL_RELEASE, 2, rp, &ignored));
   }
   db_free(claim);
   return ok ? n : -1;
 }
 
 bool delivery_recover(db_conn *c, cad_error *err) {
-  db_result *r = db_exec(c, &RECOVER, 0, NULL, err);
+  db_result *r = db_exec(c, &DL_RECOVER, 0, NULL, err);
   if (!r)
     return false;
   long released = atol(db_text(r, 0, 0)), lost = atol(db_text(r, 0, 1));
@@ -644,7 +450,7 @@ bool delivery_recover(db_conn *c, cad_error *err) {
 }
 
 double delivery_next_due(db_conn *c, double max_s, cad_error *err) {
-  db_result *r = db_exec(c, &NEXT_DUE, 0, NULL, err);
+  db_result *r = db_exec(c, &DL_NEXT_DUE, 0, NULL, err);
   if (!r)
     return -1;
   double s = db_null(r, 0, 0) ? max_s : atof(db_text(r, 0, 0));

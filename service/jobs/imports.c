@@ -1,6 +1,7 @@
 /* imports.c: CSV treatment imports: the streamed upload, and the job that
  * applies the rows. A row is one treatment item; see README "CSV imports". */
 #include "imports.h"
+#include "imports_sql.h"
 
 #include <ctype.h>
 #include <stdatomic.h>
@@ -31,49 +32,6 @@ static const char *const COLUMNS[NCOLS] = {
     "client_id", "performed_at", "treatment", "system", "first_name", "last_name", "phone", "email", "sms_consent",
     "email_consent", "visit_id", "injector", "units", "volume_ml", "price", "product", "lot_number", "notes"};
 enum { REQUIRED_COLS = 3 }; /* the first three */
-
-static const db_stmt CREATE = {
-    "imp_create", "INSERT INTO imports (practice_id) VALUES ($1) RETURNING id"};
-static const db_stmt QUEUE = {
-    "imp_queue",
-    "UPDATE imports i SET state = 'queued', rows_received = $3, header = $4::text[] "
-    "WHERE practice_id = $1 AND id = $2 RETURNING import_json(i)"};
-static const db_stmt DISCARD = {"imp_discard", "DELETE FROM imports WHERE practice_id = $1 AND id = $2"};
-static const db_stmt GET = {"imp_get", "SELECT import_json(i) FROM imports i WHERE practice_id = $1 AND id = $2"};
-static const db_stmt CANCEL = {
-    "imp_cancel",
-    "WITH c AS (UPDATE imports SET state = 'cancelled', finished_at = clock_timestamp(), lease_until = NULL "
-    "    WHERE practice_id = $1 AND id = $2 AND state IN ('receiving', 'queued', 'running') RETURNING *), "
-    "  gone AS (DELETE FROM import_rows WHERE import_id IN (SELECT id FROM c)) "
-    "SELECT (SELECT import_json(c) FROM c), (SELECT import_json(i) FROM imports i "
-    "  WHERE practice_id = $1 AND id = $2)"};
-static const db_stmt CLAIM = {
-    "imp_claim",
-    "UPDATE imports i SET state = 'running', started_at = coalesce(started_at, clock_timestamp()), "
-    "  lease_until = now() + $1 * interval '1 second' "
-    "FROM (SELECT practice_id, id FROM imports WHERE state = 'queued' OR (state = 'running' AND lease_until < now()) "
-    "      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) n "
-    "WHERE i.practice_id = n.practice_id AND i.id = n.id "
-    "RETURNING i.practice_id, i.id, i.header::text, i.last_line, i.refused"};
-static const db_stmt ROWS = {
-    "imp_rows",
-    "SELECT line, record, problem_column, problem FROM import_rows WHERE import_id = $1 AND line > $2 "
-    "ORDER BY line LIMIT $3"};
-static const db_stmt REFUSE = {
-    "imp_refuse",
-    "INSERT INTO import_refusals (import_id, line, field, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"};
-/* A batch's counts; returns the state, so a cancel stops the work. */
-static const db_stmt PROGRESS = {
-    "imp_progress",
-    "UPDATE imports SET rows_processed = rows_processed + $3, last_line = $4, "
-    "  treatments_created = treatments_created + $5, duplicates = duplicates + $6, refused = refused + $7, "
-    "  lease_until = CASE WHEN state = 'running' THEN now() + $8 * interval '1 second' END "
-    "WHERE practice_id = $1 AND id = $2 RETURNING state"};
-static const db_stmt DONE = {
-    "imp_done",
-    "WITH d AS (UPDATE imports SET state = 'done', finished_at = clock_timestamp(), lease_until = NULL "
-    "    WHERE practice_id = $1 AND id = $2 AND state = 'running' RETURNING id) "
-    "DELETE FROM import_rows WHERE import_id IN (SELECT id FROM d)"};
 
 /* ------------------------------------------------------------------ upload */
 
@@ -231,7 +189,7 @@ static bool on_record(void *ctx, const char *record, size_t len, int line) {
 
 import_upload *imports_upload_begin(db_conn *c, const char *practice_id, charset cs, cad_error *err) {
   const char *p[] = {practice_id};
-  db_result *r = db_exec(c, &CREATE, 1, p, err);
+  db_result *r = db_exec(c, &IMP_CREATE, 1, p, err);
   if (!r)
     return NULL;
   import_upload *u = calloc(1, sizeof *u);
@@ -273,7 +231,7 @@ void imports_upload_abort(import_upload *u) {
   end_copy(u, false);
   cad_error ignored;
   const char *p[] = {u->practice_id, u->id};
-  db_free(db_exec(u->c, &DISCARD, 2, p, &ignored));
+  db_free(db_exec(u->c, &IMP_DISCARD, 2, p, &ignored));
   free_upload(u);
 }
 
@@ -294,7 +252,7 @@ bool imports_upload_finish(import_upload *u, json_t **out, cad_error *err) {
   char rows[12];
   snprintf(rows, sizeof rows, "%d", u->rows);
   const char *p[] = {u->practice_id, u->id, rows, u->header_literal};
-  bool ok = db_one_json(db_exec(u->c, &QUEUE, 4, p, err), "import", out, err);
+  bool ok = db_one_json(db_exec(u->c, &IMP_QUEUE, 4, p, err), "import", out, err);
   free_upload(u);
   if (ok)
     imports_wake();
@@ -305,14 +263,14 @@ bool imports_get(db_conn *c, const char *practice_id, const char *id, json_t **o
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "import");
   const char *p[] = {practice_id, id};
-  return db_one_json(db_exec(c, &GET, 2, p, err), "import", out, err);
+  return db_one_json(db_exec(c, &IMP_GET, 2, p, err), "import", out, err);
 }
 
 bool imports_cancel(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "import");
   const char *p[] = {practice_id, id};
-  db_result *r = db_exec(c, &CANCEL, 2, p, err);
+  db_result *r = db_exec(c, &IMP_CANCEL, 2, p, err);
   if (!r)
     return false;
   bool cancelled = !db_null(r, 0, 0), exists = !db_null(r, 0, 1);
@@ -342,7 +300,7 @@ static bool refuse(batch *b, int line, const char *field, const char *reason, ca
   char ln[12];
   snprintf(ln, sizeof ln, "%d", line);
   const char *p[] = {b->import_id, ln, field, reason};
-  return db_run(b->c, &REFUSE, 4, p, err);
+  return db_run(b->c, &IMP_REFUSE, 4, p, err);
 }
 
 /* The header-to-column map from the stored header ("{client_id,...}"). */
@@ -566,7 +524,7 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
   char lease[12];
   snprintf(lease, sizeof lease, "%d", LEASE_S);
   const char *cp[] = {lease};
-  db_result *claim = db_exec(c, &CLAIM, 1, cp, &err);
+  db_result *claim = db_exec(c, &IMP_CLAIM, 1, cp, &err);
   if (!claim || db_rows(claim) == 0) {
     db_free(claim);
     return false;
@@ -583,14 +541,14 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
   snprintf(limit, sizeof limit, "%d", BATCH_ROWS);
   for (;;) {
     const char *rp[] = {id, last, limit};
-    db_result *rows = db_exec(c, &ROWS, 3, rp, &err);
+    db_result *rows = db_exec(c, &IMP_ROWS, 3, rp, &err);
     if (!rows)
       return true; /* the lease lets this or another process resume */
     int n = db_rows(rows);
     if (n == 0) {
       db_free(rows);
       const char *dp[] = {practice, id};
-      db_free(db_exec(c, &DONE, 2, dp, &err));
+      db_free(db_exec(c, &IMP_DONE, 2, dp, &err));
       log_json("info", "import done", json_pack("{s:s,s:s}", "practice_id", practice, "import_id", id));
       return true;
     }
@@ -610,7 +568,7 @@ static bool process_one(db_conn *c, const tz_set *zones, const atomic_int *stop)
     for (int k = 0; k < 6; k++)
       snprintf(counts[k], sizeof counts[k], "%d", values[k]);
     const char *pp[] = {practice, id, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]};
-    db_result *r = db_exec(c, &PROGRESS, 8, pp, &err);
+    db_result *r = db_exec(c, &IMP_PROGRESS, 8, pp, &err);
     bool running = r && db_rows(r) == 1 && strcmp(db_text(r, 0, 0), "running") == 0;
     db_free(r);
     if (!ok || !running || atomic_load(stop))

@@ -1,5 +1,6 @@
 /* janitor.c: see janitor.h. After PgBouncer's janitor.c: periodic duties in a file of their own. */
 #include "janitor.h"
+#include "janitor_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,18 +10,6 @@
 
 enum { BATCH = 5000, INTERVAL_S = 3600 };
 
-/* Each deletes one batch of its table's expired rows and returns how many. */
-static const db_stmt PRUNE[] = {
-    {"jan_provider_events",
-     "WITH gone AS (DELETE FROM provider_events WHERE ctid IN (SELECT ctid FROM provider_events "
-     "  WHERE received_at < now() - interval '30 days' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
-    {"jan_webhook_events",
-     "WITH gone AS (DELETE FROM webhook_events WHERE ctid IN (SELECT ctid FROM webhook_events "
-     "  WHERE received_at < now() - interval '30 days' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
-    {"jan_idempotency_keys",
-     "WITH gone AS (DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys "
-     "  WHERE created_at < now() - interval '24 hours' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
-};
 static const char *const TABLES[] = {"provider_events", "webhook_events", "idempotency_keys"};
 
 static job *janitor;
@@ -31,10 +20,10 @@ static bool janitor_tick(db_conn *c, void *ctx, const atomic_int *stop) {
   bool more = false;
   char batch[12];
   snprintf(batch, sizeof batch, "%d", BATCH);
-  for (size_t i = 0; i < sizeof PRUNE / sizeof PRUNE[0] && !atomic_load(stop); i++) {
+  for (size_t i = 0; i < sizeof JANITOR_PRUNE / sizeof JANITOR_PRUNE[0] && !atomic_load(stop); i++) {
     cad_error err;
     const char *p[] = {batch};
-    db_result *r = db_exec(c, &PRUNE[i], 1, p, &err);
+    db_result *r = db_exec(c, &JANITOR_PRUNE[i], 1, p, &err);
     long n = r ? atol(db_text(r, 0, 0)) : 0;
     db_free(r);
     if (n > 0)

@@ -1,0 +1,15 @@
+/* janitor_sql.c: the SQL statements of service/jobs/janitor.c. */
+#include "janitor_sql.h"
+
+/* Each deletes one batch of its table's expired rows and returns how many. */
+const db_stmt JANITOR_PRUNE[3] = {
+    {"jan_provider_events",
+     "WITH gone AS (DELETE FROM provider_events WHERE ctid IN (SELECT ctid FROM provider_events "
+     "  WHERE received_at < now() - interval '30 days' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
+    {"jan_webhook_events",
+     "WITH gone AS (DELETE FROM webhook_events WHERE ctid IN (SELECT ctid FROM webhook_events "
+     "  WHERE received_at < now() - interval '30 days' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
+    {"jan_idempotency_keys",
+     "WITH gone AS (DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys "
+     "  WHERE created_at < now() - interval '24 hours' LIMIT $1) RETURNING 1) SELECT count(*) FROM gone"},
+};
