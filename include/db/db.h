@@ -80,6 +80,8 @@ typedef struct db_array {
 } db_array;
 /* Appends v (NULL for SQL NULL). */
 void db_array_add(db_array *a, const char *v);
+/* Takes the array back to a length it had (its len then): the elements added since are gone. */
+void db_array_truncate(db_array *a, size_t len);
 /* The literal, "{}" when empty; owned by a until db_array_free. */
 const char *db_array_text(db_array *a);
 void db_array_free(db_array *a);

@@ -1,9 +1,13 @@
 /* delivery.h: the two passes of the outbox a dispatch worker runs.
- * Planning: due steps are checked (flags, pause, consent, suppression,
- * away dates, quiet hours), merged per client, channel and day, rendered and
- * turned into queued messages, in one transaction. Sending: queued messages
- * are claimed under a lease, marked sending, handed to the provider, and the
- * outcome is recorded (sent, retry with backoff, dead, or unknown). */
+ * Planning: a batch of due steps is claimed with each one's context in one
+ * statement, checked (flags, pause, consent, suppression, away dates, quiet
+ * hours), merged per client, channel and day, rendered and turned into
+ * messages claimed by this worker, in one transaction; the worker sends them
+ * as soon as it commits. Sending: messages waiting in the queue (retries,
+ * those a stopped worker gave back or a dead one left claimed) are claimed
+ * under a lease. Either way a message is marked sending (committed) before
+ * the provider call and its outcome recorded after it (sent, retry with
+ * backoff, dead, or unknown). */
 #ifndef CADENCE_DELIVERY_H
 #define CADENCE_DELIVERY_H
 
@@ -29,7 +33,8 @@ typedef struct delivery_worker {
   metrics *metrics;             /* provider outcomes are counted here */
 } delivery_worker;
 
-/* Turns up to cfg->batch due steps into messages; returns how many steps it decided, -1 on error. */
+/* Turns up to cfg->batch due steps into messages and sends them; returns how many steps it decided, -1
+ * on error. */
 int delivery_plan(db_conn *conn, delivery_worker *w, cad_error *err);
 
 /* Sends up to cfg->batch due messages; returns how many it handled, -1 on error. */

@@ -351,6 +351,14 @@ void db_array_add(db_array *a, const char *v) {
   strcpy(w, "}");
 }
 
+void db_array_truncate(db_array *a, size_t len) {
+  if (len < a->len) {
+    a->len = len;
+    if (len)
+      strcpy(a->text + len, "}");
+  }
+}
+
 const char *db_array_text(db_array *a) { return a->len ? a->text : "{}"; }
 
 void db_array_free(db_array *a) {

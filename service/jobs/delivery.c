@@ -18,11 +18,46 @@
 
 enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
 
-static const char *val(db_result *r, const char *col) { return db_named(r, 0, col); }
-static bool truthy(db_result *r, const char *col) {
-  const char *v = db_named(r, 0, col);
+/* A step's context: a row of DL_CLAIM_CONTEXT (or DL_STEP_CONTEXT), read by column name. */
+typedef struct step_ctx {
+  db_result *r;
+  int row;
+} step_ctx;
+
+static const char *val(const step_ctx *x, const char *col) { return db_named(x->r, x->row, col); }
+static bool truthy(const step_ctx *x, const char *col) {
+  const char *v = val(x, col);
   return v && v[0] == 't';
 }
+
+/* The steps of a batch already decided with another step (merged into its message). */
+typedef struct step_set {
+  char (*ids)[37];
+  int n, cap;
+} step_set;
+
+static void step_set_add(step_set *s, const char *id) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 16;
+    s->ids = realloc(s->ids, (size_t)s->cap * sizeof *s->ids);
+  }
+  snprintf(s->ids[s->n++], sizeof s->ids[0], "%.36s", id);
+}
+
+static bool step_set_has(const step_set *s, const char *id) {
+  for (int i = 0; i < s->n; i++)
+    if (strncmp(s->ids[i], id, 36) == 0)
+      return true;
+  return false;
+}
+
+static void step_set_free(step_set *s) { free(s->ids); }
+
+/* The messages a plan made, claimed by this worker: the keys as PostgreSQL arrays. */
+typedef struct made_messages {
+  db_array practices, ids;
+  int n;
+} made_messages;
 
 static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
                       const char *due_at, cad_error *err) {
@@ -32,7 +67,7 @@ static bool set_state(db_conn *c, const char *practice, const char *step, const 
 
 /* The practice's booking page with a signed token naming this client's sequence; empty without a
  * booking page (templates then ask for a reply). */
-static void booking_link(db_result *ctx, char *out, size_t len) {
+static void booking_link(const step_ctx *ctx, char *out, size_t len) {
   const char *page = val(ctx, "booking_url");
   char token[BOOKING_TOKEN_LEN + 1];
   if (!page)
@@ -44,7 +79,7 @@ static void booking_link(db_result *ctx, char *out, size_t len) {
 }
 
 /* Renders the template of the step described by ctx for channel; NULL text when the practice has none. */
-static bool render_with(db_result *ctx, const char *channel, char **subject, char **text) {
+static bool render_with(const step_ctx *ctx, const char *channel, char **subject, char **text) {
   bool sms = strcmp(channel, "sms") == 0;
   const char *tmpl = val(ctx, sms ? "sms_body" : "email_body"), *subj = val(ctx, sms ? "sms_subject" : "email_subject");
   *subject = *text = NULL;
@@ -83,11 +118,13 @@ static bool render_with(db_result *ctx, const char *channel, char **subject, cha
 static bool render_step(db_conn *c, const char *practice, const char *step, const char *channel, char **subject,
                         char **text, cad_error *err) {
   const char *sp[] = {practice, step};
-  db_result *ctx = db_exec(c, &DL_STEP_CONTEXT, 2, sp, err);
-  if (!ctx)
+  step_ctx ctx = {db_exec(c, &DL_STEP_CONTEXT, 2, sp, err), 0};
+  if (!ctx.r)
     return false;
-  render_with(ctx, channel, subject, text);
-  db_free(ctx);
+  *subject = *text = NULL;
+  if (db_rows(ctx.r) == 1)
+    render_with(&ctx, channel, subject, text);
+  db_free(ctx.r);
   return true;
 }
 
@@ -116,7 +153,7 @@ static bool away_today(const char *away_json, const char *today, char resume[11]
 }
 
 /* The lapse checkpoint: no booking by now tags the client lapsed and starts the nurture. */
-static bool lapse(db_conn *c, const char *practice, const char *step, db_result *ctx, cad_error *err) {
+static bool lapse(db_conn *c, const char *practice, const char *step, const step_ctx *ctx, cad_error *err) {
   const char *cp[] = {practice, val(ctx, "client_id")};
   if (!db_run(c, &DL_LAPSE_CLIENT, 2, cp, err))
     return false;
@@ -154,8 +191,8 @@ static bool lapse(db_conn *c, const char *practice, const char *step, db_result 
 }
 
 /* Builds the message for step (and same-day steps of the client on channel) and queues it. */
-static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, db_result *ctx,
-                          const char *channel, cad_error *err) {
+static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, const char *step, const step_ctx *ctx,
+                          const char *channel, step_set *merged, made_messages *made, cad_error *err) {
   char *subject, *text;
   render_with(ctx, channel, &subject, &text);
   if (!text)
@@ -200,26 +237,33 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     body = compose_opt_out(body);
   const char *to = sms ? val(ctx, "phone") : val(ctx, "email");
   const char *from = sms ? val(ctx, "sms_from") : val(ctx, "email_from");
+  char lease[12];
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *np[] = {practice, val(ctx, "client_id"), channel, providers_name(&w->cfg->providers, channel), to, from,
-                      sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids};
-  bool ok = db_run(c, &DL_QUEUE_MESSAGE, 9, np, err);
+                      sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids, lease};
+  db_result *m = db_exec(c, &DL_QUEUE_MESSAGE, 10, np, err);
+  bool ok = m && db_rows(m) == 1;
+  if (ok) {
+    db_array_add(&made->practices, practice);
+    db_array_add(&made->ids, db_text(m, 0, 0));
+    made->n++;
+  }
+  db_free(m);
+  for (char *id = strchr(ids, ','); ok && id; id = strchr(id + 1, ','))
+    step_set_add(merged, id + 1); /* decided with this step: passed over later in the batch */
   free(subject);
   free(body);
   return ok;
 }
 
 /* Decides one claimed step: send, defer, pause, skip, suppress, or (lapse) enrol in the nurture. */
-static bool decide(db_conn *c, delivery_worker *w, const char *practice, const char *step, bool *queued,
+static bool decide(db_conn *c, delivery_worker *w, const step_ctx *ctx, step_set *merged, made_messages *made,
                    cad_error *err) {
-  const char *sp[] = {practice, step};
-  db_result *ctx = db_exec(c, &DL_STEP_CONTEXT, 2, sp, err);
-  if (!ctx)
-    return false;
   bool ok;
   char resume[11];
+  const char *practice = val(ctx, "practice_id"), *step = val(ctx, "step_id");
   const char *today = val(ctx, "today");
-  const char *state = val(ctx, "state");
-  if (strcmp(state, "planned") != 0 && strcmp(state, "deferred") != 0) {
+  if (step_set_has(merged, step)) {
     ok = true; /* merged into an earlier message of this batch */
   } else if (strcmp(val(ctx, "step_key"), "lapse") == 0) {
     ok = lapse(c, practice, step, ctx, err);
@@ -256,62 +300,89 @@ static bool decide(db_conn *c, delivery_worker *w, const char *practice, const c
       const char *p[] = {practice, step, "quiet hours in the client's time zone", secs};
       ok = db_run(c, &DL_DEFER_FOR, 4, p, err);
     } else {
-      ok = queue_message(c, w, practice, step, ctx, channel, err);
-      *queued = ok;
+      ok = queue_message(c, w, practice, step, ctx, channel, merged, made, err);
     }
   }
-  db_free(ctx);
   return ok;
 }
 
 typedef struct plan_tx_ctx {
   delivery_worker *w;
-  bool careful; /* one savepoint per step, so a failing step is set aside alone */
+  bool careful; /* each step's context read and decided under a savepoint */
   bool failed_step;
-  int decided, queued;
+  int decided;
+  made_messages made;
 } plan_tx_ctx;
 
+/* The fast pass claims a batch with every step's context in one statement and decides it without
+ * savepoints. A step whose decision fails (a bug, bad data such as a zone PostgreSQL does not know) must
+ * not block every other step behind it: the fast pass gives up, and the batch is decided again carefully,
+ * each step's context read and decided under a savepoint, so the failing step's part is undone and the
+ * step set aside with a reason. */
 static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   plan_tx_ctx *x = vctx;
-  x->decided = x->queued = 0;
+  x->decided = 0;
+  db_array_free(&x->made.practices); /* an earlier attempt's, when the transaction is retried */
+  db_array_free(&x->made.ids);
+  x->made = (made_messages){0};
   char limit[12];
   snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
   const char *p[] = {limit};
-  db_result *due = db_exec(c, &DL_CLAIM_STEPS, 1, p, err);
-  if (!due)
+  db_result *due = db_exec(c, x->careful ? &DL_CLAIM_STEPS : &DL_CLAIM_CONTEXT, 1, p, err);
+  if (!due) {
+    x->failed_step = err->status != 503;
     return false;
+  }
   bool ok = true;
+  step_set merged = {0};
   for (int i = 0; ok && i < db_rows(due); i++) {
-    bool queued = false;
-    const char *practice = db_text(due, i, 0), *step = db_text(due, i, 1);
-    ok = !x->careful || db_exec_simple(c, "SAVEPOINT step", err);
-    if (ok && !decide(c, x->w, practice, step, &queued, err)) {
-      /* A step whose decision fails (a bug, bad data) must not block every other step behind it. The
-       * fast pass has no savepoints: it gives up, and the batch is decided again carefully, where the
-       * failing step's part is undone and the step set aside with a reason. */
-      x->failed_step = err->status != 503;
-      ok = x->careful && x->failed_step && db_exec_simple(c, "ROLLBACK TO SAVEPOINT step", err) &&
-           set_state(c, practice, step, "skipped", "internal error while deciding this step (see the logs)", NULL,
-                     err);
-      if (ok)
-        log_json("error", "step set aside", json_pack("{s:s,s:s}", "practice_id", practice, "step_id", step));
+    const char *practice = db_named(due, i, "practice_id"), *step = db_named(due, i, "step_id");
+    if (!x->careful) {
+      step_ctx ctx = {due, i};
+      ok = decide(c, x->w, &ctx, &merged, &x->made, err);
+      x->failed_step = !ok && err->status != 503;
+    } else if ((ok = db_exec_simple(c, "SAVEPOINT step", err))) {
+      const char *sp[] = {practice, step};
+      step_ctx ctx = {db_exec(c, &DL_STEP_CONTEXT, 2, sp, err), 0};
+      made_messages before = x->made;
+      if (!ctx.r || !decide(c, x->w, &ctx, &merged, &x->made, err)) {
+        x->made.n = before.n; /* undone with the savepoint */
+        db_array_truncate(&x->made.practices, before.practices.len);
+        db_array_truncate(&x->made.ids, before.ids.len);
+        ok = err->status != 503 && db_exec_simple(c, "ROLLBACK TO SAVEPOINT step", err) &&
+             set_state(c, practice, step, "skipped", "internal error while deciding this step (see the logs)", NULL,
+                       err);
+        if (ok)
+          log_json("error", "step set aside", json_pack("{s:s,s:s}", "practice_id", practice, "step_id", step));
+      }
+      db_free(ctx.r);
     }
     x->decided++;
-    x->queued += queued;
   }
+  step_set_free(&merged);
   db_free(due);
-  /* Wake the other workers (and processes) to help send what was queued. */
-  return ok && (x->queued == 0 || db_run(c, &DL_NOTIFY, 0, NULL, err));
+  return ok;
 }
 
+static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, cad_error *err);
+
 int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
-  plan_tx_ctx x = {w, false, false, 0, 0};
-  if (db_tx(c, plan_tx, &x, err))
-    return x.decided;
-  if (!x.failed_step)
-    return -1;
-  x.careful = true;
-  return db_tx(c, plan_tx, &x, err) ? x.decided : -1;
+  plan_tx_ctx x = {w, false, false, 0, {{0}, {0}, 0}};
+  bool ok = db_tx(c, plan_tx, &x, err);
+  if (!ok && x.failed_step) {
+    x.careful = true;
+    ok = db_tx(c, plan_tx, &x, err);
+  }
+  /* The messages made are this worker's to send now: committed as claimed, under a lease, so a crash
+   * before they are sent lets another worker send them once the lease expires. */
+  if (ok && x.made.n > 0) {
+    const char *p[] = {db_array_text(&x.made.practices), db_array_text(&x.made.ids)};
+    db_result *claim = db_exec(c, &DL_CLAIMED, 2, p, err);
+    ok = claim && send_claimed(c, w, claim, err) >= 0;
+  }
+  db_array_free(&x.made.practices);
+  db_array_free(&x.made.ids);
+  return ok ? x.decided : -1;
 }
 
 static const char *outcome_state(send_outcome o) {
@@ -404,14 +475,8 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
   return ok;
 }
 
-int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
-  char limit[12], lease[12];
-  snprintf(limit, sizeof limit, "%d", w->cfg->batch);
-  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
-  const char *p[] = {limit, lease};
-  db_result *claim = db_exec(c, &DL_CLAIM_MESSAGES, 2, p, err);
-  if (!claim)
-    return -1;
+/* Sends the claimed messages in windows, then frees the claim; returns how many it handled, -1 on error. */
+static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, cad_error *err) {
   int n = db_rows(claim), done = 0;
   bool ok = true;
   while (ok && done < n && !atomic_load(w->stopping)) {
@@ -435,6 +500,15 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   }
   db_free(claim);
   return ok ? n : -1;
+}
+
+int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
+  char limit[12], lease[12];
+  snprintf(limit, sizeof limit, "%d", w->cfg->batch);
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+  const char *p[] = {limit, lease};
+  db_result *claim = db_exec(c, &DL_CLAIM_MESSAGES, 2, p, err);
+  return claim ? send_claimed(c, w, claim, err) : -1;
 }
 
 bool delivery_recover(db_conn *c, cad_error *err) {

@@ -1,5 +1,6 @@
 /* dispatch.c: the worker threads and the LISTEN thread. A worker loops:
- * recover expired leases, plan due steps, send due messages; with nothing to
+ * recover expired leases (once a second in the process), plan due steps and
+ * send the messages it made, send other due messages; with nothing to
  * do it sleeps until the next due time, or until a NOTIFY wakes it. The
  * database is the only coordinator, so any number of processes can run. */
 #include "dispatch.h"
@@ -20,7 +21,7 @@
 #include "log.h"
 #include "sendtime.h"
 
-enum { MAX_IDLE_S = 30, MAX_SENDERS = 256, ERROR_PAUSE_S = 1 };
+enum { MAX_IDLE_S = 30, MAX_SENDERS = 256, ERROR_PAUSE_S = 1, RECOVER_EVERY_MS = 1000 };
 
 /* One token bucket per sender address, shared by the workers of this process. */
 typedef struct sender_limit {
@@ -39,6 +40,7 @@ struct dispatch {
   unsigned long generation; /* bumped on every wake-up, so a sleeper can tell it was woken */
   sender_limit senders[MAX_SENDERS];
   int nsenders;
+  atomic_llong recovered_at_ms; /* the last recovery pass of this process */
 };
 
 static double now_s(void) {
@@ -93,6 +95,13 @@ static bool throttle(void *ctx, const char *sender, bool wait_for_it) {
   }
 }
 
+/* Expired leases are recovered once a second by one worker of the process, not on every pass: the
+ * scan is cheap but not free, and a lease is many seconds. */
+static bool recovery_due(dispatch *d) {
+  long long now = (long long)(now_s() * 1000), last = atomic_load(&d->recovered_at_ms);
+  return now - last >= RECOVER_EVERY_MS && atomic_compare_exchange_strong(&d->recovered_at_ms, &last, now);
+}
+
 static void *worker_main(void *arg) {
   dispatch *d = arg;
   delivery_worker w = {&d->cfg, providers_open(&d->cfg.providers), throttle, d,
@@ -109,7 +118,7 @@ static void *worker_main(void *arg) {
     }
     int planned = 0, sent = 0;
     double idle = 0;
-    bool ok = delivery_recover(c, &err) && (planned = delivery_plan(c, &w, &err)) >= 0 &&
+    bool ok = (!recovery_due(d) || delivery_recover(c, &err)) && (planned = delivery_plan(c, &w, &err)) >= 0 &&
               (sent = delivery_send(c, &w, &err)) >= 0;
     if (ok && planned == 0 && sent == 0)
       idle = delivery_next_due(c, MAX_IDLE_S, &err);

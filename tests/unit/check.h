@@ -29,6 +29,7 @@ void test_cadence(void);
 void test_render(void);
 void test_compose(void);
 void test_charset(void);
+void test_db_array(void);
 void test_sealing(void);
 void test_sendtime(void);
 void test_webhooks(void);

@@ -18,6 +18,7 @@ int main(void) {
   test_pms_vendors();
   test_csv();
   test_charset();
+  test_db_array();
   test_sealing();
   test_loyalty();
   test_analytics();

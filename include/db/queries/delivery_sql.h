@@ -4,6 +4,7 @@
 
 #include "db.h"
 
+extern const db_stmt DL_CLAIM_CONTEXT;
 extern const db_stmt DL_CLAIM_STEPS;
 extern const db_stmt DL_STEP_CONTEXT;
 extern const db_stmt DL_SET_STATE;
@@ -15,6 +16,7 @@ extern const db_stmt DL_NOTIFY;
 extern const db_stmt DL_LAPSE_CLIENT;
 extern const db_stmt DL_NURTURE_SEQUENCE;
 extern const db_stmt DL_NURTURE_STEP;
+extern const db_stmt DL_CLAIMED;
 extern const db_stmt DL_CLAIM_MESSAGES;
 extern const db_stmt DL_MARK_SENDING;
 extern const db_stmt DL_RECORD;

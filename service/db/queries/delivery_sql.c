@@ -10,71 +10,92 @@
   "  AND (tp.injector_id IS NULL OR tp.injector_id = i.id) "                                                           \
   "  ORDER BY tp.injector_id IS NOT NULL DESC, tp.treatment_type <> 'default' DESC LIMIT 1) " alias " ON true "
 
-/* Due steps, a batch at a time. One worker at a time takes the steps of one address (a client's phone,
- * else email: family members share one), under a transaction-scoped advisory lock, so the steps one
- * address has due the same day meet in one worker and go out as one message. */
+/* Everything a decision needs about a step, its client, practice, sequence, treatment and templates:
+ * the columns, read by name (step_ctx in delivery.c), and the joins from the step st. has_others: other
+ * steps due today of the client, or of the clients who share its phone or email (each found through the
+ * open steps of a client, never by scanning the due ones). open_slots: step 1 offers the first open time
+ * of the treating injector on each of the next 3 days it has one, within the two weeks after today (the
+ * refresh window), skipping the client's away dates. photo_id: the private photo page, only for a client
+ * who consented to photos and has the external id. */
+#define STEP_COLUMNS                                                                                                   \
+  "st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, "                              \
+  "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "                           \
+  "  c.away_periods::text AS away, z.tz, (now() AT TIME ZONE z.tz)::date::text AS today, "                             \
+  "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int "        \
+  "    AS local_minute, "                                                                                              \
+  "  p.name AS practice_name, p.paused, "                                                                              \
+  "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int AS quiet_start, "            \
+  "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int AS quiet_end, "                  \
+  "  to_char(p.send_time, 'HH24:MI') AS send_time, p.sms_from, p.email_from, p.booking_url, p.sender_mode, "           \
+  "  p.incentive_text, q.kind, q.type_code, "                                                                          \
+  "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD') AS treatment_date, tt.name AS type_name, "              \
+  "  tt.typical_duration, i.name AS injector_name, t.injector_id, "                                                    \
+  "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "                 \
+  "          AND f.resolved_at IS NULL) AS flagged, "                                                                  \
+  "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'sms' "                  \
+  "          AND s.address = c.phone AND s.active) AS sms_suppressed, "                                                \
+  "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "                \
+  "          AND s.address = lower(c.email) AND s.active) AS email_suppressed, "                                       \
+  "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone) AS prior_sms, "    \
+  "  q.last_channel, tt.nurture::text AS nurture, q.family, st.planned_date::text AS planned_date, st.state, "         \
+  "  EXISTS (SELECT 1 FROM steps o WHERE o.practice_id = c.practice_id "                                               \
+  "            AND o.client_id = ANY (ARRAY(SELECT c.id UNION SELECT oc.id FROM clients oc "                           \
+  "              WHERE oc.practice_id = c.practice_id AND oc.phone = c.phone UNION SELECT oc.id FROM clients oc "      \
+  "              WHERE oc.practice_id = c.practice_id AND lower(oc.email) = lower(c.email))) "                         \
+  "            AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' AND o.id <> st.id "                    \
+  "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) AS has_others, "                                 \
+  "  tsms.subject AS sms_subject, tsms.body AS sms_body, tmail.subject AS email_subject, tmail.body AS email_body, "   \
+  "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM') AS appointment, "              \
+  "  p.address, p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "                                       \
+  "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "                       \
+  "      to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) FROM ( "                 \
+  "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "                          \
+  "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "                            \
+  "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "                                \
+  "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END AS open_slots, "           \
+  "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "                   \
+  "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "                       \
+  "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) " \
+  "    END AS photo_id, st.id AS step_id "
+
+#define STEP_JOINS                                                                                                            \
+  "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "                                                 \
+  "JOIN practices p ON p.id = st.practice_id "                                                                                \
+  "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "                                             \
+  "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "                                                   \
+  "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "                                        \
+  "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "                                 \
+  "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "                                         \
+  "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) " TEMPLATE_FOR( \
+      "sms", "tsms") TEMPLATE_FOR("email", "tmail")
+
+/* Due steps, a batch at a time, each with its context (the claimed keys drive the joins). One worker at a
+ * time takes the steps of one address (a client's phone, else email: family members share one), under a
+ * transaction-scoped advisory lock, so the steps one address has due the same day meet in one worker and
+ * go out as one message. */
+const db_stmt DL_CLAIM_CONTEXT = {"dl_claim_context",
+                                  "WITH k AS (SELECT st.practice_id, st.id, st.due_at FROM steps st "
+                                  "    JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+                                  "  WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
+                                  "    AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
+                                  "          coalesce(c.phone, lower(c.email), c.id::text), 0)) "
+                                  "  ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED) "
+                                  "SELECT " STEP_COLUMNS
+                                  "FROM k JOIN steps st ON st.practice_id = k.practice_id AND st.id = k.id " STEP_JOINS
+                                  "ORDER BY k.due_at"};
+/* Due steps, their keys only, claimed as DL_CLAIM_CONTEXT does (the careful pass reads each one's context
+ * apart). */
 const db_stmt DL_CLAIM_STEPS = {
     "dl_claim_steps",
-    "SELECT st.practice_id, st.id FROM steps st JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+    "SELECT st.practice_id, st.id AS step_id FROM steps st "
+    "  JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
     "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
     "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
     "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
     "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
-/* Everything a decision needs about one step, its client, practice, sequence, treatment and templates. */
-const db_stmt DL_STEP_CONTEXT = {
-    "dl_step_context",
-    "SELECT st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, "
-    "  c.first_name, c.phone, c.email, c.channel_preference, c.consent_sms, c.consent_email, "
-    "  c.away_periods::text AS away, z.tz, (now() AT TIME ZONE z.tz)::date::text AS today, "
-    "  extract(hour FROM now() AT TIME ZONE z.tz)::int * 60 + extract(minute FROM now() AT TIME ZONE z.tz)::int "
-    "    AS local_minute, "
-    "  p.name AS practice_name, p.paused, "
-    "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int AS quiet_start, "
-    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int AS quiet_end, "
-    "  to_char(p.send_time, 'HH24:MI') AS send_time, p.sms_from, p.email_from, p.booking_url, p.sender_mode, "
-    "  p.incentive_text, q.kind, q.type_code, "
-    "  to_char(t.performed_at AT TIME ZONE z.tz, 'FMMonth FMDD') AS treatment_date, tt.name AS type_name, "
-    "  tt.typical_duration, i.name AS injector_name, t.injector_id, "
-    "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
-    "          AND f.resolved_at IS NULL) AS flagged, "
-    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'sms' "
-    "          AND s.address = c.phone AND s.active) AS sms_suppressed, "
-    "  EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id AND s.channel = 'email' "
-    "          AND s.address = lower(c.email) AND s.active) AS email_suppressed, "
-    "  EXISTS (SELECT 1 FROM sms_notices n WHERE n.practice_id = c.practice_id AND n.phone = c.phone) AS prior_sms, "
-    "  q.last_channel, tt.nurture::text AS nurture, q.family, st.planned_date::text AS planned_date, st.state, "
-    /* Other steps due today of the client, or of the clients who share its phone or email. */
-    "  EXISTS (SELECT 1 FROM clients oc JOIN steps o ON o.practice_id = oc.practice_id AND o.client_id = oc.id "
-    "          WHERE oc.practice_id = c.practice_id "
-    "            AND (oc.id = c.id OR oc.phone = c.phone OR lower(oc.email) = lower(c.email)) "
-    "            AND o.id <> st.id AND o.state IN ('planned', 'deferred') AND o.step_key <> 'lapse' "
-    "            AND o.planned_date <= (now() AT TIME ZONE z.tz)::date) AS has_others, "
-    "  tsms.subject AS sms_subject, tsms.body AS sms_body, tmail.subject AS email_subject, tmail.body AS email_body, "
-    "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM') AS appointment, "
-    "  p.address, p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "
-    /* Step 1 offers the first open time of the treating injector on each of the next 3 days it has
-     * one, within the two weeks after today (the refresh window), skipping the client's away dates. */
-    "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "
-    "      to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) FROM ( "
-    "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
-    "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "
-    "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "
-    "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END AS open_slots, "
-    /* The private photo page: only for a client who consented to photos and has the external id. */
-    "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "
-    "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "
-    "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) "
-    "    END AS photo_id "
-    "FROM steps st "
-    "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-    "JOIN practices p ON p.id = st.practice_id "
-    "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "
-    "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "
-    "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "
-    "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "
-    "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "
-    "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) " TEMPLATE_FOR(
-        "sms", "tsms") TEMPLATE_FOR("email", "tmail") "WHERE st.practice_id = $1 AND st.id = $2"};
+/* One step's context (the careful pass, and a step merged into another's message). */
+const db_stmt DL_STEP_CONTEXT = {"dl_step_context", "SELECT " STEP_COLUMNS "FROM steps st " STEP_JOINS
+                                                    "WHERE st.practice_id = $1 AND st.id = $2"};
 const db_stmt DL_SET_STATE = {"dl_set_state",
                               "UPDATE steps SET state = $3, reason = $4, due_at = coalesce($5::timestamptz, due_at), "
                               "  updated_at = clock_timestamp() WHERE practice_id = $1 AND id = $2"};
@@ -108,15 +129,19 @@ const db_stmt DL_MERGEABLE = {
     "                 WHERE $4::date BETWEEN (a->>'from')::date AND (a->>'to')::date))) "
     "ORDER BY st.client_id <> $2, st.client_id, st.step_no LIMIT $7 FOR UPDATE OF st SKIP LOCKED"};
 /* The message, its steps queued on it, and the channel its sequences used last, in one statement. */
+/* The message, claimed by the worker that made it (under a lease of $10 seconds: it sends it once the
+ * plan commits), its steps queued on it, and the channel its sequences used last, in one statement. */
 const db_stmt DL_QUEUE_MESSAGE = {
     "dl_queue_message",
     "WITH m AS (INSERT INTO messages(practice_id, client_id, channel, provider, to_address, from_address, subject, "
-    "    body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), "
+    "    body, state, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'claimed', "
+    "    now() + $10 * interval '1 second') RETURNING id), "
     "  s AS (UPDATE steps SET state = 'queued', message_id = (SELECT id FROM m), updated_at = clock_timestamp(), "
     "    reason = CASE WHEN id = ($9::uuid[])[1] THEN NULL ELSE 'sent together with another step due the same day' END "
-    "    WHERE practice_id = $1 AND id = ANY($9::uuid[]) RETURNING sequence_id) "
-    "UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s) "
-    "  AND last_channel IS DISTINCT FROM $3"};
+    "    WHERE practice_id = $1 AND id = ANY($9::uuid[]) RETURNING sequence_id), "
+    "  q AS (UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s) "
+    "    AND last_channel IS DISTINCT FROM $3) "
+    "SELECT id FROM m"};
 const db_stmt DL_NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
 const db_stmt DL_LAPSE_CLIENT = {
     "dl_lapse_client",
@@ -135,15 +160,21 @@ const db_stmt DL_NURTURE_STEP = {
     "  planned_date, due_at, state, reason) "
     "VALUES ($1, $2, $3, $4::int, 'nurture_' || $4::text, $5, true, $6::date, local_instant($6::date, $7::time, $8), "
     "  CASE WHEN $9 THEN 'paused' ELSE 'planned' END, CASE WHEN $9 THEN 'the client has an open flag' END)"};
+/* The messages a plan made and claimed, as DL_CLAIM_MESSAGES returns them. */
+#define CLAIMED_COLUMNS                                                                                                \
+  "m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "                      \
+  "  CASE WHEN m.report_id IS NULL THEN (SELECT name FROM practices WHERE id = m.practice_id) ELSE 'Cadence' END, "    \
+  "  m.report_id IS NOT NULL"
+const db_stmt DL_CLAIMED = {"dl_claimed", "SELECT " CLAIMED_COLUMNS " FROM messages m "
+                                          "WHERE m.practice_id = ANY($1::uuid[]) AND m.id = ANY($2::uuid[]) "
+                                          "  AND m.state = 'claimed' ORDER BY m.created_at"};
 const db_stmt DL_CLAIM_MESSAGES = {
     "dl_claim_messages",
     "UPDATE messages m SET state = 'claimed', lease_until = now() + $2 * interval '1 second' "
     "FROM (SELECT practice_id, id FROM messages WHERE state IN ('queued', 'failed') AND next_attempt_at <= now() "
     "      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
     "WHERE m.practice_id = d.practice_id AND m.id = d.id "
-    "RETURNING m.practice_id, m.id, m.channel, m.to_address, m.from_address, m.subject, m.body, m.attempts, "
-    "  CASE WHEN m.report_id IS NULL THEN (SELECT name FROM practices WHERE id = m.practice_id) ELSE 'Cadence' END, "
-    "  m.report_id IS NOT NULL"};
+    "RETURNING " CLAIMED_COLUMNS};
 /* 'sending', committed before the provider calls of a window: the messages still claimed by us. */
 const db_stmt DL_MARK_SENDING = {
     "dl_mark_sending", "UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, "
