@@ -12,6 +12,7 @@
 
 #include "cadence.h"
 #include "compose.h"
+#include "crypto.h"
 #include "log.h"
 #include "sendtime.h"
 #include "suppressions.h"
@@ -53,11 +54,68 @@ static bool step_set_has(const step_set *s, const char *id) {
 
 static void step_set_free(step_set *s) { free(s->ids); }
 
-/* The messages a plan made, claimed by this worker: the keys as PostgreSQL arrays. */
+/* The messages a plan made, claimed by this worker: the keys as PostgreSQL arrays, and (the fast pass)
+ * the messages themselves, written by one statement at the end of the batch. The first ones whose senders'
+ * rate admits them at once, up to cfg->concurrency, are written as 'sending' and sent without another
+ * write: at most that many are in doubt if the worker dies. */
 typedef struct made_messages {
   db_array practices, ids;
-  int n;
+  int n, sending;
+  bool batched;
+  db_array clients, channels, providers, tos, froms, subjects, bodies, states, step_ids, step_messages, primary;
 } made_messages;
+
+static void made_free(made_messages *m) {
+  db_array *all[] = {&m->practices, &m->ids,    &m->clients, &m->channels, &m->providers,     &m->tos,    &m->froms,
+                     &m->subjects,  &m->bodies, &m->states,  &m->step_ids, &m->step_messages, &m->primary};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    db_array_free(all[i]);
+  *m = (made_messages){0};
+}
+
+/* Adds a message to the batch: ids is its steps as a text[] literal, the step it is for first. */
+static bool made_add(made_messages *m, delivery_worker *w, const char *practice, const char *client,
+                     const char *channel, const char *to, const char *from, const char *subject, const char *body,
+                     const char *ids) {
+  char id[37];
+  if (!crypto_uuid(id))
+    return false;
+  bool sending = m->sending < w->cfg->concurrency && w->throttle(w->throttle_ctx, from ? from : "", false);
+  m->sending += sending;
+  db_array_add(&m->practices, practice);
+  db_array_add(&m->ids, id);
+  db_array_add(&m->clients, client);
+  db_array_add(&m->channels, channel);
+  db_array_add(&m->providers, providers_name(&w->cfg->providers, channel));
+  db_array_add(&m->tos, to);
+  db_array_add(&m->froms, from);
+  db_array_add(&m->subjects, subject);
+  db_array_add(&m->bodies, body);
+  db_array_add(&m->states, sending ? "sending" : "claimed");
+  for (const char *s = ids + 1; *s && *s != '}'; s += 37) {
+    char step[37];
+    snprintf(step, sizeof step, "%.36s", s);
+    db_array_add(&m->step_ids, step);
+    db_array_add(&m->step_messages, id);
+    db_array_add(&m->primary, s == ids + 1 ? "true" : "false");
+  }
+  m->n++;
+  return true;
+}
+
+/* Writes the batch's messages, queues their steps on them and notes their sequences' channel. */
+static bool made_write(db_conn *c, delivery_worker *w, made_messages *m, cad_error *err) {
+  char lease[12];
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+  const char *p[] = {db_array_text(&m->practices), db_array_text(&m->ids),
+                     db_array_text(&m->clients),   db_array_text(&m->channels),
+                     db_array_text(&m->providers), db_array_text(&m->tos),
+                     db_array_text(&m->froms),     db_array_text(&m->subjects),
+                     db_array_text(&m->bodies),    db_array_text(&m->states),
+                     db_array_text(&m->step_ids),  db_array_text(&m->step_messages),
+                     db_array_text(&m->primary),   lease};
+  return db_run(c, &DL_QUEUE_BATCH, 14, p, err);
+}
 
 static bool set_state(db_conn *c, const char *practice, const char *step, const char *state, const char *reason,
                       const char *due_at, cad_error *err) {
@@ -180,8 +238,15 @@ static bool lapse(db_conn *c, const char *practice, const char *step, const step
       char no[12], date[11];
       snprintf(no, sizeof no, "%d", k);
       cadence_format_date(cadence_add_months(today, k * every), date);
-      const char *sp[] = {practice, seq, val(ctx, "client_id"), no, channel_buf, date, val(ctx, "send_time"),
-                          val(ctx, "tz"), truthy(ctx, "flagged") ? "true" : "false"};
+      const char *sp[] = {practice,
+                          seq,
+                          val(ctx, "client_id"),
+                          no,
+                          channel_buf,
+                          date,
+                          val(ctx, "send_time"),
+                          val(ctx, "tz"),
+                          truthy(ctx, "flagged") ? "true" : "false"};
       if (!db_run(c, &DL_NURTURE_STEP, 9, sp, err))
         return false;
     }
@@ -201,9 +266,10 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   snprintf(limit, sizeof limit, "%d", MAX_MERGE);
   db_result *others = NULL;
   if (truthy(ctx, "has_others")) {
-    const char *mp[] = {practice, val(ctx, "client_id"), step, val(ctx, "today"), channel,
-                        truthy(ctx, "flagged") ? "true" : "false", limit,
-                        strcmp(channel, "sms") == 0 ? val(ctx, "phone") : val(ctx, "email")};
+    const char *mp[] = {practice, val(ctx, "client_id"),
+                        step,     val(ctx, "today"),
+                        channel,  truthy(ctx, "flagged") ? "true" : "false",
+                        limit,    strcmp(channel, "sms") == 0 ? val(ctx, "phone") : val(ctx, "email")};
     if (!(others = db_exec(c, &DL_MERGEABLE, 8, mp, err))) {
       free(subject);
       free(text);
@@ -237,18 +303,26 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
     body = compose_opt_out(body);
   const char *to = sms ? val(ctx, "phone") : val(ctx, "email");
   const char *from = sms ? val(ctx, "sms_from") : val(ctx, "email_from");
-  char lease[12];
-  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
-  const char *np[] = {practice, val(ctx, "client_id"), channel, providers_name(&w->cfg->providers, channel), to, from,
-                      sms ? NULL : (subject ? subject : "A note from your clinic"), body, ids, lease};
-  db_result *m = db_exec(c, &DL_QUEUE_MESSAGE, 10, np, err);
-  bool ok = m && db_rows(m) == 1;
-  if (ok) {
-    db_array_add(&made->practices, practice);
-    db_array_add(&made->ids, db_text(m, 0, 0));
-    made->n++;
+  const char *subj = sms ? NULL : (subject ? subject : "A note from your clinic");
+  bool ok;
+  if (made->batched) {
+    ok = made_add(made, w, practice, val(ctx, "client_id"), channel, to, from, subj, body, ids);
+  } else {
+    char lease[12];
+    snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+    const char *np[] = {practice, val(ctx, "client_id"),
+                        channel,  providers_name(&w->cfg->providers, channel),
+                        to,       from,
+                        subj,     body,
+                        ids,      lease};
+    db_result *m = db_exec(c, &DL_QUEUE_MESSAGE, 10, np, err);
+    if ((ok = m && db_rows(m) == 1)) {
+      db_array_add(&made->practices, practice);
+      db_array_add(&made->ids, db_text(m, 0, 0));
+      made->n++;
+    }
+    db_free(m);
   }
-  db_free(m);
   for (char *id = strchr(ids, ','); ok && id; id = strchr(id + 1, ','))
     step_set_add(merged, id + 1); /* decided with this step: passed over later in the batch */
   free(subject);
@@ -284,8 +358,8 @@ static bool decide(db_conn *c, delivery_worker *w, const step_ctx *ctx, step_set
     bool email_ok = has_email && truthy(ctx, "consent_email") && !truthy(ctx, "email_suppressed");
     const char *channel = sendtime_channel(val(ctx, "channel"), val(ctx, "channel_preference"), sms_ok, email_ok,
                                            val(ctx, "last_channel"));
-    int wait = sendtime_quiet_wait(atoi(val(ctx, "local_minute")), atoi(val(ctx, "quiet_start")),
-                                   atoi(val(ctx, "quiet_end")));
+    int wait =
+        sendtime_quiet_wait(atoi(val(ctx, "local_minute")), atoi(val(ctx, "quiet_start")), atoi(val(ctx, "quiet_end")));
     if (!channel) {
       bool suppressed = (has_phone && truthy(ctx, "sms_suppressed")) || (has_email && truthy(ctx, "email_suppressed"));
       ok = set_state(c, practice, step, suppressed ? "suppressed" : "skipped",
@@ -322,9 +396,8 @@ typedef struct plan_tx_ctx {
 static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   plan_tx_ctx *x = vctx;
   x->decided = 0;
-  db_array_free(&x->made.practices); /* an earlier attempt's, when the transaction is retried */
-  db_array_free(&x->made.ids);
-  x->made = (made_messages){0};
+  made_free(&x->made); /* an earlier attempt's, when the transaction is retried */
+  x->made.batched = !x->careful;
   char limit[12];
   snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
   const char *p[] = {limit};
@@ -361,27 +434,27 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   step_set_free(&merged);
   db_free(due);
-  return ok;
+  return ok && (!x->made.batched || x->made.n == 0 || made_write(c, x->w, &x->made, err));
 }
 
-static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, cad_error *err);
+static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, int premarked, cad_error *err);
 
 int delivery_plan(db_conn *c, delivery_worker *w, cad_error *err) {
-  plan_tx_ctx x = {w, false, false, 0, {{0}, {0}, 0}};
+  plan_tx_ctx x = {.w = w};
   bool ok = db_tx(c, plan_tx, &x, err);
   if (!ok && x.failed_step) {
     x.careful = true;
     ok = db_tx(c, plan_tx, &x, err);
   }
-  /* The messages made are this worker's to send now: committed as claimed, under a lease, so a crash
-   * before they are sent lets another worker send them once the lease expires. */
+  /* The messages made are this worker's to send now: committed as claimed (or sending), under a lease,
+   * so a crash before a claimed one is sent lets another worker send it once the lease expires. The
+   * sending ones come first. */
   if (ok && x.made.n > 0) {
     const char *p[] = {db_array_text(&x.made.practices), db_array_text(&x.made.ids)};
     db_result *claim = db_exec(c, &DL_CLAIMED, 2, p, err);
-    ok = claim && send_claimed(c, w, claim, err) >= 0;
+    ok = claim && send_claimed(c, w, claim, x.made.sending, err) >= 0;
   }
-  db_array_free(&x.made.practices);
-  db_array_free(&x.made.ids);
+  made_free(&x.made);
   return ok ? x.decided : -1;
 }
 
@@ -392,42 +465,24 @@ static const char *outcome_state(send_outcome o) {
 /* Columns of DL_CLAIM_MESSAGES. A weekly report's email is from "Cadence" and has no unsubscribe link. */
 enum { K_PRACTICE, K_ID, K_CHANNEL, K_TO, K_FROM, K_SUBJECT, K_BODY, K_ATTEMPTS, K_FROM_NAME, K_FOR_REPORT };
 
-/* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call: if
- * the process dies during the calls, recovery marks them unknown instead of sending twice), sends them
- * concurrently, and records every outcome in one statement. */
-static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int from, int n, cad_error *err) {
-  db_array practices = {0}, ids = {0};
-  for (int i = from; i < from + n; i++) {
-    db_array_add(&practices, db_text(claim, i, K_PRACTICE));
-    db_array_add(&ids, db_text(claim, i, K_ID));
-  }
-  char lease[12];
-  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
-  const char *mp[] = {db_array_text(&practices), db_array_text(&ids), providers_name(&w->cfg->providers, "sms"),
-                      providers_name(&w->cfg->providers, "email"), lease};
-  db_result *marked = db_exec(c, &DL_MARK_SENDING, 5, mp, err);
-  db_array_free(&practices);
-  db_array_free(&ids);
-  if (!marked)
-    return false;
-  /* Rows whose lease expired meanwhile were taken by another worker: not ours to send. */
-  int k = db_rows(marked), row[PROVIDERS_MAX_BATCH], attempts[PROVIDERS_MAX_BATCH];
+/* Sends the k rows of the claim listed in row (already committed as 'sending', so that if the process dies
+ * during the calls, recovery marks them unknown instead of sending twice) concurrently, and records every
+ * outcome in one statement. */
+static bool send_marked(db_conn *c, delivery_worker *w, db_result *claim, const int *row, const int *attempts, int k,
+                        cad_error *err) {
   outgoing out[PROVIDERS_MAX_BATCH];
   send_result res[PROVIDERS_MAX_BATCH];
   char unsubscribe[PROVIDERS_MAX_BATCH][300];
   for (int j = 0; j < k; j++) {
-    for (row[j] = from; strcmp(db_text(claim, row[j], K_ID), db_text(marked, j, 0)) != 0; row[j]++)
-      ;
-    attempts[j] = atoi(db_text(marked, j, 1));
     int i = row[j];
     snprintf(unsubscribe[j], sizeof unsubscribe[j], "%s/v1/unsubscribe/%s", w->cfg->providers.public_base_url,
              db_text(claim, i, K_ID));
-    out[j] = (outgoing){db_text(claim, i, K_ID), db_text(claim, i, K_CHANNEL), db_text(claim, i, K_TO),
-                        db_value(claim, i, K_FROM), db_text(claim, i, K_FROM_NAME),
-                        db_value(claim, i, K_SUBJECT), db_text(claim, i, K_BODY),
-                        db_text(claim, i, K_FOR_REPORT)[0] == 't' ? NULL : unsubscribe[j]};
+    out[j] =
+        (outgoing){db_text(claim, i, K_ID),        db_text(claim, i, K_CHANNEL),
+                   db_text(claim, i, K_TO),        db_value(claim, i, K_FROM),
+                   db_text(claim, i, K_FROM_NAME), db_value(claim, i, K_SUBJECT),
+                   db_text(claim, i, K_BODY),      db_text(claim, i, K_FOR_REPORT)[0] == 't' ? NULL : unsubscribe[j]};
   }
-  db_free(marked);
   if (k == 0)
     return true;
   providers_send_batch(w->session, out, k, res);
@@ -452,8 +507,8 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
     db_array_add(&rerr, r->error[0] ? r->error : NULL);
     db_array_add(&rdelay, delay_ms);
   }
-  const char *recp[] = {db_array_text(&rp), db_array_text(&ri), db_array_text(&rs), db_array_text(&rpid), db_array_text(&rerr),
-                        db_array_text(&rdelay)};
+  const char *recp[] = {db_array_text(&rp),   db_array_text(&ri),   db_array_text(&rs),
+                        db_array_text(&rpid), db_array_text(&rerr), db_array_text(&rdelay)};
   bool ok;
   for (int attempt = 1;; attempt++) { /* a deadlock (with a booking updating the same client) is retried */
     ok = db_run(c, &DL_RECORD, 6, recp, err);
@@ -467,18 +522,55 @@ static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int fr
     metrics_message(w->metrics, out[j].channel, state);
     log_json(res[j].outcome == SEND_OK ? "info" : "warn", "message send",
              json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "practice_id", practice, "message_id", out[j].message_id,
-                       "channel", out[j].channel, "outcome", state, "http_status", res[j].http_status,
-                       "provider_code", res[j].provider_code, "attempt", attempts[j]));
+                       "channel", out[j].channel, "outcome", state, "http_status", res[j].http_status, "provider_code",
+                       res[j].provider_code, "attempt", attempts[j]));
     if (res[j].provider_code == 21610) /* Twilio: the recipient replied STOP; suppress the number */
       ok = suppressions_add(c, practice, "sms", out[j].to, "provider_error", "Twilio error 21610 on a send", err);
   }
   return ok;
 }
 
-/* Sends the claimed messages in windows, then frees the claim; returns how many it handled, -1 on error. */
-static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, cad_error *err) {
-  int n = db_rows(claim), done = 0;
-  bool ok = true;
+/* Sends rows [from, from + n) of the claim at once: marks them 'sending' (committed before any call) unless
+ * the plan wrote them so, then sends them and records the outcomes. */
+static bool send_window(db_conn *c, delivery_worker *w, db_result *claim, int from, int n, bool premarked,
+                        cad_error *err) {
+  int row[PROVIDERS_MAX_BATCH], attempts[PROVIDERS_MAX_BATCH];
+  if (premarked) {
+    for (int j = 0; j < n; j++)
+      row[j] = from + j, attempts[j] = atoi(db_text(claim, from + j, K_ATTEMPTS));
+    return send_marked(c, w, claim, row, attempts, n, err);
+  }
+  db_array practices = {0}, ids = {0};
+  for (int i = from; i < from + n; i++) {
+    db_array_add(&practices, db_text(claim, i, K_PRACTICE));
+    db_array_add(&ids, db_text(claim, i, K_ID));
+  }
+  char lease[12];
+  snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
+  const char *mp[] = {db_array_text(&practices), db_array_text(&ids), providers_name(&w->cfg->providers, "sms"),
+                      providers_name(&w->cfg->providers, "email"), lease};
+  db_result *marked = db_exec(c, &DL_MARK_SENDING, 5, mp, err);
+  db_array_free(&practices);
+  db_array_free(&ids);
+  if (!marked)
+    return false;
+  /* Rows whose lease expired meanwhile were taken by another worker: not ours to send. */
+  int k = db_rows(marked);
+  for (int j = 0; j < k; j++) {
+    for (row[j] = from; strcmp(db_text(claim, row[j], K_ID), db_text(marked, j, 0)) != 0; row[j]++)
+      ;
+    attempts[j] = atoi(db_text(marked, j, 1));
+  }
+  db_free(marked);
+  return send_marked(c, w, claim, row, attempts, k, err);
+}
+
+/* Sends the claimed messages in windows, then frees the claim; returns how many it handled, -1 on error.
+ * The first premarked rows were written 'sending' by the plan, admitted by the rate limit then: they go
+ * first, as one window, even when the process is stopping (given back, they would be lost as unknown). */
+static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, int premarked, cad_error *err) {
+  int n = db_rows(claim), done = premarked < n ? premarked : n;
+  bool ok = done == 0 || send_window(c, w, claim, 0, done, true, err);
   while (ok && done < n && !atomic_load(w->stopping)) {
     /* A window holds the messages whose senders may send now: the first waits for its turn, the
      * others join only if their sender's rate allows them at once, so a window never bursts past it. */
@@ -489,7 +581,7 @@ static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, cad_er
         break;
       window++;
     } while (window < w->cfg->concurrency && done + window < n);
-    ok = send_window(c, w, claim, done, window, err);
+    ok = send_window(c, w, claim, done, window, false, err);
     done += window;
   }
   /* Stopping (or an error): give back what was claimed but not yet sent. */
@@ -508,7 +600,7 @@ int delivery_send(db_conn *c, delivery_worker *w, cad_error *err) {
   snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
   const char *p[] = {limit, lease};
   db_result *claim = db_exec(c, &DL_CLAIM_MESSAGES, 2, p, err);
-  return claim ? send_claimed(c, w, claim, err) : -1;
+  return claim ? send_claimed(c, w, claim, 0, err) : -1;
 }
 
 bool delivery_recover(db_conn *c, cad_error *err) {
@@ -518,8 +610,8 @@ bool delivery_recover(db_conn *c, cad_error *err) {
   long released = atol(db_text(r, 0, 0)), lost = atol(db_text(r, 0, 1));
   db_free(r);
   if (released || lost)
-    log_json("warn", "expired claims recovered", json_pack("{s:I,s:I}", "requeued", (json_int_t)released,
-                                                           "marked_unknown", (json_int_t)lost));
+    log_json("warn", "expired claims recovered",
+             json_pack("{s:I,s:I}", "requeued", (json_int_t)released, "marked_unknown", (json_int_t)lost));
   return true;
 }
 

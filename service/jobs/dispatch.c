@@ -104,8 +104,13 @@ static bool recovery_due(dispatch *d) {
 
 static void *worker_main(void *arg) {
   dispatch *d = arg;
-  delivery_worker w = {&d->cfg, providers_open(&d->cfg.providers), throttle, d,
-                       (unsigned)time(NULL) ^ (unsigned)pthread_self(), &d->stopping, d->metrics};
+  delivery_worker w = {&d->cfg,
+                       providers_open(&d->cfg.providers),
+                       throttle,
+                       d,
+                       (unsigned)time(NULL) ^ (unsigned)pthread_self(),
+                       &d->stopping,
+                       d->metrics};
   while (!atomic_load(&d->stopping)) {
     pthread_mutex_lock(&d->lock);
     unsigned long seen = d->generation;

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <string.h>
 
 static void to_hex(const unsigned char *in, size_t n, char *out) {
@@ -28,6 +29,18 @@ bool crypto_random_hex(char *out, size_t nbytes) {
   if (nbytes > sizeof buf || RAND_bytes(buf, (int)nbytes) != 1)
     return false;
   to_hex(buf, nbytes, out);
+  return true;
+}
+
+bool crypto_uuid(char out[37]) {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1)
+    return false;
+  b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+  b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* the RFC 4122 variant */
+  char hex[33];
+  to_hex(b, sizeof b, hex);
+  snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
   return true;
 }
 

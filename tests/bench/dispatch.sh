@@ -14,6 +14,7 @@ SIZES=${BENCH_DISPATCH_SIZES:-2000 20000 200000}
 PRACTICES=${BENCH_DISPATCH_PRACTICES:-50}
 WORKERS=${BENCH_DISPATCH_WORKERS:-4}
 BATCH=${BENCH_DISPATCH_BATCH:-50}
+CONCURRENCY=${BENCH_DISPATCH_CONCURRENCY:-8}
 tmp=$(mktemp -d /tmp/cadence-dispatch.XXXXXX)
 chmod 755 "$tmp"
 pgport=$(sh scripts/free-port.sh); port=$(sh scripts/free-port.sh); sinkport=$(sh scripts/free-port.sh)
@@ -31,7 +32,7 @@ admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 sid=AC0123456789abcdef0123456789abcdef
 start_server() { # database, workers
   DATABASE_URL="postgresql://cadence@127.0.0.1:$pgport/$1" PORT=$port CADENCE_ADMIN_KEY=$admin SECRETS_KEY=$BENCH_SECRETS_KEY \
-    DISPATCH_WORKERS=$2 DISPATCH_BATCH=$BATCH DISPATCH_RATE_PER_SENDER=10000 \
+    DISPATCH_WORKERS=$2 DISPATCH_BATCH=$BATCH DISPATCH_CONCURRENCY=$CONCURRENCY DISPATCH_RATE_PER_SENDER=10000 \
     TWILIO_BASE_URL="http://127.0.0.1:$sinkport" TWILIO_ACCOUNT_SID=$sid TWILIO_AUTH_TOKEN=token \
     build/cadence >/dev/null 2>>"$tmp/server.log" & server=$!
 }
@@ -92,7 +93,7 @@ for n in $SIZES; do
     FROM steps st JOIN messages m ON m.practice_id = st.practice_id AND m.id = st.message_id WHERE st.step_no = 2")
   stop_server
   cadence_rate=$(python3 -c "print(f'{$n/($t1-$t0):.0f}')")
-  printf '  %-9s %-40s %9s %9s %9s %9s\n' "$n" "Cadence ($WORKERS workers, batch $BATCH)" "$cadence_rate" \
+  printf '  %-9s %-40s %9s %9s %9s %9s\n' "$n" "Cadence ($WORKERS workers, batch $BATCH, $CONCURRENCY at once)" "$cadence_rate" \
     "$(per $((pg1 - pg0)) "$n")" "$(per "$proc" "$n")" "$p99 ms"
 
   gdb=graphile_$n

@@ -1,6 +1,7 @@
 /* Hashing against published vectors; random tokens; constant-time equality. */
 #include "check.h"
 #include "crypto.h"
+#include "validate.h"
 
 void test_crypto(void) {
   char hex[65];
@@ -14,6 +15,12 @@ void test_crypto(void) {
   CHECK(crypto_random_hex(b, 32));
   CHECK(strcmp(a, b) != 0);
   CHECK(!crypto_random_hex(a, 65)); /* beyond the buffer it promises */
+
+  /* Ids chosen in C (a dispatch batch's messages) are version-4 UUIDs PostgreSQL reads as such. */
+  char u1[37], u2[37];
+  CHECK(crypto_uuid(u1) && crypto_uuid(u2));
+  CHECK(valid_uuid(u1) && strcmp(u1, u2) != 0);
+  CHECK(u1[14] == '4' && strchr("89ab", u1[19]) != NULL);
 
   CHECK(crypto_equal("abc", "abc"));
   CHECK(!crypto_equal("abc", "abd"));

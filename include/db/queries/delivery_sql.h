@@ -12,7 +12,7 @@ extern const db_stmt DL_DEFER_TO_DAY;
 extern const db_stmt DL_DEFER_FOR;
 extern const db_stmt DL_MERGEABLE;
 extern const db_stmt DL_QUEUE_MESSAGE;
-extern const db_stmt DL_NOTIFY;
+extern const db_stmt DL_QUEUE_BATCH;
 extern const db_stmt DL_LAPSE_CLIENT;
 extern const db_stmt DL_NURTURE_SEQUENCE;
 extern const db_stmt DL_NURTURE_STEP;

@@ -85,14 +85,13 @@ const db_stmt DL_CLAIM_CONTEXT = {"dl_claim_context",
                                   "ORDER BY k.due_at"};
 /* Due steps, their keys only, claimed as DL_CLAIM_CONTEXT does (the careful pass reads each one's context
  * apart). */
-const db_stmt DL_CLAIM_STEPS = {
-    "dl_claim_steps",
-    "SELECT st.practice_id, st.id AS step_id FROM steps st "
-    "  JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-    "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
-    "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
-    "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
-    "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
+const db_stmt DL_CLAIM_STEPS = {"dl_claim_steps",
+                                "SELECT st.practice_id, st.id AS step_id FROM steps st "
+                                "  JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
+                                "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
+                                "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
+                                "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
+                                "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
 /* One step's context (the careful pass, and a step merged into another's message). */
 const db_stmt DL_STEP_CONTEXT = {"dl_step_context", "SELECT " STEP_COLUMNS "FROM steps st " STEP_JOINS
                                                     "WHERE st.practice_id = $1 AND st.id = $2"};
@@ -142,7 +141,25 @@ const db_stmt DL_QUEUE_MESSAGE = {
     "  q AS (UPDATE sequences SET last_channel = $3 WHERE practice_id = $1 AND id IN (SELECT sequence_id FROM s) "
     "    AND last_channel IS DISTINCT FROM $3) "
     "SELECT id FROM m"};
-const db_stmt DL_NOTIFY = {"dl_notify", "SELECT pg_notify('cadence_due', '')"};
+/* A plan's messages in one statement ($1-$10, one element per message; ids chosen by the worker), their
+ * steps queued on them ($11-$13, one element per step: the step, its message, whether it is the step the
+ * message is for), and the channel their sequences used last. Claimed or sending under a lease of $14 s. */
+const db_stmt DL_QUEUE_BATCH = {
+    "dl_queue_batch",
+    "WITH a AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], "
+    "      $7::text[], $8::text[], $9::text[], $10::text[]) "
+    "    AS a(practice_id, id, client_id, channel, provider, to_address, from_address, subject, body, state)), "
+    "  m AS (INSERT INTO messages (practice_id, id, client_id, channel, provider, to_address, from_address, subject, "
+    "      body, state, attempts, lease_until) "
+    "    SELECT practice_id, id, client_id, channel, provider, to_address, from_address, subject, body, state, "
+    "      CASE WHEN state = 'sending' THEN 1 ELSE 0 END, now() + $14 * interval '1 second' FROM a), "
+    "  k AS (SELECT * FROM unnest($11::uuid[], $12::uuid[], $13::boolean[]) AS k(step_id, message_id, first)), "
+    "  s AS (UPDATE steps st SET state = 'queued', message_id = k.message_id, updated_at = clock_timestamp(), "
+    "      reason = CASE WHEN k.first THEN NULL ELSE 'sent together with another step due the same day' END "
+    "    FROM k JOIN a ON a.id = k.message_id WHERE st.practice_id = a.practice_id AND st.id = k.step_id "
+    "    RETURNING st.practice_id, st.sequence_id, a.channel) "
+    "UPDATE sequences q SET last_channel = s.channel FROM s "
+    "WHERE q.practice_id = s.practice_id AND q.id = s.sequence_id AND q.last_channel IS DISTINCT FROM s.channel"};
 const db_stmt DL_LAPSE_CLIENT = {
     "dl_lapse_client",
     "UPDATE clients SET lapsed_at = coalesce(lapsed_at, now()), last_lapsed_at = coalesce(lapsed_at, now()) "
@@ -167,7 +184,8 @@ const db_stmt DL_NURTURE_STEP = {
   "  m.report_id IS NOT NULL"
 const db_stmt DL_CLAIMED = {"dl_claimed", "SELECT " CLAIMED_COLUMNS " FROM messages m "
                                           "WHERE m.practice_id = ANY($1::uuid[]) AND m.id = ANY($2::uuid[]) "
-                                          "  AND m.state = 'claimed' ORDER BY m.created_at"};
+                                          "  AND m.state IN ('claimed', 'sending') "
+                                          "ORDER BY m.state = 'sending' DESC, m.created_at"};
 const db_stmt DL_CLAIM_MESSAGES = {
     "dl_claim_messages",
     "UPDATE messages m SET state = 'claimed', lease_until = now() + $2 * interval '1 second' "
