@@ -4,7 +4,8 @@
 # Its superuser is "cadence" (for administration and the tests' own checks); start also makes sure of the
 # two roles the service uses: cadence_owner owns the schema and runs the migrations, cadence_app serves
 # with row access only (see README, Database roles). PG_LOCAL_FSYNC=off (the tests) trades durability
-# for speed; `make run` keeps fsync on, its data being real.
+# for speed; `make run` keeps fsync on, its data being real. PG_LOCAL_OPTIONS adds server options
+# (the benchmarks' profile: -c shared_preload_libraries=pg_stat_statements).
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the
 # "postgres" system user that Debian's package creates.
 set -eu
@@ -24,7 +25,7 @@ case $cmd in
   start)
     as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1 && exit 0
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=${PG_LOCAL_FSYNC:-on} -c max_connections=200" start >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=${PG_LOCAL_FSYNC:-on} -c max_connections=200 ${PG_LOCAL_OPTIONS:-}" start >/dev/null
     psql -h 127.0.0.1 -p "$port" -U cadence -d postgres -X -q -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cadence_owner') THEN CREATE ROLE cadence_owner LOGIN; END IF;
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cadence_app') THEN CREATE ROLE cadence_app LOGIN; END IF;

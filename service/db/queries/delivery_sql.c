@@ -69,28 +69,28 @@
   "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) " TEMPLATE_FOR( \
       "sms", "tsms") TEMPLATE_FOR("email", "tmail")
 
-/* Due steps, a batch at a time, each with its context (the claimed keys drive the joins). One worker at a
- * time takes the steps of one address (a client's phone, else email: family members share one), under a
- * transaction-scoped advisory lock, so the steps one address has due the same day meet in one worker and
- * go out as one message. */
+/* One worker at a time takes the steps of one address (a client's phone, else email: family members share
+ * one), under a transaction-scoped advisory lock, so the steps one address has due the same day meet in one
+ * worker and go out as one message. The address is a scalar subquery of the filter so that the due steps
+ * are read in due order through steps_due and the scan stops at the batch: a join with clients lets the
+ * planner hash every due step, locking thousands of addresses and sorting the backlog on every claim. */
+#define ADDRESS_LOCK                                                                                                   \
+  "pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "                                         \
+  "  (SELECT coalesce(c.phone, lower(c.email), c.id::text) FROM clients c "                                            \
+  "   WHERE c.practice_id = st.practice_id AND c.id = st.client_id), 0)) "
+
+/* Due steps, a batch at a time, each with its context (the claimed keys drive the joins). */
 const db_stmt DL_CLAIM_CONTEXT = {"dl_claim_context",
                                   "WITH k AS (SELECT st.practice_id, st.id, st.due_at FROM steps st "
-                                  "    JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-                                  "  WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
-                                  "    AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
-                                  "          coalesce(c.phone, lower(c.email), c.id::text), 0)) "
+                                  "  WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() AND " ADDRESS_LOCK
                                   "  ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED) "
                                   "SELECT " STEP_COLUMNS
                                   "FROM k JOIN steps st ON st.practice_id = k.practice_id AND st.id = k.id " STEP_JOINS
                                   "ORDER BY k.due_at"};
-/* Due steps, their keys only, claimed as DL_CLAIM_CONTEXT does (the careful pass reads each one's context
- * apart). */
+/* Due steps, their keys only (the careful pass reads each one's context apart). */
 const db_stmt DL_CLAIM_STEPS = {"dl_claim_steps",
                                 "SELECT st.practice_id, st.id AS step_id FROM steps st "
-                                "  JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "
-                                "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() "
-                                "  AND pg_try_advisory_xact_lock(hashtextextended(st.practice_id::text || '/' || "
-                                "        coalesce(c.phone, lower(c.email), c.id::text), 0)) "
+                                "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() AND " ADDRESS_LOCK
                                 "ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED"};
 /* One step's context (the careful pass, and a step merged into another's message). */
 const db_stmt DL_STEP_CONTEXT = {"dl_step_context", "SELECT " STEP_COLUMNS "FROM steps st " STEP_JOINS
