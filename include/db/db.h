@@ -28,10 +28,6 @@ typedef struct db_stats {
 
 /* Opens size connections lazily against url; acquire waits at most timeout_ms. */
 db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms);
-/* The pool's sessions keep one plan per prepared statement instead of planning again for each call's
- * parameters: for a pool whose statements are all key-driven (the dispatcher's claim is planned in longer
- * than it runs). Call before the first db_acquire. */
-void db_pool_use_generic_plans(db_pool *p);
 void db_pool_destroy(db_pool *pool);
 void db_pool_stats(db_pool *pool, db_stats *out);
 

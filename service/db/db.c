@@ -49,11 +49,6 @@ db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int s
   return p;
 }
 
-void db_pool_use_generic_plans(db_pool *p) {
-  size_t n = strlen(p->options);
-  snprintf(p->options + n, sizeof p->options - n, " -c plan_cache_mode=force_generic_plan");
-}
-
 void db_pool_destroy(db_pool *p) {
   if (!p)
     return;

@@ -19,7 +19,7 @@
 
 enum { MAX_MERGE = 8, JITTER_MAX_S = 15 * 60 };
 
-/* A step's context: a row of DL_CLAIM_CONTEXT (or DL_STEP_CONTEXT), read by column name. */
+/* A step's context: a row of DL_BATCH_CONTEXT (or DL_STEP_CONTEXT), read by column name. */
 typedef struct step_ctx {
   db_result *r;
   int row;
@@ -388,7 +388,7 @@ typedef struct plan_tx_ctx {
   made_messages made;
 } plan_tx_ctx;
 
-/* The fast pass claims a batch with every step's context in one statement and decides it without
+/* The fast pass claims a batch, reads every step's context in one statement and decides the batch without
  * savepoints. A step whose decision fails (a bug, bad data such as a zone PostgreSQL does not know) must
  * not block every other step behind it: the fast pass gives up, and the batch is decided again carefully,
  * each step's context read and decided under a savepoint, so the failing step's part is undone and the
@@ -401,17 +401,31 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   char limit[12];
   snprintf(limit, sizeof limit, "%d", x->w->cfg->batch);
   const char *p[] = {limit};
-  db_result *due = db_exec(c, x->careful ? &DL_CLAIM_STEPS : &DL_CLAIM_CONTEXT, 1, p, err);
-  if (!due) {
-    x->failed_step = err->status != 503;
-    return false;
+  db_result *due = db_exec(c, &DL_CLAIM_STEPS, 1, p, err), *batch = NULL;
+  if (due && !x->careful && db_rows(due) > 0) {
+    db_array practices = {0}, ids = {0};
+    for (int i = 0; i < db_rows(due); i++) {
+      db_array_add(&practices, db_text(due, i, 0));
+      db_array_add(&ids, db_text(due, i, 1));
+    }
+    const char *bp[] = {db_array_text(&practices), db_array_text(&ids)};
+    batch = db_exec(c, &DL_BATCH_CONTEXT, 2, bp, err);
+    db_array_free(&practices);
+    db_array_free(&ids);
+    if (!batch) {
+      x->failed_step = err->status != 503;
+      db_free(due);
+      return false;
+    }
   }
+  if (!due)
+    return false;
   bool ok = true;
   step_set merged = {0};
   for (int i = 0; ok && i < db_rows(due); i++) {
-    const char *practice = db_named(due, i, "practice_id"), *step = db_named(due, i, "step_id");
+    const char *practice = db_text(due, i, 0), *step = db_text(due, i, 1);
     if (!x->careful) {
-      step_ctx ctx = {due, i};
+      step_ctx ctx = {batch, i};
       ok = decide(c, x->w, &ctx, &merged, &x->made, err);
       x->failed_step = !ok && err->status != 503;
     } else if ((ok = db_exec_simple(c, "SAVEPOINT step", err))) {
@@ -433,6 +447,7 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
     x->decided++;
   }
   step_set_free(&merged);
+  db_free(batch);
   db_free(due);
   return ok && (!x->made.batched || x->made.n == 0 || made_write(c, x->w, &x->made, err));
 }

@@ -14,8 +14,8 @@ cd "$(dirname "$0")/../.."
 SIZES=${BENCH_DISPATCH_SIZES:-2000 20000 200000}
 PRACTICES=${BENCH_DISPATCH_PRACTICES:-50}
 WORKERS=${BENCH_DISPATCH_WORKERS:-4}
-BATCH=${BENCH_DISPATCH_BATCH:-50}
-CONCURRENCY=${BENCH_DISPATCH_CONCURRENCY:-8}
+BATCH=${BENCH_DISPATCH_BATCH:-128}
+CONCURRENCY=${BENCH_DISPATCH_CONCURRENCY:-32}
 tmp=$(mktemp -d /tmp/cadence-dispatch.XXXXXX)
 chmod 755 "$tmp"
 pgport=$(sh scripts/free-port.sh); port=$(sh scripts/free-port.sh); sinkport=$(sh scripts/free-port.sh)

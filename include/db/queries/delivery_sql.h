@@ -4,7 +4,7 @@
 
 #include "db.h"
 
-extern const db_stmt DL_CLAIM_CONTEXT;
+extern const db_stmt DL_BATCH_CONTEXT;
 extern const db_stmt DL_CLAIM_STEPS;
 extern const db_stmt DL_STEP_CONTEXT;
 extern const db_stmt DL_SET_STATE;

@@ -79,15 +79,14 @@
   "  (SELECT coalesce(c.phone, lower(c.email), c.id::text) FROM clients c "                                            \
   "   WHERE c.practice_id = st.practice_id AND c.id = st.client_id), 0)) "
 
-/* Due steps, a batch at a time, each with its context (the claimed keys drive the joins). */
-const db_stmt DL_CLAIM_CONTEXT = {"dl_claim_context",
-                                  "WITH k AS (SELECT st.practice_id, st.id, st.due_at FROM steps st "
-                                  "  WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() AND " ADDRESS_LOCK
-                                  "  ORDER BY st.due_at LIMIT $1 FOR UPDATE OF st SKIP LOCKED) "
-                                  "SELECT " STEP_COLUMNS
-                                  "FROM k JOIN steps st ON st.practice_id = k.practice_id AND st.id = k.id " STEP_JOINS
-                                  "ORDER BY k.due_at"};
-/* Due steps, their keys only (the careful pass reads each one's context apart). */
+/* The context of a claimed batch ($1, $2: its keys, in claim order), in that order. Apart from the claim
+ * so that each keeps the plan that suits it: the claim is planned for its LIMIT at every call, cheaply;
+ * this statement, long to plan, keeps one plan for any batch. */
+const db_stmt DL_BATCH_CONTEXT = {
+    "dl_batch_context",
+    "SELECT " STEP_COLUMNS "FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(practice_id, id, n) "
+    "JOIN steps st ON st.practice_id = k.practice_id AND st.id = k.id " STEP_JOINS "ORDER BY k.n"};
+/* Due steps, a batch at a time, in due order: their keys. */
 const db_stmt DL_CLAIM_STEPS = {"dl_claim_steps",
                                 "SELECT st.practice_id, st.id AS step_id FROM steps st "
                                 "WHERE st.state IN ('planned', 'deferred') AND st.due_at <= now() AND " ADDRESS_LOCK
@@ -200,9 +199,8 @@ const db_stmt DL_MARK_SENDING = {
                        "  lease_until = now() + $5 * interval '1 second', updated_at = clock_timestamp() "
                        "WHERE m.practice_id = ANY($1::uuid[]) AND m.id = ANY($2::uuid[]) AND m.state = 'claimed' "
                        "RETURNING m.id, m.attempts"};
-/* Records a window's outcomes (arrays in the order of $2, the message ids); the first SMS that may have
- * reached a number marks its client as told how to opt out. Arrays, not a join with unnest, so each row
- * is found through the primary key. */
+/* Records a window's outcomes (one array element per message, joined on the primary key); the first SMS
+ * that may have reached a number marks the number as told how to opt out. */
 const db_stmt DL_RECORD = {
     "dl_record",
     "WITH m AS (UPDATE messages m SET state = r.state, provider_id = coalesce(r.provider_id, m.provider_id), "
@@ -210,11 +208,9 @@ const db_stmt DL_RECORD = {
     "      THEN now() + r.delay_ms * interval '1 millisecond' ELSE m.next_attempt_at END, "
     "    sent_at = CASE WHEN r.state = 'sent' THEN clock_timestamp() ELSE m.sent_at END, lease_until = NULL, "
     "    updated_at = clock_timestamp() "
-    "    FROM (SELECT array_position($2::uuid[], x.id) AS i, x.id FROM messages x "
-    "          WHERE x.practice_id = ANY($1::uuid[]) AND x.id = ANY($2::uuid[])) k "
-    "    CROSS JOIN LATERAL (SELECT ($3::text[])[k.i] AS state, ($4::text[])[k.i] AS provider_id, "
-    "          ($5::text[])[k.i] AS last_error, ($6::bigint[])[k.i] AS delay_ms) r "
-    "    WHERE m.practice_id = ANY($1::uuid[]) AND m.id = k.id "
+    "    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[]) "
+    "      AS r(practice_id, id, state, provider_id, last_error, delay_ms) "
+    "    WHERE m.practice_id = r.practice_id AND m.id = r.id "
     "    RETURNING m.practice_id, m.to_address, m.channel, m.state) "
     "INSERT INTO sms_notices (practice_id, phone) "
     "SELECT DISTINCT m.practice_id, m.to_address FROM m WHERE m.channel = 'sms' AND m.state IN ('sent', 'unknown') "
