@@ -306,7 +306,8 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
   const char *subj = sms ? NULL : (subject ? subject : "A note from your clinic");
   bool ok;
   if (made->batched) {
-    ok = made_add(made, w, practice, val(ctx, "client_id"), channel, to, from, subj, body, ids);
+    ok = made_add(made, w, practice, val(ctx, "client_id"), channel, to, from, subj, body, ids) ||
+         cad_fail(err, "internal", NULL, "the random number generator failed");
   } else {
     char lease[12];
     snprintf(lease, sizeof lease, "%d", w->cfg->lease_s);
