@@ -450,7 +450,11 @@ static bool plan_tx(db_conn *c, void *vctx, cad_error *err) {
   step_set_free(&merged);
   db_free(batch);
   db_free(due);
-  return ok && (!x->made.batched || x->made.n == 0 || made_write(c, x->w, &x->made, err));
+  if (ok && x->made.batched && x->made.n > 0 && !made_write(c, x->w, &x->made, err)) {
+    x->failed_step = err->status != 503; /* decided again carefully, each message written apart */
+    return false;
+  }
+  return ok;
 }
 
 static int send_claimed(db_conn *c, delivery_worker *w, db_result *claim, int premarked, cad_error *err);
