@@ -21,7 +21,9 @@ chmod 755 "$tmp"
 pgport=$(sh scripts/free-port.sh); port=$(sh scripts/free-port.sh); sinkport=$(sh scripts/free-port.sh)
 cc -O2 -Wall -Wextra -Werror -o "$tmp/sink" tests/bench/sink.c -lmicrohttpd
 "$tmp/sink" "$sinkport" & sink=$!
-# BENCH_PROFILE=1: also print the statements PostgreSQL spent Cadence's run on (pg_stat_statements).
+# BENCH_PROFILE=1: also print the statements PostgreSQL spent Cadence's run on (pg_stat_statements, with
+# planning time); BENCH_PROFILE_EXPLAIN_MS=N also keeps the plans of statements over N ms (auto_explain)
+# in /tmp/dispatch-explain.log.
 [ -z "${BENCH_PROFILE:-}" ] || export PG_LOCAL_OPTIONS="-c shared_preload_libraries=pg_stat_statements,auto_explain -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on -c auto_explain.log_min_duration=${BENCH_PROFILE_EXPLAIN_MS:-100000} -c auto_explain.log_analyze=on"
 sh scripts/pg-local.sh init "$tmp/pg"
 sh scripts/pg-local.sh start "$tmp/pg" "$pgport"
