@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "analytics_upkeep.h"
 #include "api.h"
 #include "app.h"
 #include "auth.h"
@@ -204,6 +205,7 @@ int main(int argc, char **argv) {
   imports_start(app.cfg.database_url, app.zones);
   reports_start(app.cfg.database_url, pc, app.cfg.report_check_interval_s);
   upkeep_start(app.cfg.database_url, app.cfg.loyalty_expiry_interval_s);
+  analytics_upkeep_start(app.cfg.database_url, app.metrics);
   janitor_start(app.cfg.database_url);
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
@@ -222,6 +224,7 @@ int main(int argc, char **argv) {
   imports_stop();
   reports_stop();
   upkeep_stop();
+  analytics_upkeep_stop();
   janitor_stop();
   curl_global_cleanup();
 

@@ -19,6 +19,9 @@ void metrics_observe(metrics *m, int route, int status, double seconds);
 /* Counts one provider call's outcome ("sent", "failed", "dead", "unknown") on channel ("sms", "email"). */
 void metrics_message(metrics *m, const char *channel, const char *outcome);
 
+/* Records one client's analytics lag: from the write that marked it to its relink. */
+void metrics_analytics_lag(metrics *m, double seconds);
+
 /* Renders the Prometheus text exposition (caller frees). */
 char *metrics_render(metrics *m, db_pool *pool);
 

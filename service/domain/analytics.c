@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "retention.h"
 #include "validate.h"
 
 bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice, cad_error *err) {
@@ -16,7 +17,8 @@ bool analytics_slot_begin(db_conn *c, const char *practice_id, int per_practice,
   snprintf(n, sizeof n, "%d", per_practice);
   const char *p[] = {practice_id, n};
   bool got = false;
-  if (!db_exec_simple(c, "BEGIN", err))
+  /* Read your writes: the practice's visits written so far are relinked before the figures are read. */
+  if (!retention_catch_up(c, practice_id, err) || !db_exec_simple(c, "BEGIN", err))
     return false;
   bool ran = db_exists(c, &AN_SLOT, 2, p, &got, err);
   if (ran && got)

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "clients.h"
 #include "crypto.h"
 #include "jsonspec.h"
 #include "loyalty.h"
 #include "paging.h"
 #include "plans.h"
-#include "bounds.h"
 #include "validate.h"
 
 enum { MAX_ITEMS = 20, MAX_AREAS = 20 };
@@ -80,8 +80,10 @@ static bool valid_behaviours(json_t *list, cad_error *err) {
     if (!ok) {
       char field[48];
       snprintf(field, sizeof field, "behaviours[%zu]", i);
-      return FAIL_VALUE(err, field, "'%s' must be one of prebooked, baseline_photos, online_evaluation, "
-                                    "safety_check, once each", field);
+      return FAIL_VALUE(err, field,
+                        "'%s' must be one of prebooked, baseline_photos, online_evaluation, "
+                        "safety_check, once each",
+                        field);
     }
   }
   return true;
@@ -187,8 +189,8 @@ static bool fetch(db_conn *c, const char *practice_id, const char *id, json_t **
 }
 
 /* A repeat of (source, external_id): the same request replays, another conflicts. */
-static bool existing(db_conn *c, const char *practice_id, const char *source, const char *external_id,
-                     const char *hash, json_t **out, bool *replayed, bool *exists, cad_error *err) {
+static bool existing(db_conn *c, const char *practice_id, const char *source, const char *external_id, const char *hash,
+                     json_t **out, bool *replayed, bool *exists, cad_error *err) {
   const char *p[] = {practice_id, source, external_id};
   db_result *r = db_exec(c, &TREAT_BY_EXTERNAL, 3, p, err);
   if (!r)
@@ -216,7 +218,7 @@ typedef struct create_ctx {
 } create_ctx;
 
 typedef struct resolved_types {
-  db_result *rows[MAX_ITEMS];
+  db_result *rows; /* one per item, in order */
   plan_item items[MAX_ITEMS];
   int n;
 } resolved_types;
@@ -226,53 +228,54 @@ static void free_types(resolved_types *t) {
     json_decref(t->items[i].steps);
     json_decref(t->items[i].lapse);
     json_decref(t->items[i].aftercare);
-    db_free(t->rows[i]);
   }
+  db_free(t->rows);
 }
 
+/* Every item's type in one statement; 422 naming the first item whose type is unknown. */
 static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, resolved_types *t, cad_error *err) {
+  db_array names = {0};
   size_t i;
   json_t *item;
+  json_array_foreach(items, i, item) db_array_add(&names, str(item, "type"));
+  const char *p[] = {practice_id, db_array_text(&names)};
+  t->rows = db_exec(c, &TREAT_RESOLVE_TYPES, 2, p, err);
+  db_array_free(&names);
+  if (!t->rows)
+    return false;
+  db_result *r = t->rows;
   json_array_foreach(items, i, item) {
-    const char *p[] = {practice_id, str(item, "type")};
-    db_result *r = db_exec(c, &TREAT_RESOLVE_TYPE, 2, p, err);
-    if (!r)
-      return false;
-    if (db_rows(r) != 1) {
-      db_free(r);
+    if ((int)i >= db_rows(r) || db_null(r, (int)i, 0)) {
       char field[48];
       snprintf(field, sizeof field, "items[%zu].type", i);
       return FAIL_VALUE(err, field, "'%s' is neither a treatment type nor an alias of one (%.60s)", field,
                         str(item, "type"));
     }
-    plan_item *it = &t->items[t->n];
-    t->rows[t->n++] = r;
-    it->type_code = db_text(r, 0, 0);
-    it->family = db_text(r, 0, 1);
-    it->steps = db_json(r, 0, 3);
-    it->lapse = db_json(r, 0, 4);
-    it->aftercare = db_json(r, 0, 5);
-    it->plannable = db_text(r, 0, 2)[0] != 't' || json_is_true(json_object_get(item, "series_complete"));
+    plan_item *it = &t->items[t->n++];
+    it->type_code = db_text(r, (int)i, 0);
+    it->family = db_text(r, (int)i, 1);
+    it->steps = db_json(r, (int)i, 3);
+    it->lapse = db_json(r, (int)i, 4);
+    it->aftercare = db_json(r, (int)i, 5);
+    it->plannable = db_text(r, (int)i, 2)[0] != 't' || json_is_true(json_object_get(item, "series_complete"));
   }
   return true;
 }
 
 static bool insert_items(db_conn *c, const char *practice_id, const char *treatment_id, json_t *items,
                          const resolved_types *t, cad_error *err) {
-  size_t i;
-  json_t *item;
-  json_array_foreach(items, i, item) {
-    char no[12];
-    snprintf(no, sizeof no, "%d", (int)i + 1);
-    char *text = json_dumps(item, JSON_COMPACT);
-    const char *p[] = {practice_id, treatment_id, no, t->items[i].type_code, t->items[i].family, text};
-    db_result *r = db_exec(c, &TREAT_INSERT_ITEM, 6, p, err);
-    free(text);
-    if (!r)
-      return false;
-    db_free(r);
+  db_array codes = {0}, families = {0};
+  for (int i = 0; i < t->n; i++) {
+    db_array_add(&codes, t->items[i].type_code);
+    db_array_add(&families, t->items[i].family);
   }
-  return true;
+  char *text = json_dumps(items, JSON_COMPACT);
+  const char *p[] = {practice_id, treatment_id, text, db_array_text(&codes), db_array_text(&families)};
+  bool ok = db_run(c, &TREAT_INSERT_ITEMS, 5, p, err);
+  free(text);
+  db_array_free(&codes);
+  db_array_free(&families);
+  return ok;
 }
 
 static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
@@ -313,8 +316,8 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   if (ok) {
     json_t *behaviours = json_object_get(b, "behaviours");
     char *behaviours_text = behaviours ? json_dumps(behaviours, JSON_COMPACT) : NULL;
-    const char *ip[] = {x->practice_id, client_id, injector, performed_at, source, external_id, x->hash,
-                        str(b, "notes"), behaviours_text};
+    const char *ip[] = {x->practice_id, client_id, injector,        performed_at,   source,
+                        external_id,    x->hash,   str(b, "notes"), behaviours_text};
     db_result *r = db_exec(c, &TREAT_INSERT, 9, ip, err);
     free(behaviours_text);
     ok = r != NULL;
@@ -331,9 +334,9 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
     }
   }
   json_t *away = ok ? db_json(ctxr, 0, 4) : NULL;
-  plan_context pc = {x->practice_id, client_id, ok ? treatment_id : NULL, performed_at, db_text(ctxr, 0, 1),
-                     db_text(ctxr, 0, 2), db_text(ctxr, 0, 0), db_text(ctxr, 0, 3), away,
-                     db_text(ctxr, 0, 6)[0] == 't'};
+  plan_context pc = {
+      x->practice_id,      client_id,           ok ? treatment_id : NULL, performed_at, db_text(ctxr, 0, 1),
+      db_text(ctxr, 0, 2), db_text(ctxr, 0, 0), db_text(ctxr, 0, 3),      away,         db_text(ctxr, 0, 6)[0] == 't'};
   ok = ok && insert_items(c, x->practice_id, treatment_id, json_object_get(b, "items"), &types, err) &&
        plans_for_treatment(c, &pc, types.items, types.n, err) &&
        loyalty_on_treatment(c, x->practice_id, client_id, treatment_id, err) &&
@@ -375,8 +378,8 @@ bool treatments_list(db_conn *c, const char *practice_id, const treatment_query 
   char limit[12];
   if (!paging_cursor(c, &TREAT_CURSOR_OK, practice_id, q->cursor, &cur, err))
     return false;
-  const char *p[] = {practice_id, q->client_id, q->injector_id, q->from, q->to, cur.micros, cur.uuid,
-                     paging_limit(q->limit, limit)};
+  const char *p[] = {practice_id, q->client_id, q->injector_id, q->from,
+                     q->to,       cur.micros,   cur.uuid,       paging_limit(q->limit, limit)};
   db_result *r = db_exec(c, &TREAT_LIST, 8, p, err);
   if (!r)
     return false;

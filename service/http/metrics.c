@@ -20,6 +20,10 @@ typedef struct route_counters {
   atomic_ullong sum_us;
 } route_counters;
 
+/* The analytics lag: seconds from a write's mark to its relink. */
+static const double LAG_BUCKETS[] = {0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
+enum { NLAG = sizeof LAG_BUCKETS / sizeof LAG_BUCKETS[0] };
+
 static const char *const CHANNELS[] = {"sms", "email"};
 static const char *const OUTCOMES[] = {"sent", "failed", "dead", "unknown"};
 enum { NCHANNEL = 2, NOUTCOME = 4 };
@@ -29,6 +33,9 @@ struct metrics {
   size_t nroutes;
   route_counters *routes; /* nroutes + 1; the last is "unmatched" */
   atomic_ulong messages[NCHANNEL][NOUTCOME];
+  atomic_ulong lag_bucket[NLAG]; /* non-cumulative, as the routes' */
+  atomic_ulong lag_count;
+  atomic_ullong lag_sum_us;
 };
 
 metrics *metrics_create(const char *const *route_names, size_t nroutes) {
@@ -59,6 +66,16 @@ void metrics_observe(metrics *m, int route, int status, double seconds) {
     atomic_fetch_add(&rc->bucket[b], 1);
   atomic_fetch_add(&rc->count, 1);
   atomic_fetch_add(&rc->sum_us, (unsigned long long)(seconds * 1e6));
+}
+
+void metrics_analytics_lag(metrics *m, double seconds) {
+  size_t b = 0;
+  while (b < NLAG && seconds > LAG_BUCKETS[b])
+    b++;
+  if (b < NLAG)
+    atomic_fetch_add(&m->lag_bucket[b], 1);
+  atomic_fetch_add(&m->lag_count, 1);
+  atomic_fetch_add(&m->lag_sum_us, (unsigned long long)(seconds * 1e6));
 }
 
 void metrics_message(metrics *m, const char *channel, const char *outcome) {
@@ -117,7 +134,8 @@ char *metrics_render(metrics *m, db_pool *pool) {
     unsigned long cum = 0;
     for (size_t i = 0; i < NBUCKET; i++) {
       cum += atomic_load(&rc->bucket[i]);
-      sb_printf(&b, "cadence_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n", name, BUCKETS[i], cum);
+      sb_printf(&b, "cadence_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n", name, BUCKETS[i],
+                cum);
     }
     sb_printf(&b, "cadence_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n", name, count);
     sb_printf(&b, "cadence_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
@@ -130,6 +148,16 @@ char *metrics_render(metrics *m, db_pool *pool) {
     for (int o = 0; o < NOUTCOME; o++)
       sb_printf(&b, "cadence_messages_total{channel=\"%s\",outcome=\"%s\"} %lu\n", CHANNELS[c], OUTCOMES[o],
                 atomic_load(&m->messages[c][o]));
+  sb_printf(&b, "# HELP cadence_analytics_lag_seconds From a write to its visits relinked for the figures "
+                "(this process's upkeep job).\n# TYPE cadence_analytics_lag_seconds histogram\n");
+  unsigned long lag_cum = 0;
+  for (size_t i = 0; i < NLAG; i++) {
+    lag_cum += atomic_load(&m->lag_bucket[i]);
+    sb_printf(&b, "cadence_analytics_lag_seconds_bucket{le=\"%g\"} %lu\n", LAG_BUCKETS[i], lag_cum);
+  }
+  sb_printf(&b, "cadence_analytics_lag_seconds_bucket{le=\"+Inf\"} %lu\n", atomic_load(&m->lag_count));
+  sb_printf(&b, "cadence_analytics_lag_seconds_sum %.6f\ncadence_analytics_lag_seconds_count %lu\n",
+            (double)atomic_load(&m->lag_sum_us) / 1e6, atomic_load(&m->lag_count));
   db_stats st;
   db_pool_stats(pool, &st);
   sb_printf(&b,

@@ -12,6 +12,7 @@
 #include "job.h"
 #include "log.h"
 #include "paging.h"
+#include "retention.h"
 #include "validate.h"
 
 bool reports_make(db_conn *c, const char *practice_id, const char *week_start, json_t **out, bool *created,
@@ -140,7 +141,7 @@ static void make_due(db_conn *c) {
   db_result *due = db_exec(c, &RP_DUE, 0, NULL, &err);
   for (int i = 0; due && i < db_rows(due); i++) {
     const char *p[] = {db_text(due, i, 0), NULL, "true", "false"};
-    db_result *r = db_exec(c, &RP_MAKE, 4, p, &err);
+    db_result *r = retention_catch_up(c, p[0], &err) ? db_exec(c, &RP_MAKE, 4, p, &err) : NULL;
     if (r && db_rows(r) == 1)
       log_json("info", "weekly report made", json_pack("{s:s}", "practice_id", db_text(due, i, 0)));
     else if (!r)

@@ -4,11 +4,11 @@
 
 #include "db.h"
 
-extern const db_stmt PLANS_LATER_CYCLE;
+extern const db_stmt PLANS_LATER_CYCLES;
 extern const db_stmt PLANS_SUPERSEDE_STEPS;
 extern const db_stmt PLANS_SUPERSEDE;
-extern const db_stmt PLANS_NEW_SEQUENCE;
-extern const db_stmt PLANS_NEW_STEP;
+extern const db_stmt PLANS_NEW_SEQUENCES;
+extern const db_stmt PLANS_NEW_STEPS;
 extern const db_stmt PLANS_PAUSE;
 extern const db_stmt PLANS_RESUME;
 extern const db_stmt PLANS_NOTIFY_DUE;

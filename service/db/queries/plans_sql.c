@@ -1,32 +1,45 @@
 /* plans_sql.c: the SQL statements of service/domain/plans.c. */
 #include "plans_sql.h"
 
-const db_stmt PLANS_LATER_CYCLE = {
-    "plans_later_cycle",
-    "SELECT 1 FROM sequences s JOIN treatments t ON t.practice_id = s.practice_id AND t.id = s.treatment_id "
-    "WHERE s.practice_id = $1 AND s.client_id = $2 AND s.family = $3 AND s.state = 'active' "
-    "  AND s.kind = 'refill' AND t.performed_at > $4::timestamptz LIMIT 1"};
-/* The family's open cycles end: their pending steps first, then the sequences (steps are locked
- * before their sequences everywhere; the dispatcher holds a claimed step when it updates its sequence). */
+/* Of the visit's families ($3), those whose open refill cycle a later treatment started: a visit
+ * recorded late must not cut that cycle short. */
+const db_stmt PLANS_LATER_CYCLES = {
+    "plans_later_cycles",
+    "SELECT DISTINCT s.family FROM sequences s JOIN treatments t ON t.practice_id = s.practice_id "
+    "  AND t.id = s.treatment_id "
+    "WHERE s.practice_id = $1 AND s.client_id = $2 AND s.family = ANY($3::text[]) AND s.state = 'active' "
+    "  AND s.kind = 'refill' AND t.performed_at > $4::timestamptz"};
+/* The families' open cycles end: their pending steps first, then the sequences (steps are locked
+ * before their sequences everywhere; the dispatcher holds a claimed step when it updates its sequence).
+ * client_id keys the steps: with only the practice, a generic plan scans every open step of it. */
 const db_stmt PLANS_SUPERSEDE_STEPS = {
     "plans_supersede_steps",
     "UPDATE steps SET state = 'cancelled', reason = 'superseded by a newer treatment of the family', "
     "  updated_at = clock_timestamp() "
-    "WHERE practice_id = $1 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
-    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
-    "    AND kind IN ('refill', 'aftercare', 'nurture'))"};
+    "WHERE practice_id = $1 AND client_id = $2 AND state IN ('planned', 'paused', 'deferred') AND sequence_id IN ( "
+    "  SELECT id FROM sequences WHERE practice_id = $1 AND client_id = $2 AND family = ANY($3::text[]) "
+    "    AND state = 'active' AND kind IN ('refill', 'aftercare', 'nurture'))"};
 const db_stmt PLANS_SUPERSEDE = {
     "plans_supersede", "UPDATE sequences SET state = 'ended', end_reason = 'superseded', ended_at = clock_timestamp() "
-                       "WHERE practice_id = $1 AND client_id = $2 AND family = $3 AND state = 'active' "
+                       "WHERE practice_id = $1 AND client_id = $2 AND family = ANY($3::text[]) AND state = 'active' "
                        "  AND kind IN ('refill', 'aftercare', 'nurture')"};
-const db_stmt PLANS_NEW_SEQUENCE = {
-    "plans_new_sequence", "INSERT INTO sequences(practice_id, client_id, kind, family, type_code, treatment_id) "
-                          "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
-const db_stmt PLANS_NEW_STEP = {
-    "plans_new_step",
+/* The visit's new sequences, their ids chosen by the caller, in one statement. */
+const db_stmt PLANS_NEW_SEQUENCES = {
+    "plans_new_sequences",
+    "INSERT INTO sequences(practice_id, id, client_id, kind, family, type_code, treatment_id) "
+    "SELECT $1, s.id, $2, s.kind, s.family, s.type_code, $3 "
+    "FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY s(id, kind, family, type_code, o) "
+    "ORDER BY s.o"};
+/* The visit's steps, in one statement; due at the send time ($4) of their date in the zone ($3). */
+const db_stmt PLANS_NEW_STEPS = {
+    "plans_new_steps",
     "INSERT INTO steps(practice_id, sequence_id, client_id, step_no, step_key, channel, incentive, promotional, "
     "  planned_date, due_at, state, reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, local_instant($9::date, $10::time, $11), $12, $13)"};
+    "SELECT $1, s.seq, $2, s.no, s.key, s.channel, s.incentive, s.promotional, s.d, local_instant(s.d, $4::time, $3), "
+    "  s.state, s.reason "
+    "FROM unnest($5::uuid[], $6::int[], $7::text[], $8::text[], $9::boolean[], $10::boolean[], $11::date[], "
+    "  $12::text[], $13::text[]) WITH ORDINALITY s(seq, no, key, channel, incentive, promotional, d, state, reason, o) "
+    "ORDER BY s.o"};
 const db_stmt PLANS_PAUSE = {
     "plans_pause", "UPDATE steps SET state = 'paused', reason = $3, updated_at = clock_timestamp() "
                    "WHERE practice_id = $1 AND client_id = $2 AND promotional AND state IN ('planned', 'deferred')"};

@@ -2,7 +2,7 @@
 -- is its response.
 CREATE OR REPLACE FUNCTION retention_on_booking() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM retention_relink(NEW.practice_id, NEW.client_id);
+  PERFORM retention_mark(NEW.practice_id, NEW.client_id);
   IF TG_OP = 'INSERT' AND NEW.caused_by_step IS NOT NULL THEN
     UPDATE retention_visits r SET responded_step = right(st.step_key, 1)::smallint
     FROM steps st JOIN sequences s ON s.practice_id = st.practice_id AND s.id = st.sequence_id

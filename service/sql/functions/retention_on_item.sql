@@ -25,7 +25,7 @@ BEGIN
     WHERE practice_id = NEW.practice_id AND treatment_id = NEW.treatment_id AND NOT visit_eligible;
   END IF;
   IF inserted THEN
-    PERFORM retention_relink(NEW.practice_id, c);
+    PERFORM retention_mark(NEW.practice_id, c);
   END IF;
   RETURN NULL;
 END $$;

@@ -6,6 +6,6 @@ BEGIN
   UPDATE retention_visits SET refunded = NEW.refunded_at IS NOT NULL, is_return = false, returned_on = NULL,
     rebooked_on = NULL, reminder_booked = false
   WHERE practice_id = NEW.practice_id AND treatment_id = NEW.id;
-  PERFORM retention_relink(NEW.practice_id, NEW.client_id);
+  PERFORM retention_mark(NEW.practice_id, NEW.client_id);
   RETURN NULL;
 END $$;

@@ -1,0 +1,12 @@
+-- 0027_retention_pending: what links a client's visits (the next visit of the family, the first booking
+-- after each, whether a reminder's booking brought it) is recomputed off the request path. A write that
+-- changes it marks the client here, in its own transaction; the analytics upkeep job relinks the marked
+-- clients set-based within about a second, and a figure read first relinks its practice's marked clients,
+-- so figures equal the rebuild's whenever they are read.
+CREATE TABLE retention_pending (
+  practice_id uuid NOT NULL,
+  client_id   uuid NOT NULL,
+  marked_at   timestamptz NOT NULL DEFAULT clock_timestamp(),  -- the first mark not yet relinked: the lag
+  PRIMARY KEY (practice_id, client_id)
+);
+CREATE INDEX retention_pending_age ON retention_pending (marked_at);
