@@ -32,6 +32,7 @@ typedef struct plan_rows {
   db_array step_seq, step_no, step_key, step_channel, step_incentive, step_promotional, step_date, step_state,
       step_reason;
   int nseq;
+  bool due_today; /* a planned step falls today: it may be due already */
 } plan_rows;
 
 static void free_rows(plan_rows *r) {
@@ -67,6 +68,7 @@ static void add_step(plan_rows *r, const plan_context *ctx, const char *sequence
     state = "paused";
     reason = "the client has an open flag";
   }
+  r->due_today = r->due_today || (strcmp(state, "planned") == 0 && strncmp(date, ctx->today, 10) == 0);
   db_array_add(&r->step_seq, sequence_id);
   db_array_add(&r->step_no, n);
   db_array_add(&r->step_key, key);
@@ -132,16 +134,18 @@ static double first_step_days(const plan_item *it) {
   return cadence_offset_days(off);
 }
 
-static bool in_result(db_result *r, const char *family) {
+/* The row of family in an open-cycles result, or -1. */
+static int open_row(db_result *r, const char *family) {
   for (int i = 0; i < db_rows(r); i++)
     if (strcmp(db_text(r, i, 0), family) == 0)
-      return true;
-  return false;
+      return i;
+  return -1;
 }
 
-/* The families a visit plans: each once, unless a later treatment already started its cycle. */
+/* The families a visit plans (each once, unless a later treatment already started its cycle), and of
+ * those the ones with open cycles to end. */
 static bool families_to_plan(db_conn *c, const plan_context *ctx, const plan_item *items, int n, bool plan[],
-                             db_array *planned, cad_error *err) {
+                             db_array *to_end, cad_error *err) {
   db_array all = {0};
   for (int i = 0; i < n; i++) {
     plan[i] = true;
@@ -151,16 +155,19 @@ static bool families_to_plan(db_conn *c, const plan_context *ctx, const plan_ite
       db_array_add(&all, items[i].family);
   }
   const char *p[] = {ctx->practice_id, ctx->client_id, db_array_text(&all), ctx->performed_at};
-  db_result *later = db_exec(c, &PLANS_LATER_CYCLES, 4, p, err);
+  db_result *open = db_exec(c, &PLANS_OPEN_CYCLES, 4, p, err);
   db_array_free(&all);
-  if (!later)
+  if (!open)
     return false;
   for (int i = 0; i < n; i++) {
-    plan[i] = plan[i] && !in_result(later, items[i].family);
+    int row = plan[i] ? open_row(open, items[i].family) : -1;
+    if (row < 0)
+      continue;
+    plan[i] = db_text(open, row, 1)[0] != 't';
     if (plan[i])
-      db_array_add(planned, items[i].family);
+      db_array_add(to_end, items[i].family);
   }
-  db_free(later);
+  db_free(open);
   return true;
 }
 
@@ -190,12 +197,12 @@ static bool write_rows(db_conn *c, const plan_context *ctx, plan_rows *r, cad_er
 
 bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *items, int n, cad_error *err) {
   bool plan[n > 0 ? n : 1];
-  db_array families = {0};
+  db_array to_end = {0};
   plan_rows rows = {.nseq = 0};
-  bool ok = families_to_plan(c, ctx, items, n, plan, &families, err);
-  const char *fp[] = {ctx->practice_id, ctx->client_id, db_array_text(&families)};
-  ok = ok && (families.len == 0 ||
-              (db_run(c, &PLANS_SUPERSEDE_STEPS, 3, fp, err) && db_run(c, &PLANS_SUPERSEDE, 3, fp, err)));
+  bool ok = families_to_plan(c, ctx, items, n, plan, &to_end, err);
+  const char *fp[] = {ctx->practice_id, ctx->client_id, db_array_text(&to_end)};
+  ok = ok &&
+       (to_end.len == 0 || (db_run(c, &PLANS_SUPERSEDE_STEPS, 3, fp, err) && db_run(c, &PLANS_SUPERSEDE, 3, fp, err)));
   for (int i = 0; ok && i < n; i++) {
     if (!plan[i])
       continue;
@@ -207,11 +214,12 @@ bool plans_for_treatment(db_conn *c, const plan_context *ctx, const plan_item *i
     ok = !chosen || plan_item_steps(ctx, chosen, &rows, err);
   }
   ok = ok && (rows.nseq == 0 || write_rows(c, ctx, &rows, err));
-  free_rows(&rows);
-  db_array_free(&families);
   /* A visit recorded late can make a step due now: wake the dispatchers (delivered at commit). */
   const char *np[] = {ctx->practice_id, ctx->client_id};
-  return ok && db_run(c, &PLANS_NOTIFY_DUE, 2, np, err);
+  ok = ok && (!rows.due_today || db_run(c, &PLANS_NOTIFY_DUE, 2, np, err));
+  free_rows(&rows);
+  db_array_free(&to_end);
+  return ok;
 }
 
 bool plans_pause(db_conn *c, const char *practice_id, const char *client_id, const char *reason, cad_error *err) {

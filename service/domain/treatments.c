@@ -150,29 +150,20 @@ bool treatments_validate(const tz_set *zones, json_t *body, cad_error *err) {
   return true;
 }
 
-/* Finds or creates the client the body names; 422 when client_id is unknown. */
+/* The client the body names: client_id as given (TREAT_CONTEXT checks and locks it), or found or
+ * created by external id. */
 static bool resolve_client(db_conn *c, const char *practice_id, json_t *body, char id[37], cad_error *err) {
   const char *given = str(body, "client_id");
   if (given) {
-    const char *p[] = {practice_id, given};
-    db_result *r = db_exec(c, &TREAT_LOCK_CLIENT, 2, p, err);
-    if (!r)
-      return false;
-    bool found = db_rows(r) == 1;
-    db_free(r);
     snprintf(id, 37, "%s", given);
-    return found ? true : FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+    return true;
   }
   json_t *client = json_object_get(body, "client"), *ext = json_object_get(client, "external_id");
   bool found;
   if (!clients_find_external(c, practice_id, str(ext, "system"), str(ext, "id"), id, &found, err))
     return false;
-  if (found) {
-    const char *p[] = {practice_id, id};
-    db_result *r = db_exec(c, &TREAT_LOCK_CLIENT, 2, p, err);
-    db_free(r);
-    return r != NULL;
-  }
+  if (found)
+    return true;
   json_t *fields = json_deep_copy(client);
   json_object_del(fields, "external_id");
   if (!json_object_get(fields, "first_name"))
@@ -293,23 +284,31 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   }
   if (!resolve_client(c, x->practice_id, b, client_id, err))
     return false;
-  const char *injector = str(b, "injector_id");
-  if (injector) {
-    const char *p[] = {x->practice_id, injector};
-    bool found;
-    if (!db_exists(c, &TREAT_INJECTOR_EXISTS, 2, p, &found, err))
-      return false;
-    if (!found)
-      return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
-  }
   const char *performed_at = str(b, "performed_at");
   const char *cp[] = {x->practice_id, client_id, performed_at};
   db_result *ctxr = db_exec(c, &TREAT_CONTEXT, 3, cp, err);
   if (!ctxr)
     return false;
+  if (db_rows(ctxr) != 1) {
+    db_free(ctxr);
+    return FAIL_VALUE(err, "client_id", "'client_id' is not a client of this practice");
+  }
   if (db_text(ctxr, 0, 5)[0] == 't') {
     db_free(ctxr);
     return FAIL_VALUE(err, "performed_at", "'performed_at' is in the future");
+  }
+  const char *injector = str(b, "injector_id");
+  if (injector) {
+    const char *p[] = {x->practice_id, injector};
+    bool found;
+    if (!db_exists(c, &TREAT_INJECTOR_EXISTS, 2, p, &found, err)) {
+      db_free(ctxr);
+      return false;
+    }
+    if (!found) {
+      db_free(ctxr);
+      return FAIL_VALUE(err, "injector_id", "'injector_id' is not an injector of this practice");
+    }
   }
   resolved_types types = {.n = 0};
   bool ok = resolve_types(c, x->practice_id, json_object_get(b, "items"), &types, err);

@@ -4,7 +4,7 @@
 
 #include "db.h"
 
-extern const db_stmt PLANS_LATER_CYCLES;
+extern const db_stmt PLANS_OPEN_CYCLES;
 extern const db_stmt PLANS_SUPERSEDE_STEPS;
 extern const db_stmt PLANS_SUPERSEDE;
 extern const db_stmt PLANS_NEW_SEQUENCES;

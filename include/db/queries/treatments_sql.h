@@ -4,7 +4,6 @@
 
 #include "db.h"
 
-extern const db_stmt TREAT_LOCK_CLIENT;
 extern const db_stmt TREAT_INJECTOR_EXISTS;
 extern const db_stmt TREAT_BY_EXTERNAL;
 extern const db_stmt TREAT_CONTEXT;

@@ -1,14 +1,14 @@
 /* plans_sql.c: the SQL statements of service/domain/plans.c. */
 #include "plans_sql.h"
 
-/* Of the visit's families ($3), those whose open refill cycle a later treatment started: a visit
- * recorded late must not cut that cycle short. */
-const db_stmt PLANS_LATER_CYCLES = {
-    "plans_later_cycles",
-    "SELECT DISTINCT s.family FROM sequences s JOIN treatments t ON t.practice_id = s.practice_id "
-    "  AND t.id = s.treatment_id "
+/* The visit's families ($3) that have open cycles, and whether a later treatment started the refill
+ * cycle (a visit recorded late must not cut that cycle short). A family with none has nothing to end. */
+const db_stmt PLANS_OPEN_CYCLES = {
+    "plans_open_cycles",
+    "SELECT s.family, bool_or(s.kind = 'refill' AND t.performed_at > $4::timestamptz) "
+    "FROM sequences s LEFT JOIN treatments t ON t.practice_id = s.practice_id AND t.id = s.treatment_id "
     "WHERE s.practice_id = $1 AND s.client_id = $2 AND s.family = ANY($3::text[]) AND s.state = 'active' "
-    "  AND s.kind = 'refill' AND t.performed_at > $4::timestamptz"};
+    "  AND s.kind IN ('refill', 'aftercare', 'nurture') GROUP BY s.family"};
 /* The families' open cycles end: their pending steps first, then the sequences (steps are locked
  * before their sequences everywhere; the dispatcher holds a claimed step when it updates its sequence).
  * client_id keys the steps: with only the practice, a generic plan scans every open step of it. */

@@ -1,14 +1,14 @@
 /* treatments_sql.c: the SQL statements of service/domain/treatments.c. */
 #include "treatments_sql.h"
 
-/* Locks the client: two visits of one client recorded at once must plan one after the other. */
-const db_stmt TREAT_LOCK_CLIENT = {"treat_lock_client",
-                                   "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
 const db_stmt TREAT_INJECTOR_EXISTS = {"treat_injector_exists",
                                        "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
 const db_stmt TREAT_BY_EXTERNAL = {
     "treat_by_external",
     "SELECT id, request_hash FROM treatments WHERE practice_id = $1 AND source = $2 AND external_id = $3"};
+/* The client's zone, the visit's local date, today there, the send time, away periods, whether the
+ * visit is in the future and whether the client has an open flag; the client is locked: two visits of
+ * one client recorded at once plan one after the other. No row: not a client of the practice. */
 const db_stmt TREAT_CONTEXT = {
     "treat_context",
     "SELECT coalesce(c.time_zone, p.time_zone), ($3::timestamptz AT TIME ZONE coalesce(c.time_zone, p.time_zone))::date, "
@@ -16,7 +16,8 @@ const db_stmt TREAT_CONTEXT = {
     "  c.away_periods, $3::timestamptz > now() + interval '5 minutes', "
     "  EXISTS (SELECT 1 FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id "
     "          AND f.resolved_at IS NULL) "
-    "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2"};
+    "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2 "
+    "FOR UPDATE OF c"};
 /* The type each item names ($2, in order), by code or alias; a row of NULLs for a name that denotes none.
  * A name that is a code is taken as it is (the common case, and an exact code wins over any reading of
  * it); others are resolved once per item by treatment_type_named (regular expressions, ~0.1 ms each). */

@@ -10,3 +10,5 @@ CREATE TABLE retention_pending (
   PRIMARY KEY (practice_id, client_id)
 );
 CREATE INDEX retention_pending_age ON retention_pending (marked_at);
+-- The per-client relink the triggers called is a statement of the upkeep job now (set-based, its plan kept).
+DROP FUNCTION retention_relink(uuid, uuid);
