@@ -38,5 +38,6 @@ void test_pms_vendors(void);
 void test_csv(void);
 void test_loyalty(void);
 void test_analytics(void);
+void test_replies(void);
 
 #endif

@@ -22,6 +22,7 @@ int main(void) {
   test_sealing();
   test_loyalty();
   test_analytics();
+  test_replies();
   printf("unit: %d passed, %d failed\n", check_passed, check_failed);
   return check_failed ? 1 : 0;
 }
