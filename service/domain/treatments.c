@@ -228,7 +228,9 @@ static bool resolve_types(db_conn *c, const char *practice_id, json_t *items, re
   db_array names = {0};
   size_t i;
   json_t *item;
-  json_array_foreach(items, i, item) db_array_add(&names, str(item, "type"));
+  json_array_foreach(items, i, item) {
+    db_array_add(&names, str(item, "type"));
+  }
   const char *p[] = {practice_id, db_array_text(&names)};
   t->rows = db_exec(c, &TREAT_RESOLVE_TYPES, 2, p, err);
   db_array_free(&names);
