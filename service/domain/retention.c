@@ -1,6 +1,7 @@
-/* retention.c: see retention.h. The claim deletes the marks in the transaction that relinks them: a
- * failure puts them back, and a writer marking a claimed client again waits for the relink and marks
- * anew, so nothing is lost between the two. */
+/* retention.c: see retention.h. The claim deletes the marks in the transaction that relinks them (a
+ * failure puts them back), and the relink reads in a later snapshot than the claim: every write whose
+ * mark was claimed is seen. A write still in flight has a mark the claim cannot see yet; it is the next
+ * batch's. */
 #include "retention.h"
 #include "retention_sql.h"
 

@@ -4,7 +4,8 @@
 # steps, points and retention rows, loaded by visits_history.sql and analysed as a live database is).
 # For each: requests/s, latency, CPU milliseconds per visit of PostgreSQL and of Cadence read from
 # /proc, and the analytics lag (write to relink, from cadence_analytics_lag_seconds) at the 99th
-# percentile. Figures only; nothing here asserts a time.
+# percentile. Figures only; nothing here asserts a time. BENCH_PROFILE=1: also the statements
+# PostgreSQL spent each case on (pg_stat_statements).
 set -eu
 BENCH_SECRETS_KEY=be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c  # fixed: a cached database opens again
 export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
@@ -16,6 +17,7 @@ HISTORY=${BENCH_VISITS_HISTORY:-2000}  # clients with 50 visits each (100,000 vi
 tmp=$(mktemp -d /tmp/cadence-visits.XXXXXX)
 chmod 755 "$tmp"
 pgport=$(sh scripts/free-port.sh); port=$(sh scripts/free-port.sh); mport=$(sh scripts/free-port.sh)
+[ -z "${BENCH_PROFILE:-}" ] || export PG_LOCAL_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 sh scripts/pg-local.sh init "$tmp/pg"
 sh scripts/pg-local.sh start "$tmp/pg" "$pgport"
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -67,7 +69,9 @@ sql "VACUUM ANALYZE" >/dev/null
 
 echo "Visits benchmark: POST /v1/treatments (2 items), ${DURATION}s per case, $CONNS connections, $(nproc) cores"
 printf '  %-26s %9s %9s %9s %7s %13s %13s %12s\n' case "req/s" p50 p99 non2xx "PG ms/visit" "Cadence ms" "lag p99 s"
+[ -z "${BENCH_PROFILE:-}" ] || sql "CREATE EXTENSION pg_stat_statements" >/dev/null
 run() { # case
+  [ -z "${BENCH_PROFILE:-}" ] || sql "SELECT pg_stat_statements_reset()" >/dev/null
   lag_buckets > "$tmp/lag0"
   pg0=$(python3 tests/bench/cpu.py pg "$tmp/pg"); s0=$(python3 tests/bench/cpu.py pid $server)
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$tmp/$1.lua" "$base" > "$tmp/wrk.out" 2>&1
@@ -94,6 +98,9 @@ lag = next((f"<= {le:g}" for le, c in observed if total and c >= 0.99 * total), 
 print(f"  {case:<26} {rps:>9} {p50:>9} {p99:>9} {errs.group(1) if errs else 0:>7} "
       f"{(pg1 - pg0) / n:>13.2f} {(s1 - s0) / n:>13.2f} {lag:>12}")
 PY
+  [ -z "${BENCH_PROFILE:-}" ] || sql "SELECT lpad(round(total_exec_time)::text, 7) || ' ms ' || lpad(calls::text, 7)
+    || ' calls  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements
+    ORDER BY total_exec_time DESC LIMIT 15"
 }
 run fresh
 run history

@@ -7,18 +7,19 @@ const db_stmt RET_JOB_KEY = {"ret_job_key",
                              "SELECT pg_advisory_xact_lock_shared(hashtextextended('cadence:retention_relink', 0))"};
 const db_stmt RET_READ_KEY = {"ret_read_key",
                               "SELECT pg_advisory_xact_lock(hashtextextended('cadence:retention_relink', 0))"};
-/* The oldest marks of any practice; a writer still in flight holds its mark locked and is skipped. */
+/* The oldest committed marks of any practice (another job's batch holds its own locked). */
 const db_stmt RET_CLAIM_DUE = {
     "ret_claim_due",
     "DELETE FROM retention_pending q USING ( "
-    "  SELECT practice_id, client_id FROM retention_pending ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
-    "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id "
+    "  SELECT practice_id, client_id, marked_by FROM retention_pending ORDER BY marked_at LIMIT $1 "
+    "  FOR UPDATE SKIP LOCKED) d "
+    "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id AND q.marked_by = d.marked_by "
     "RETURNING q.practice_id, q.client_id, extract(epoch FROM clock_timestamp() - q.marked_at)"};
 const db_stmt RET_CLAIM_PRACTICE = {
     "ret_claim_practice",
     "DELETE FROM retention_pending q USING ( "
-    "  SELECT practice_id, client_id FROM retention_pending WHERE practice_id = $1 FOR UPDATE SKIP LOCKED) d "
-    "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id "
+    "  SELECT practice_id, client_id, marked_by FROM retention_pending WHERE practice_id = $1 FOR UPDATE SKIP LOCKED) d "
+    "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id AND q.marked_by = d.marked_by "
     "RETURNING q.practice_id, q.client_id, extract(epoch FROM clock_timestamp() - q.marked_at)"};
 /* The clients' rows, locked by key in one order everywhere (the dispatcher's sent-message update locks
  * a client's rows the same way). */
