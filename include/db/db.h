@@ -28,6 +28,8 @@ typedef struct db_stats {
 
 /* Opens size connections lazily against url; acquire waits at most timeout_ms. */
 db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int statement_timeout_ms);
+/* Names the pool's connections (application_name; "cadence" unless named), before their first use. */
+void db_pool_name(db_pool *pool, const char *application_name);
 void db_pool_destroy(db_pool *pool);
 void db_pool_stats(db_pool *pool, db_stats *out);
 

@@ -31,6 +31,7 @@ struct db_pool {
   pthread_cond_t freed;
   char *url;
   char options[128];
+  char application_name[64]; /* who the connections are, in pg_stat_activity and the server's log */
   int size, in_use, acquire_timeout_ms;
   unsigned long acquired, timeouts, reconnects;
   db_conn *conns;
@@ -42,11 +43,16 @@ db_pool *db_pool_create(const char *url, int size, int acquire_timeout_ms, int s
   p->url = strdup(url);
   p->size = size;
   p->acquire_timeout_ms = acquire_timeout_ms;
+  snprintf(p->application_name, sizeof p->application_name, "cadence");
   /* UTC on the wire: every timestamp we render is RFC 3339 with +00:00. */
   snprintf(p->options, sizeof p->options, "-c TimeZone=UTC -c statement_timeout=%d", statement_timeout_ms);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->freed, NULL);
   return p;
+}
+
+void db_pool_name(db_pool *p, const char *application_name) {
+  snprintf(p->application_name, sizeof p->application_name, "%s", application_name);
 }
 
 void db_pool_destroy(db_pool *p) {
@@ -83,7 +89,7 @@ static bool connect_conn(db_pool *p, db_conn *c) {
     PQfinish(c->pg);
   /* dbname is expanded as a URL or conninfo; the later keywords override it. */
   const char *keys[] = {"dbname", "options", "connect_timeout", "application_name", NULL};
-  const char *vals[] = {p->url, p->options, "3", "cadence", NULL};
+  const char *vals[] = {p->url, p->options, "3", p->application_name, NULL};
   c->pg = PQconnectdbParams(keys, vals, 1);
   c->nprepared = 0;
   if (PQstatus(c->pg) != CONNECTION_OK) {
@@ -165,22 +171,20 @@ static void record_failure(db_conn *c, const PGresult *res, const char *what, ca
   const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
   snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
   snprintf(c->constraint, sizeof c->constraint, "%s", cons ? cons : "");
-  if (PQstatus(c->pg) != CONNECTION_OK || strncmp(c->sqlstate, "08", 2) == 0 ||
-      strncmp(c->sqlstate, "57P", 3) == 0) {
+  if (PQstatus(c->pg) != CONNECTION_OK || strncmp(c->sqlstate, "08", 2) == 0 || strncmp(c->sqlstate, "57P", 3) == 0) {
     cad_fail(err, "database_unavailable", NULL, "the database is unreachable; retry shortly");
     return;
   }
   if (strcmp(c->sqlstate, "57014") == 0 || strcmp(c->sqlstate, "55P03") == 0) {
     /* DB_STATEMENT_TIMEOUT_MS (or a lock wait) ran out: the database is busy, not the request wrong. */
-    log_json("warn", "database statement timed out", json_pack("{s:s,s:s}", "statement", what, "sqlstate",
-                                                                c->sqlstate));
+    log_json("warn", "database statement timed out",
+             json_pack("{s:s,s:s}", "statement", what, "sqlstate", c->sqlstate));
     cad_fail(err, "statement_timeout", NULL, "the database took too long to answer; retry shortly");
     err->retry_after_s = 5;
     return;
   }
   /* Constraint violations are the caller's to translate; log the rest as bugs. */
-  if (strncmp(c->sqlstate, "23", 2) != 0 && strcmp(c->sqlstate, "40001") != 0 &&
-      strcmp(c->sqlstate, "40P01") != 0) {
+  if (strncmp(c->sqlstate, "23", 2) != 0 && strcmp(c->sqlstate, "40001") != 0 && strcmp(c->sqlstate, "40P01") != 0) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     char first[200];
     snprintf(first, sizeof first, "%s", primary ? primary : "");
@@ -204,8 +208,7 @@ static bool ensure_prepared(db_conn *c, const db_stmt *stmt, int nparams, cad_er
   return ok;
 }
 
-PGresult *db_exec(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params,
-                  cad_error *err) {
+PGresult *db_exec(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params, cad_error *err) {
   if (!ensure_prepared(c, stmt, nparams, err))
     return NULL;
   PGresult *res = PQexecPrepared(c->pg, stmt->name, nparams, params, NULL, NULL, 0);
@@ -251,9 +254,7 @@ bool db_copy_begin(db_conn *c, const char *sql, cad_error *err) {
   return ok || cad_fail(err, "database_unavailable", NULL, "the database did not take the upload");
 }
 
-bool db_copy_put(db_conn *c, const char *data, size_t len) {
-  return PQputCopyData(c->pg, data, (int)len) == 1;
-}
+bool db_copy_put(db_conn *c, const char *data, size_t len) { return PQputCopyData(c->pg, data, (int)len) == 1; }
 
 bool db_copy_end(db_conn *c, const char *reason) {
   bool sent = PQputCopyEnd(c->pg, reason) == 1, stored = false;
@@ -313,8 +314,7 @@ bool db_run(db_conn *c, const db_stmt *st, int n, const char *const *p, cad_erro
   return r != NULL;
 }
 
-bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params, bool *found,
-               cad_error *err) {
+bool db_exists(db_conn *c, const db_stmt *stmt, int nparams, const char *const *params, bool *found, cad_error *err) {
   PGresult *r = db_exec(c, stmt, nparams, params, err);
   if (!r)
     return false;

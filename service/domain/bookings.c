@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "paging.h"
 #include "bounds.h"
+#include "paging.h"
 #include "validate.h"
 
 enum { MAX_SERVICES = 10 };
@@ -49,7 +49,7 @@ static bool exists(db_conn *c, const db_stmt *st, const char *a, const char *b, 
 typedef struct booking_ctx {
   const char *practice_id, *id;
   json_t *body, **out;
-  bool clashed; /* lost a race for the injector's time: name the winner after the rollback */
+  bool clashed;                   /* lost a race for the injector's time: name the winner after the rollback */
   char injector[37], minutes[12]; /* of the booking patched */
 } booking_ctx;
 
@@ -105,8 +105,7 @@ static bool check_hours(db_conn *c, booking_ctx *x, const char *booking_id, cad_
 }
 
 /* Families of the services as a text[] literal ("{}" for none: every family). */
-static bool families_of(db_conn *c, const char *practice_id, json_t *services, char *out, size_t len,
-                        cad_error *err) {
+static bool families_of(db_conn *c, const char *practice_id, json_t *services, char *out, size_t len, cad_error *err) {
   snprintf(out, len, "{");
   for (size_t i = 0; i < json_array_size(services); i++) {
     const char *p[] = {practice_id, json_string_value(json_array_get(services, i))};
@@ -156,12 +155,13 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   /* A PMS or booking-link booking keeps its origin; otherwise a recent reminder makes it "reminder". */
   const char *given = str(b, "source");
   const char *source = given && (strcmp(given, "pms") == 0 || strcmp(given, "link") == 0) ? given
-                       : cause[0]                                                        ? "reminder"
+                       : cause[0]                                                         ? "reminder"
                                                                                           : "organic";
   char duration[12];
   snprintf(duration, sizeof duration, "%lld", json_integer_value(json_object_get(b, "duration_minutes")));
-  const char *ip[] = {x->practice_id, client, injector, str(b, "starts_at"), duration, families, source,
-                      str(b, "external_id"), cause[0] ? cause : NULL};
+  const char *ip[] = {
+      x->practice_id,         client, injector, str(b, "starts_at"), duration, families, source, str(b, "external_id"),
+      cause[0] ? cause : NULL};
   if (injector && !injector_free(c, x->practice_id, injector, str(b, "starts_at"), duration, NULL, err))
     return false;
   if (!(r = db_exec(c, &BK_INSERT, 9, ip, err)))
@@ -170,7 +170,7 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   snprintf(id, sizeof id, "%s", db_text(r, 0, 0));
   *x->out = db_json(r, 0, 1);
   db_free(r);
-  if (!check_hours(c, x, id, err))
+  if (injector && !check_hours(c, x, id, err)) /* a booking without an injector keeps no hours */
     return false;
   const char *ep[] = {x->practice_id, client, id, families};
   const char *cp2[] = {x->practice_id, client, id, str(b, "starts_at")};
@@ -180,8 +180,8 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
 }
 
 /* After a lost race (the transaction is rolled back by now) the winner is committed: name it. */
-static void name_clash(db_conn *c, const booking_ctx *x, const char *injector, const char *starts,
-                       const char *minutes, cad_error *err) {
+static void name_clash(db_conn *c, const booking_ctx *x, const char *injector, const char *starts, const char *minutes,
+                       cad_error *err) {
   char id[37];
   cad_error lookup;
   if (x->clashed && find_clash(c, x->practice_id, injector, starts, minutes, x->id, id, &lookup))
@@ -252,8 +252,7 @@ static bool patch_tx(db_conn *c, void *vctx, cad_error *err) {
   return moved ? db_run(c, &BK_CONFIRMATIONS, 4, cp, err) : db_run(c, &BK_REOPEN, 3, rp, err);
 }
 
-bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out,
-                    cad_error *err) {
+bool bookings_patch(db_conn *c, const char *practice_id, const char *id, json_t *body, json_t **out, cad_error *err) {
   if (!valid_uuid(id))
     return FAIL_NOT_FOUND(err, "booking");
   const char *state = str(body, "state"), *starts = str(body, "starts_at");

@@ -172,6 +172,7 @@ dispatch *dispatch_start(const dispatch_config *cfg, metrics *m) {
   d->cfg = *cfg;
   d->metrics = m;
   d->pool = db_pool_create(cfg->database_url, cfg->workers, 5000, 30000);
+  db_pool_name(d->pool, "cadence dispatch");
   pthread_mutex_init(&d->lock, NULL);
   pthread_cond_init(&d->wake, NULL);
   d->workers = calloc((size_t)cfg->workers, sizeof *d->workers);

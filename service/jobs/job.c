@@ -2,6 +2,7 @@
 #include "job.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -42,13 +43,16 @@ static void *job_main(void *arg) {
   return NULL;
 }
 
-job *job_start(const char *name, const char *database_url, int statement_timeout_ms, int interval_s,
-               job_tick tick, void *ctx) {
+job *job_start(const char *name, const char *database_url, int statement_timeout_ms, int interval_s, job_tick tick,
+               void *ctx) {
   job *j = calloc(1, sizeof *j);
   *j = (job){.name = name, .interval_s = interval_s, .tick = tick, .ctx = ctx};
   pthread_mutex_init(&j->lock, NULL);
   pthread_cond_init(&j->wake, NULL);
   j->pool = db_pool_create(database_url, 1, 5000, statement_timeout_ms);
+  char app[64];
+  snprintf(app, sizeof app, "cadence job: %s", name);
+  db_pool_name(j->pool, app);
   if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
     log_json("error", "job not started", json_pack("{s:s}", "job", name));
     db_pool_destroy(j->pool);

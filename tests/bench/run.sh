@@ -87,6 +87,23 @@ for f in get treat book; do
   { printf '\\set n random(1, %d)\nSELECT id AS cid FROM bench_clients WHERE n = :n \\gset\n' "$NCLIENTS"
     sed "s/'$first'/:cid/g" "$tmp/$f.sql"; } > "$tmp/$f.pgb"
 done
+# A visit's sequence ids are chosen by Cadence (its steps name them): each replay draws new ones.
+python3 - "$tmp/treat.pgb" <<'PY'
+import re, sys
+path = sys.argv[1]
+s = open(path).read()
+m = re.search(r"INSERT INTO sequences.*?unnest\('(\{[^']*\})'", s)
+ids = re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", m.group(1)) if m else []
+def drawn(lit):  # '{"a","b"}' (every element a drawn id) -> ARRAY[:seq0,:seq1]::text, as prepared
+    elems = [e.strip('"') for e in lit.group(0)[2:-2].split(",")]
+    if not ids or any(e not in ids for e in elems) or not elems:
+        return lit.group(0)
+    return "ARRAY[" + ",".join(f":seq{ids.index(e)}" for e in elems) + "]::text"
+s = re.sub(r"'\{[^']*\}'", drawn, s)
+lines = s.split("\n", 2)
+draw = "".join(f"SELECT gen_random_uuid() AS seq{i} \\gset\n" for i in range(len(ids)))
+open(path, "w").write("\n".join(lines[:2]) + "\n" + draw + lines[2])
+PY
 cp "$tmp/post.sql" "$tmp/post.pgb"
 cp "$tmp/slots.sql" "$tmp/slots.pgb"
 cp "$tmp/loyalty.sql" "$tmp/loyalty.pgb"
@@ -165,5 +182,6 @@ row "POST redemptions" "$(wrk_run -s "$tmp/redeem.lua" "$base")" "$(pgbench_run 
 echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
 python3 tests/bench/slow_clients.py "$port"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
+sh tests/bench/visits.sh
 sh tests/bench/dispatch.sh
 sh tests/bench/analytics.sh

@@ -4,11 +4,14 @@
 const db_stmt BK_LOCK_CLIENT = {"bk_lock_client",
                                 "SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE"};
 const db_stmt BK_INJECTOR = {"bk_injector", "SELECT 1 FROM injectors WHERE practice_id = $1 AND id = $2"};
-/* A service names a type (code or alias) or a family, however it is spelt. */
+/* A service names a type (code or alias) or a family, however it is spelt. A code is taken as it is
+ * (service_named is planned anew at each call); OFFSET 0 keeps the name resolved once, not once for
+ * every type of the practice. */
 const db_stmt BK_FAMILY_OF = {
     "bk_family_of",
     "SELECT coalesce((SELECT family FROM treatment_types WHERE practice_id = $1 AND code = s.named), s.named) "
-    "FROM (SELECT service_named($1, $2) AS named) s WHERE s.named IS NOT NULL"};
+    "FROM (SELECT coalesce((SELECT e.code FROM treatment_types e WHERE e.practice_id = $1 AND e.code = $2), "
+    "  service_named($1, $2)) AS named OFFSET 0) s WHERE s.named IS NOT NULL"};
 /* The reminder that brought the booking: the latest refill or nurture step sent in the 7 days before
  * (a confirmation or aftercare message brings no booking). */
 const db_stmt BK_CAUSE = {

@@ -13,11 +13,11 @@ const db_stmt PMS_APPLIED = {
     "pms_applied", "INSERT INTO pms_resources (practice_id, vendor, resource, last_event_at) VALUES ($1, $2, $3, $4) "
                    "ON CONFLICT (practice_id, vendor, resource) DO UPDATE SET last_event_at = EXCLUDED.last_event_at "
                    "WHERE pms_resources.last_event_at < EXCLUDED.last_event_at"};
-/* A name as a type code or alias, or (with $3) as a family, however it is spelt. */
+/* A name as a type code or alias, or (with $3) as a family, however it is spelt (resolved once: OFFSET 0). */
 const db_stmt PMS_RESOLVE = {
     "pms_resolve",
     "SELECT n FROM (SELECT CASE WHEN $3::boolean THEN service_named($1, $2) ELSE treatment_type_named($1, $2) END "
-    "  AS n) s WHERE n IS NOT NULL"};
+    "  AS n OFFSET 0) s WHERE n IS NOT NULL"};
 const db_stmt PMS_UNMAPPED = {
     "pms_unmapped",
     "INSERT INTO pms_unmapped (practice_id, vendor, name_key, name, kind, last_event_id) "

@@ -19,14 +19,14 @@ const db_stmt TREAT_CONTEXT = {
     "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2 "
     "FOR UPDATE OF c"};
 /* The type each item names ($2, in order), by code or alias; a row of NULLs for a name that denotes none.
- * A name that is a code is taken as it is (the common case, and an exact code wins over any reading of
- * it); others are resolved once per item by treatment_type_named (regular expressions, ~0.1 ms each). */
+ * A code is taken as it is here: treatment_type_named, a SQL function with subqueries, is planned anew
+ * at each statement that calls it, so it is called only for other names (once each, never per type). */
 const db_stmt TREAT_RESOLVE_TYPES = {
     "treat_resolve_types",
     "SELECT t.code, t.family, t.series, t.steps, t.lapse, t.aftercare "
     "FROM unnest($2::text[]) WITH ORDINALITY n(name, o) "
     "CROSS JOIN LATERAL (SELECT coalesce((SELECT e.code FROM treatment_types e "
-    "  WHERE e.practice_id = $1 AND e.code = n.name), treatment_type_named($1, n.name)) AS code) k "
+    "  WHERE e.practice_id = $1 AND e.code = n.name), treatment_type_named($1, n.name)) AS code OFFSET 0) k "
     "LEFT JOIN treatment_types t ON t.practice_id = $1 AND t.code = k.code ORDER BY n.o"};
 const db_stmt TREAT_INSERT = {
     "treat_insert", "INSERT INTO treatments(practice_id, client_id, injector_id, performed_at, source, external_id, "
