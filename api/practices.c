@@ -25,6 +25,7 @@ static const json_field QUIET_HOURS[] = {
   {"email_from", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                                  \
   {"report_email", JS_STRING, JS_NULLABLE, 254, NULL, NULL},                                \
   {"report_alarm_percent", JS_INT, 0, 0, NULL, NULL},                                       \
+  {"reply_hold_days", JS_INT, 0, 0, NULL, NULL},                                            \
   {"quiet_hours", JS_OBJECT, 0, 0, qh, NULL},                                               \
   {"sender_mode", JS_STRING, 0, 20, NULL, NULL},                                            \
   {"webhook_secret", JS_STRING, 0, 256, NULL, NULL},                                        \

@@ -78,6 +78,9 @@ bool practices_validate(const tz_set *zones, json_t *body, bool creating, cad_er
   json_t *alarm = json_object_get(body, "report_alarm_percent");
   if (alarm && (json_integer_value(alarm) < 0 || json_integer_value(alarm) > 100))
     return FAIL_VALUE(err, "report_alarm_percent", "'report_alarm_percent' must be from 0 to 100");
+  json_t *hold = json_object_get(body, "reply_hold_days");
+  if (hold && (json_integer_value(hold) < 0 || json_integer_value(hold) > 30))
+    return FAIL_VALUE(err, "reply_hold_days", "'reply_hold_days' must be from 0 to 30");
   if ((v = str(body, "sender_mode")) && strcmp(v, "practice") != 0 && strcmp(v, "injector") != 0)
     return FAIL_VALUE(err, "sender_mode", "'sender_mode' must be 'practice' or 'injector'");
   if ((v = str(body, "webhook_secret")) && (strlen(v) < 16 || strlen(v) > 256))

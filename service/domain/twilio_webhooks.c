@@ -1,26 +1,21 @@
-/* twilio_webhooks.c: status callbacks and inbound keywords. The whole body of
- * an inbound SMS, trimmed and case-insensitive, must be the keyword, as
- * Twilio's own opt-out handling does. */
+/* twilio_webhooks.c: status callbacks and inbound SMS. Every inbound SMS is kept in its conversation
+ * (conversations.h) and read by replies.h: a keyword (the whole body, as Twilio's own opt-out handling
+ * reads it) acts as before; a revocation in free text suppresses the number and is confirmed once. */
 #include "twilio_webhooks.h"
 #include "twilio_webhooks_sql.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "conversations.h"
 #include "crypto.h"
+#include "replies.h"
 #include "suppressions.h"
 
-static const char *const STOP_WORDS[] = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
-                                         "OPTOUT", NULL};
-static const char *const START_WORDS[] = {"START", "UNSTOP", "YES", NULL};
-static const char *const HELP_WORDS[] = {"HELP", "INFO", NULL};
-
 /* Delivery statuses in the order a message moves through them. */
-static const char *const STATUS_ORDER[] = {"accepted", "scheduled", "queued", "sending", "sent", "receiving",
-                                           "received", "delivered", "undelivered", "failed", "read", NULL};
+static const char *const STATUS_ORDER[] = {"accepted", "scheduled", "queued",      "sending", "sent", "receiving",
+                                           "received", "delivered", "undelivered", "failed",  "read", NULL};
 
 typedef struct sorted_pair {
   const char *name, *value;
@@ -104,33 +99,12 @@ static bool status_tx(db_conn *c, void *vctx, cad_error *err) {
 bool twilio_status(db_conn *c, const form *f, cad_error *err) {
   const char *sid = form_get(f, "MessageSid"), *status = form_get(f, "MessageStatus");
   if (!sid || !status)
-    return cad_fail(err, "missing_field", sid ? "MessageStatus" : "MessageSid", "MessageSid and MessageStatus are required");
+    return cad_fail(err, "missing_field", sid ? "MessageStatus" : "MessageSid",
+                    "MessageSid and MessageStatus are required");
   if (!rank(status))
     return cad_fail(err, "invalid_value", "MessageStatus", "unknown MessageStatus");
   status_ctx x = {f};
   return db_tx(c, status_tx, &x, err);
-}
-
-/* The body as a keyword: trimmed, upper-cased, or "" when longer than a keyword can be. */
-static void keyword_of(const char *body, char out[16]) {
-  out[0] = 0;
-  while (body && isspace((unsigned char)*body))
-    body++;
-  size_t n = body ? strlen(body) : 0;
-  while (n && isspace((unsigned char)body[n - 1]))
-    n--;
-  if (n == 0 || n >= 16)
-    return;
-  for (size_t i = 0; i < n; i++)
-    out[i] = (char)toupper((unsigned char)body[i]);
-  out[n] = 0;
-}
-
-static bool is_one_of(const char *word, const char *const *list) {
-  for (; *list; list++)
-    if (strcmp(word, *list) == 0)
-      return true;
-  return false;
 }
 
 /* Escapes text for XML. */
@@ -155,63 +129,86 @@ typedef struct inbound_ctx {
   char **twiml;
 } inbound_ctx;
 
+/* How the body reads; Twilio's Advanced Opt-Out names the keyword it acted on (OptOutType) itself. */
+static void read_inbound(const form *f, reply_reading *rd) {
+  replies_read(form_get(f, "Body"), rd);
+  const char *type = form_get(f, "OptOutType");
+  reply_reading typed;
+  replies_read(type, &typed);
+  if (type && *type && typed.keyword && typed.kind != REPLY_MESSAGE)
+    *rd = typed;
+}
+
+static char *twiml_message(const char *text) {
+  char *escaped = text ? xml_escape(text) : NULL;
+  size_t len = (escaped ? strlen(escaped) : 0) + 128;
+  char *out = malloc(len);
+  snprintf(out, len, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>%s%s%s</Response>",
+           escaped ? "<Message>" : "", escaped ? escaped : "", escaped ? "</Message>" : "");
+  free(escaped);
+  return out;
+}
+
 static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
   inbound_ctx *x = vctx;
   const form *f = x->f;
-  char **twiml = x->twiml;
-  free(*twiml);
-  *twiml = NULL;
+  free(*x->twiml);
+  *x->twiml = NULL;
   const char *from = form_get(f, "From"), *to = form_get(f, "To"), *sid = form_get(f, "MessageSid");
-  char word[16];
-  keyword_of(form_get(f, "Body"), word);
-  const char *opt_out_type = form_get(f, "OptOutType"); /* Twilio Advanced Opt-Out: STOP, START or HELP */
-  if (opt_out_type && *opt_out_type)
-    keyword_of(opt_out_type, word);
-  bool stop = is_one_of(word, STOP_WORDS), start = is_one_of(word, START_WORDS), help = is_one_of(word, HELP_WORDS);
+  reply_reading rd;
+  read_inbound(f, &rd);
   const char *service = form_get(f, "MessagingServiceSid");
   const char *p[] = {to, service ? service : to};
   db_result *r = db_exec(c, &TW_PRACTICES_FOR, 2, p, err);
   if (!r)
     return false;
-  bool ok = true, fresh = false;
-  char evidence[48];
-  snprintf(evidence, sizeof evidence, "SMS keyword %s", word);
+  bool ok = true, fresh = false, confirm = false;
+  char evidence[80];
+  snprintf(evidence, sizeof evidence, "SMS %s", rd.evidence);
   for (int i = 0; ok && i < db_rows(r); i++) {
     const char *practice = db_text(r, i, 0);
     const char *kp[] = {practice, sid};
-    bool claimed;
+    bool claimed, suppressed_now = false;
     if (!(ok = db_exists(c, &TW_CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
       continue; /* this practice had this message already: a replay changes nothing */
     fresh = true;
-    if (stop) {
+    inbound_sms in = {practice, from, to, form_get(f, "Body"), sid, &rd};
+    ok = conversations_record_sms(c, &in, &suppressed_now, err);
+    confirm = confirm || suppressed_now;
+    if (ok && rd.keyword && rd.kind == REPLY_STOP) {
       ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
-    } else if (start) {
+    } else if (ok && rd.keyword && rd.kind == REPLY_START) {
       const char *lp[] = {practice, from, evidence};
       db_result *l = db_exec(c, &TW_LIFT, 3, lp, err);
       ok = l != NULL;
       db_free(l);
     }
   }
-  char *reply = NULL;
-  if (ok && help && fresh)
-    reply = xml_escape(db_text(r, 0, 1));
+  /* Keyword STOP and START are confirmed by Twilio itself; HELP gets the practice's contact text; a
+   * revocation in free text, which Twilio does not act on, is confirmed here, once. */
+  char confirmation[200];
+  const char *reply = NULL;
+  if (ok && fresh && rd.keyword && rd.kind == REPLY_HELP) {
+    reply = db_text(r, 0, 1);
+  } else if (ok && confirm) {
+    snprintf(confirmation, sizeof confirmation,
+             "You will get no more texts from %.80s. Reply START to receive them again.", db_text(r, 0, 2));
+    reply = confirmation;
+  }
+  if (ok)
+    *x->twiml = twiml_message(reply);
   db_free(r);
-  if (!ok)
-    return false;
-  /* STOP and START confirmations are sent by Twilio itself; HELP gets the practice's contact text. */
-  size_t len = (reply ? strlen(reply) : 0) + 128;
-  *twiml = malloc(len);
-  snprintf(*twiml, len, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>%s%s%s</Response>",
-           reply ? "<Message>" : "", reply ? reply : "", reply ? "</Message>" : "");
-  free(reply);
-  return true;
+  return ok;
 }
 
 bool twilio_inbound(db_conn *c, const form *f, char **twiml, cad_error *err) {
   *twiml = NULL;
   const char *from = form_get(f, "From"), *to = form_get(f, "To"), *sid = form_get(f, "MessageSid");
   if (!from || !to || !sid)
-    return cad_fail(err, "missing_field", !from ? "From" : !to ? "To" : "MessageSid",
+    return cad_fail(err, "missing_field",
+                    !from ? "From"
+                    : !to ? "To"
+                          : "MessageSid",
                     "From, To and MessageSid are required");
   inbound_ctx x = {f, twiml};
   bool ok = db_tx(c, inbound_tx, &x, err);

@@ -12,11 +12,23 @@ const db_stmt FLAGS_RESOLVE = {"flags_resolve",
 const db_stmt FLAGS_OPEN_COUNT = {
     "flags_open_count",
     "SELECT count(*) FROM client_flags WHERE practice_id = $1 AND client_id = $2 AND resolved_at IS NULL"};
+/* Clients a person should call or answer: an open flag, or a reply not yet answered (its latest
+ * message), the longest waiting first. */
 const db_stmt FLAGS_OUTREACH = {
     "flags_outreach",
-    "SELECT coalesce(jsonb_agg(x.item ORDER BY x.first_flag), '[]') FROM ( "
-    "  SELECT jsonb_build_object('client', jsonb_build_object('id', c.id, 'first_name', c.first_name, "
+    "WITH who AS (SELECT client_id FROM client_flags WHERE practice_id = $1 AND resolved_at IS NULL "
+    "  UNION SELECT client_id FROM conversations WHERE practice_id = $1 AND needs_reply AND client_id IS NOT NULL) "
+    "SELECT coalesce(jsonb_agg(x.item ORDER BY x.since, x.id), '[]') FROM ( "
+    "  SELECT c.id, jsonb_build_object('client', jsonb_build_object('id', c.id, 'first_name', c.first_name, "
     "      'last_name', c.last_name, 'phone', c.phone, 'email', c.email), "
-    "    'flags', jsonb_agg(flag_json(f) ORDER BY f.created_at)) AS item, min(f.created_at) AS first_flag "
-    "  FROM client_flags f JOIN clients c ON c.practice_id = f.practice_id AND c.id = f.client_id "
-    "  WHERE f.practice_id = $1 AND f.resolved_at IS NULL GROUP BY c.practice_id, c.id) x"};
+    "    'flags', coalesce((SELECT jsonb_agg(flag_json(f) ORDER BY f.created_at) FROM client_flags f "
+    "      WHERE f.practice_id = c.practice_id AND f.client_id = c.id AND f.resolved_at IS NULL), '[]'), "
+    "    'reply', (SELECT inbound_json(i) FROM conversations v JOIN inbound_messages i "
+    "      ON i.practice_id = v.practice_id AND i.conversation_id = v.id "
+    "      WHERE v.practice_id = c.practice_id AND v.client_id = c.id AND v.needs_reply "
+    "      ORDER BY i.received_at DESC LIMIT 1)) AS item, "
+    "    least((SELECT min(f.created_at) FROM client_flags f WHERE f.practice_id = c.practice_id "
+    "        AND f.client_id = c.id AND f.resolved_at IS NULL), "
+    "      (SELECT v.last_inbound_at FROM conversations v WHERE v.practice_id = c.practice_id "
+    "        AND v.client_id = c.id AND v.needs_reply)) AS since "
+    "  FROM clients c JOIN who ON who.client_id = c.id WHERE c.practice_id = $1) x"};

@@ -9,7 +9,7 @@ const db_stmt PRACTICE_INSERT = {
     "INSERT INTO practices(name, time_zone, address, parking_text, check_in_text, contact_text, "
     "  booking_url, intake_url, photo_url, photo_id_system, sms_from, email_from, report_email, quiet_start, "
     "  quiet_end, sender_mode, webhook_secret, paused, send_time, appearance_phrases, incentive_text, "
-    "  report_alarm_percent) "
+    "  report_alarm_percent, reply_hold_days) "
     "SELECT j->>'name', j->>'time_zone', j->>'address', j->>'parking_text', j->>'check_in_text', "
     "  j->>'contact_text', j->>'booking_url', j->>'intake_url', j->>'photo_url', j->>'photo_id_system', "
     "  j->>'sms_from', j->>'email_from', j->>'report_email', "
@@ -19,7 +19,7 @@ const db_stmt PRACTICE_INSERT = {
     "  coalesce((j->>'send_time')::time, '10:00'), "
     "  CASE WHEN j ? 'appearance_phrases' THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) "
     "    ELSE default_appearance_phrases() END, coalesce(j->>'incentive_text', default_incentive_text()), "
-    "  coalesce((j->>'report_alarm_percent')::int, 65) "
+    "  coalesce((j->>'report_alarm_percent')::int, 65), coalesce((j->>'reply_hold_days')::int, 3) "
     "FROM (SELECT $1::jsonb AS j) s RETURNING id, practice_json(practices)"};
 const db_stmt PRACTICE_SEED = {"practice_seed", "SELECT seed_library($1), seed_default_templates($1)"};
 const db_stmt PRACTICE_GET = {"practice_get", "SELECT practice_json(p) FROM practices p WHERE p.id = $1"};
@@ -35,6 +35,7 @@ const db_stmt PRACTICE_PATCH = {
                                "  send_time = coalesce((j->>'send_time')::time, p.send_time), "
                                "  incentive_text = coalesce(j->>'incentive_text', p.incentive_text), "
                                "  report_alarm_percent = coalesce((j->>'report_alarm_percent')::int, p.report_alarm_percent), "
+                               "  reply_hold_days = coalesce((j->>'reply_hold_days')::int, p.reply_hold_days), "
                                "  appearance_phrases = CASE WHEN j ? 'appearance_phrases' "
                                "    THEN ARRAY(SELECT jsonb_array_elements_text(j->'appearance_phrases')) ELSE p.appearance_phrases END, "
                                "  updated_at = now() "

@@ -19,7 +19,7 @@ const db_stmt TW_CLAIM_INBOUND = {
     "INSERT INTO provider_events (practice_id, provider, event_key) VALUES ($1, 'twilio', 'inbound:' || $2) "
     "ON CONFLICT DO NOTHING RETURNING 1"};
 const db_stmt TW_PRACTICES_FOR = {"tw_practices_for",
-                                  "SELECT id, coalesce(contact_text, 'Reply STOP to opt out.') FROM practices "
+                                  "SELECT id, coalesce(contact_text, 'Reply STOP to opt out.'), name FROM practices "
                                   "WHERE sms_from = $1 OR sms_from = $2 ORDER BY created_at"};
 const db_stmt TW_LIFT = {"tw_lift",
                          "WITH s AS (UPDATE suppressions SET active = false, updated_at = clock_timestamp() "

@@ -1,0 +1,39 @@
+/* conversations.c: GET /v1/conversations, GET /v1/clients/{id}/conversation, POST
+ * /v1/clients/{id}/conversation/messages, POST .../read and POST .../handled. */
+#include "conversations.h"
+#include "api.h"
+#include "app.h"
+#include "providers.h"
+
+void conversations_get_list(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  conversation_query q = {http_query(r, "unread"), http_query(r, "needs_reply"), http_query(r, "cursor"), 50};
+  if (api_limit(r, &q.limit) && api_check(r, conversations_list(r->db, r->who.practice_id, &q, &out, &err), &err))
+    http_reply_json(r, 200, out);
+}
+void conversation_get(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, conversations_of_client(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
+    http_reply_json(r, 200, out);
+}
+void conversation_messages_post(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  const char *provider = providers_name(&r->app->cfg.dispatch.providers, "sms");
+  if (api_check(r, conversations_reply(r->db, r->who.practice_id, r->params[0], r->json, provider, &out, &err), &err))
+    http_reply_json(r, 202, out);
+}
+void conversation_read_post(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, conversations_read(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
+    http_reply_json(r, 200, out);
+}
+void conversation_handled_post(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, conversations_handled(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
+    http_reply_json(r, 200, out);
+}

@@ -1,0 +1,46 @@
+/* conversations.h: patients' replies and the front desk's answers. Every inbound SMS is kept with the
+ * client it came from (or none), the message it answers and how it was read (replies.h); a reply a
+ * person should answer marks its conversation as needing one and holds the client's promotional steps
+ * for the practice's reply_hold_days; a revocation in free text suppresses SMS to the number at once.
+ * Staff answer through the message outbox (consent and suppression apply; quiet hours too, unless the
+ * client wrote within the hour). */
+#ifndef CADENCE_CONVERSATIONS_H
+#define CADENCE_CONVERSATIONS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "db.h"
+#include "replies.h"
+
+/* One inbound SMS as Twilio delivered it, and how it was read. */
+typedef struct inbound_sms {
+  const char *practice_id, *from, *to, *body, *sid;
+  const reply_reading *reading;
+} inbound_sms;
+
+/* Keeps the SMS in its conversation (inside the caller's transaction); *newly_suppressed is set when
+ * it revoked consent in free text for a number not suppressed before (confirm it, once). */
+bool conversations_record_sms(db_conn *conn, const inbound_sms *in, bool *newly_suppressed, cad_error *err);
+
+typedef struct conversation_query {
+  const char *unread, *needs_reply, *cursor; /* "true"/"false" filters, or NULL */
+  int limit;
+} conversation_query;
+
+/* The practice's conversations, latest reply first, paged. */
+bool conversations_list(db_conn *conn, const char *practice_id, const conversation_query *q, json_t **out,
+                        cad_error *err);
+/* A client's conversation both ways (404 when the client is unknown). */
+bool conversations_of_client(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
+                             cad_error *err);
+/* Marks the client's replies read, or the conversation handled; answers the conversation. */
+bool conversations_read(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
+                        cad_error *err);
+bool conversations_handled(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
+                           cad_error *err);
+/* Queues a staff reply ({body, sent_by}) by SMS through provider; answers the message (202). */
+bool conversations_reply(db_conn *conn, const char *practice_id, const char *client_id, json_t *body,
+                         const char *provider, json_t **out, cad_error *err);
+
+#endif

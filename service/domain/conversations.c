@@ -1,0 +1,190 @@
+/* conversations.c: see conversations.h. */
+#include "conversations.h"
+#include "conversations_sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonspec.h"
+#include "paging.h"
+#include "sendtime.h"
+#include "suppressions.h"
+#include "validate.h"
+
+enum { MAX_REPLY = 1600 }; /* ten SMS segments */
+
+bool conversations_record_sms(db_conn *c, const inbound_sms *in, bool *newly_suppressed, cad_error *err) {
+  *newly_suppressed = false;
+  const reply_reading *rd = in->reading;
+  const char *sp[] = {in->practice_id, in->from};
+  db_result *who = db_exec(c, &CONV_SENDER, 2, sp, err);
+  if (!who)
+    return false;
+  char answers[37] = "", client[37] = "";
+  if (!db_null(who, 0, 0))
+    snprintf(answers, sizeof answers, "%s", db_text(who, 0, 0));
+  if (!db_null(who, 0, 1))
+    snprintf(client, sizeof client, "%s", db_text(who, 0, 1));
+  db_free(who);
+  /* A keyword is Twilio's and the service's to act on; anything else wants a person. */
+  bool for_staff = !rd->keyword;
+  db_result *conv;
+  if (client[0]) {
+    const char *p[] = {in->practice_id, client, in->from, for_staff ? "true" : "false"};
+    conv = db_exec(c, &CONV_TOUCH_CLIENT, 4, p, err);
+  } else {
+    const char *p[] = {in->practice_id, in->from, for_staff ? "true" : "false"};
+    conv = db_exec(c, &CONV_TOUCH_STRANGER, 3, p, err);
+  }
+  if (!conv)
+    return false;
+  char conversation[37];
+  snprintf(conversation, sizeof conversation, "%s", db_text(conv, 0, 0));
+  db_free(conv);
+  const char *ip[] = {in->practice_id,
+                      conversation,
+                      client[0] ? client : NULL,
+                      in->from,
+                      in->to,
+                      in->body ? in->body : "",
+                      in->sid,
+                      answers[0] ? answers : NULL,
+                      replies_kind_name(rd->kind),
+                      rd->keyword ? "true" : "false",
+                      rd->evidence[0] ? rd->evidence : NULL};
+  if (!db_run(c, &CONV_INBOUND, 11, ip, err))
+    return false;
+  if (rd->kind == REPLY_STOP && !rd->keyword) {
+    bool already;
+    if (!db_exists(c, &CONV_SUPPRESSED, 2, sp, &already, err))
+      return false;
+    char evidence[96];
+    snprintf(evidence, sizeof evidence, "free-text reply, %s", rd->evidence);
+    if (!already && !suppressions_add(c, in->practice_id, "sms", in->from, "sms_reply", evidence, err))
+      return false;
+    *newly_suppressed = !already;
+    return true;
+  }
+  if (rd->kind == REPLY_MESSAGE || rd->kind == REPLY_CHOICE) {
+    const char *hp[] = {in->practice_id, client};
+    return !client[0] || db_run(c, &CONV_HOLD, 2, hp, err);
+  }
+  return true;
+}
+
+static bool bad_query(cad_error *err, const char *field) {
+  return cad_fail(err, "invalid_query", field, "'%s' must be true or false", field);
+}
+
+static bool valid_flag(const char *v) { return !v || strcmp(v, "true") == 0 || strcmp(v, "false") == 0; }
+
+bool conversations_list(db_conn *c, const char *practice_id, const conversation_query *q, json_t **out,
+                        cad_error *err) {
+  if (!valid_flag(q->unread))
+    return bad_query(err, "unread");
+  if (!valid_flag(q->needs_reply))
+    return bad_query(err, "needs_reply");
+  page_cursor cur;
+  char limit[12];
+  if (!paging_cursor(c, &CONV_CURSOR_OK, practice_id, q->cursor, &cur, err))
+    return false;
+  const char *p[] = {practice_id, q->unread, q->needs_reply, cur.micros, cur.uuid, paging_limit(q->limit, limit)};
+  db_result *r = db_exec(c, &CONV_LIST, 6, p, err);
+  if (!r)
+    return false;
+  *out = paging_page(r, q->limit);
+  return true;
+}
+
+bool conversations_of_client(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, client_id};
+  return db_one_json(db_exec(c, &CONV_OF_CLIENT, 2, p, err), "client", out, err);
+}
+
+static bool change(db_conn *c, const db_stmt *stmt, const char *practice_id, const char *client_id, json_t **out,
+                   cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, client_id};
+  return db_run(c, stmt, 2, p, err) && conversations_of_client(c, practice_id, client_id, out, err);
+}
+
+bool conversations_read(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
+  return change(c, &CONV_READ, practice_id, client_id, out, err);
+}
+
+bool conversations_handled(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
+  return change(c, &CONV_HANDLED, practice_id, client_id, out, err);
+}
+
+typedef struct reply_ctx {
+  const char *practice_id, *client_id, *provider;
+  json_t *body, **out;
+} reply_ctx;
+
+static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
+  reply_ctx *x = vctx;
+  db_tx_reset(x->out);
+  const char *p[] = {x->practice_id, x->client_id};
+  db_result *r = db_exec(c, &CONV_REPLY_CONTEXT, 2, p, err);
+  if (!r)
+    return false;
+  if (db_rows(r) != 1) {
+    db_free(r);
+    return FAIL_NOT_FOUND(err, "client");
+  }
+  const char *why = db_null(r, 0, 0)             ? "the client has no phone number"
+                    : db_text(r, 0, 1)[0] != 't' ? "the client has not consented to SMS"
+                    : db_text(r, 0, 2)[0] == 't' ? "the client's number has opted out of SMS"
+                    : db_null(r, 0, 3)           ? "the practice has no sms_from to send from"
+                                                 : NULL;
+  if (why) {
+    db_free(r);
+    return cad_fail(err, "conflict", "client", "%s", why);
+  }
+  /* Quiet hours hold a reply back unless the client wrote within the hour (an answer is expected). */
+  int wait_min = db_text(r, 0, 7)[0] == 't'
+                     ? 0
+                     : sendtime_quiet_wait(atoi(db_text(r, 0, 4)), atoi(db_text(r, 0, 5)), atoi(db_text(r, 0, 6)));
+  char wait_s[16], text[MAX_REPLY + 128];
+  snprintf(wait_s, sizeof wait_s, "%d", wait_min * 60);
+  const char *body = json_string_value(json_object_get(x->body, "body"));
+  const char *by = json_string_value(json_object_get(x->body, "sent_by"));
+  if (by)
+    snprintf(text, sizeof text, "%s\n- %s", body, by);
+  else
+    snprintf(text, sizeof text, "%s", body);
+  const char *qp[] = {x->practice_id, x->client_id, x->provider, db_text(r, 0, 0), db_text(r, 0, 3), text, by, wait_s};
+  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 8, qp, err);
+  db_free(r);
+  if (!m)
+    return false;
+  *x->out = db_json(m, 0, 0);
+  db_free(m);
+  return db_run(c, &CONV_HANDLED, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
+}
+
+bool conversations_reply(db_conn *c, const char *practice_id, const char *client_id, json_t *body, const char *provider,
+                         json_t **out, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  json_field spec[] = {{"body", JS_STRING, JS_REQUIRED, MAX_REPLY, NULL, NULL},
+                       {"sent_by", JS_STRING, JS_NULLABLE, 60, NULL, NULL},
+                       {NULL, 0, 0, 0, NULL, NULL}};
+  if (!jsonspec_parse(body, spec, NULL, err))
+    return false;
+  const char *text = json_string_value(json_object_get(body, "body"));
+  size_t i = 0;
+  while (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')
+    i++;
+  if (!text[i])
+    return FAIL_VALUE(err, "body", "'body' must not be empty");
+  const char *by = json_string_value(json_object_get(body, "sent_by"));
+  if (by && !*by)
+    return FAIL_VALUE(err, "sent_by", "'sent_by' must not be empty");
+  reply_ctx x = {practice_id, client_id, provider, body, out};
+  return db_tx(c, reply_tx, &x, err);
+}

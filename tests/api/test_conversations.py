@@ -1,0 +1,165 @@
+"""Conversations: every inbound SMS reaches the front desk (signed with Twilio's own library, in Twilio's
+wire format), threaded to the message it answers; free-text revocations stop SMS at once and are
+confirmed once; a reply holds promotional steps and lists the client in /v1/outreach; staff answer
+through the outbox, to the fake Twilio; practices see only their own conversations."""
+import datetime as dt
+
+from harness import ADMIN_KEY, check, eq, psql, test
+from test_dispatch import client, fakes, practice, server, visit, wait_for
+from test_webhooks import inbound, suppression_events, twilio_post
+
+INBOUND = "/v1/webhooks/twilio/inbound"
+
+
+def conversation(s, p, c):
+    r = s.request("GET", f"/v1/clients/{c['id']}/conversation", key=p.staff)
+    eq(r.status, 200, str(r))
+    return r.json
+
+
+@test
+def a_free_text_reply_threads_to_the_reminder_reaches_staff_and_is_answered_through_the_outbox():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p, email=None)
+        visit(s, p, c, 70)
+        reminder = wait_for("the day-70 reminder", lambda: f.twilio.messages())[0]
+        reply = inbound("inbound_reply", Body="Thursday at 3 works! Thank you")
+        r = twilio_post(s, INBOUND, reply)
+        eq((r.status, "<Message>" in r.text), (200, False), "a reply for staff is not answered automatically")
+        eq(twilio_post(s, INBOUND, reply).status, 200, "Twilio retries a webhook: the replay adds nothing")
+        conv = conversation(s, p, c)
+        eq((conv["unread"], conv["needs_reply"]), (1, True))
+        out, inb = conv["data"][0], conv["data"][-1]
+        eq((out["direction"], out["reason"], out["body"]), ("out", "refill refill_1", reminder["form"]["Body"]))
+        eq((inb["direction"], inb["body"], inb["reading"], inb["answers_message_id"]),
+           ("in", "Thursday at 3 works! Thank you", "message", out["id"]), "threaded to the reminder")
+        listed = s.request("GET", "/v1/conversations?needs_reply=true", key=p.staff).json["data"]
+        eq([(x["client"]["id"], x["last_message"]["body"]) for x in listed], [(c["id"], inb["body"])])
+        outreach = s.request("GET", "/v1/outreach", key=p.staff).json["data"]
+        eq([(o["client"]["id"], o["flags"], o["reply"]["id"]) for o in outreach], [(c["id"], [], inb["id"])])
+        # Staff read it, then answer, signed; the answer goes to the fake Twilio from the practice's number.
+        eq(s.request("POST", f"/v1/clients/{c['id']}/conversation/read", key=p.staff).json["unread"], 0)
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages",
+                      {"body": "Great, see you Thursday at 3!", "sent_by": "Dana"}, key=p.staff)
+        eq((r.status, r.json["sent_by"], r.json["body"]), (202, "Dana", "Great, see you Thursday at 3!\n- Dana"))
+        sent = wait_for("the staff reply", lambda: [m["form"] for m in f.twilio.messages()
+                                                               if "Thursday at 3" in m["form"]["Body"]])
+        eq((sent[0]["To"], sent[0]["From"]), ("+15551234567", "+15550001111"))
+        conv = conversation(s, p, c)
+        eq((conv["needs_reply"], conv["data"][-1]["reason"], conv["data"][-1]["sent_by"]), (False, "staff reply", "Dana"))
+        eq(s.request("GET", "/v1/outreach", key=p.staff).json["data"], [], "answered: off the list")
+        check("Thursday" not in s.log() and "+15551234567" not in s.log(), "no PHI in the logs")
+    finally:
+        s.stop()
+
+
+@test
+def please_stop_texting_me_stops_sms_at_once_and_is_confirmed_once_while_stop_by_does_not():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s, name="Glow Med Spa")
+        c = client(s, p, email=None)
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", Body="I'll stop by Thursday"))
+        eq((r.status, "<Message>" in r.text, suppression_events(s, p)), (200, False, []), "another sense of stop")
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", Body="Please stop texting me!!"))
+        eq(r.status, 200)
+        check("<Message>You will get no more texts from Glow Med Spa. Reply START to receive them again.</Message>"
+              in r.text, r.text)
+        eq(suppression_events(s, p), ["suppress:sms_reply"])
+        evidence = psql(f"SELECT evidence FROM suppression_events WHERE practice_id = '{p.id}'", db=s.db)
+        eq(evidence, 'free-text reply, phrase "stop texting"', "the audit trail keeps the decision's evidence")
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", Body="STOP!! I said stop"))
+        eq(("<Message>" in r.text, suppression_events(s, p)), (False, ["suppress:sms_reply"]), "confirmed once")
+        conv = conversation(s, p, c)
+        eq([(m["reading"], m["keyword"]) for m in conv["data"]], [("message", False), ("stop", False), ("stop", False)])
+        eq(conv["needs_reply"], True, "a revocation in free text reaches staff")
+        # The next reminder is suppressed, not sent.
+        visit(s, p, c, 70)
+        wait_for("the step suppressed", lambda: psql(
+            f"SELECT count(*) FROM steps WHERE practice_id = '{p.id}' AND state = 'suppressed'", db=s.db) != "0")
+        eq(f.twilio.messages(), [])
+        # A keyword STOP is kept too, and needs no person.
+        c2 = client(s, p, first_name="Bea", phone="+15557654321", email=None)
+        twilio_post(s, INBOUND, inbound("inbound_stop", From="+15557654321"))
+        eq(conversation(s, p, c2)["needs_reply"], False)
+        eq(conversation(s, p, c2)["data"][0]["keyword"], True)
+        # Staff cannot text an opted-out number.
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", {"body": "Sorry!"}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (409, "client"))
+    finally:
+        s.stop()
+
+
+@test
+def a_reply_holds_promotional_steps_due_within_the_hold_keeping_their_spacing():
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        c = client(s, p, email=None)
+        psql(f"UPDATE practices SET paused = true WHERE id = '{p.id}'", db=s.db)  # planned, not sent
+        visit(s, p, c, 69)  # refill_1 due tomorrow, refill_2 in 6 days (day 75), refill_3 day 82
+        before = dict(r.split("|") for r in psql(f"SELECT step_key, planned_date FROM steps WHERE practice_id = "
+                                                   f"'{p.id}' AND step_key LIKE 'refill_%'", db=s.db).splitlines())
+        twilio_post(s, INBOUND, inbound("inbound_reply", Body="Can you call me about this?"))
+        rows = psql(f"SELECT step_key, planned_date, reason FROM steps WHERE practice_id = '{p.id}' "
+                    "AND step_key LIKE 'refill_%' ORDER BY step_no", db=s.db).splitlines()
+        after = {r.split("|")[0]: r.split("|")[1] for r in rows}
+        day = lambda v: dt.date.fromisoformat(v)  # noqa: E731
+        eq({k: (day(after[k]) - day(before[k])).days for k in after}, {"refill_1": 2, "refill_2": 2, "refill_3": 2},
+           "the sequence moves as a whole to the first send time after the 3-day hold")
+        check(all(r.split("|")[2] == "client replied: moved 2 days later" for r in rows), str(rows))
+        # With the hold off, a reply moves nothing.
+        r = s.request("PATCH", f"/v1/practices/{p.id}", {"reply_hold_days": 0}, key=ADMIN_KEY)
+        eq((r.status, r.json["reply_hold_days"]), (200, 0))
+        twilio_post(s, INBOUND, inbound("inbound_reply", Body="Actually, never mind"))
+        eq(psql(f"SELECT string_agg(planned_date::text, ',' ORDER BY step_no) FROM steps WHERE practice_id = "
+                f"'{p.id}' AND step_key LIKE 'refill_%'", db=s.db), ",".join(after[k] for k in sorted(after)))
+        r = s.request("PATCH", f"/v1/practices/{p.id}", {"reply_hold_days": 31}, key=ADMIN_KEY)
+        eq((r.status, r.error["details"]["field"]), (422, "reply_hold_days"))
+    finally:
+        s.stop()
+
+
+@test
+def conversations_are_the_practices_own_and_refuse_bad_input_by_name():
+    f = fakes()
+    s = server(f)
+    try:
+        p, other = practice(s), practice(s, sms_from="+15550002222")
+        c = client(s, p, email=None)
+        twilio_post(s, INBOUND, inbound("inbound_reply", Body="hello?"))
+        # A stranger's text is kept too, with no client.
+        twilio_post(s, INBOUND, inbound("inbound_reply", From="+15559990000", Body="who is this?"))
+        listed = s.request("GET", "/v1/conversations", key=p.staff).json["data"]
+        eq(sorted((x["client"] or {}).get("id", "stranger") for x in listed), sorted([c["id"], "stranger"]))
+        eq(s.request("GET", "/v1/conversations", key=other.staff).json["data"], [])
+        for path in (f"/v1/clients/{c['id']}/conversation",):
+            eq(s.request("GET", path, key=other.staff).status, 404, "another practice's client")
+        for verb in ("read", "handled"):
+            eq(s.request("POST", f"/v1/clients/{c['id']}/conversation/{verb}", key=other.staff).status, 404)
+        eq(s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", {"body": "x"}, key=other.staff).status,
+           404)
+        r = s.request("GET", "/v1/conversations?unread=maybe", key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (400, "unread"))
+        r = s.request("GET", "/v1/conversations?cursor=nope", key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (400, "cursor"))
+        for body, field in [({}, "body"), ({"body": "  "}, "body"), ({"body": 5}, "body"),
+                            ({"body": "x" * 1601}, "body"), ({"body": "hi", "sent_by": ""}, "sent_by"),
+                            ({"body": "hi", "extra": 1}, "extra")]:
+            r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", body, key=p.staff)
+            eq((r.status, r.error["details"]["field"]), (400 if field == "extra" else 422, field), str(body))
+        eq(psql(f"SELECT count(*) FROM messages WHERE practice_id = '{p.id}'", db=s.db), "0", "bad input wrote nothing")
+        # Paging: one a page, then the next.
+        first = s.request("GET", "/v1/conversations?limit=1", key=p.staff).json
+        second = s.request("GET", f"/v1/conversations?limit=1&cursor={first['next_cursor']}", key=p.staff).json
+        eq(len(first["data"]) + len(second["data"]), 2)
+        check(first["data"][0]["id"] != second["data"][0]["id"])
+        # The integration key reads no conversations.
+        eq(s.request("GET", "/v1/conversations", key=p.integration).status, 403)
+    finally:
+        s.stop()
