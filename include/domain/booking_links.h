@@ -25,6 +25,8 @@ bool booking_link_open(const char *key, const char *token, long long now, char p
  * at start, before any thread reads the key. ttl_s is how long a new link stays valid. */
 bool booking_links_init(db_conn *conn, const char *configured, long long ttl_s, cad_error *err);
 /* A fresh token for a sequence, valid ttl_s from now; false before init. */
+/* How long a link (and an SMS offer of numbered slots) stays good, in seconds. */
+long long booking_links_ttl_s(void);
 bool booking_links_token(const char *practice_id, const char *sequence_id, char out[BOOKING_TOKEN_LEN + 1]);
 /* What the link names: client, practice, treatment, injector and its open slots; 404 when the token
  * is tampered, expired or its sequence gone. */

@@ -15,10 +15,15 @@ typedef struct message_values {
   const char *open_slots;   /* "Tue Dec 8 2:00pm, Wed Dec 9 10:30am": rendered as a sentence */
   const char *incentive, *photo_link, *appointment_time, *address, *parking, *check_in, *intake_link;
   bool injector_sends; /* the practice sends as its injectors and the step has one: they sign */
+  bool slots_by_reply; /* SMS: the open times are numbered, and a reply with the number books it */
 } message_values;
 
 /* Renders tmpl (a body or a subject) with v; malloc'd. */
 char *compose_render(const char *tmpl, const message_values *v);
+
+/* Open times as offered (at most 3): by SMS numbered, "Reply 1 or 2 to book: 1) Tue 2pm, 2) Wed 9am.";
+ * else "Open times: Tue 2pm, Wed 9am." */
+void compose_slots(const char *list, bool by_reply, char *out, size_t len);
 
 /* Appends another step's text due the same day to body ("one voice"); returns the grown body. */
 char *compose_join(char *body, const char *next);

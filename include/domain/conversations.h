@@ -3,7 +3,8 @@
  * person should answer marks its conversation as needing one and holds the client's promotional steps
  * for the practice's reply_hold_days; a revocation in free text suppresses SMS to the number at once.
  * Staff answer through the message outbox (consent and suppression apply; quiet hours too, unless the
- * client wrote within the hour). */
+ * client wrote within the hour). A reply that is just a slot number ("2", "#2", "option 2") books that
+ * slot of step 1's numbered offer with the treating injector (source sms, caused by the step). */
 #ifndef CADENCE_CONVERSATIONS_H
 #define CADENCE_CONVERSATIONS_H
 
@@ -15,13 +16,16 @@
 
 /* One inbound SMS as Twilio delivered it, and how it was read. */
 typedef struct inbound_sms {
-  const char *practice_id, *from, *to, *body, *sid;
+  const char *practice_id, *practice_name, *from, *to, *body, *sid;
   const reply_reading *reading;
 } inbound_sms;
 
-/* Keeps the SMS in its conversation (inside the caller's transaction); *newly_suppressed is set when
- * it revoked consent in free text for a number not suppressed before (confirm it, once). */
-bool conversations_record_sms(db_conn *conn, const inbound_sms *in, bool *newly_suppressed, cad_error *err);
+/* Keeps the SMS in its conversation and acts on it (inside the caller's transaction): a revocation in
+ * free text suppresses the number; a slot number books that slot of the client's offer, or, taken
+ * meanwhile, offers the next ones. answer receives what to text back ("" for nothing): the booking, the
+ * new offer, or the revocation's confirmation (once: not for a number already suppressed). */
+bool conversations_record_sms(db_conn *conn, const inbound_sms *in, char *answer, size_t answer_len,
+                              cad_error *err);
 
 typedef struct conversation_query {
   const char *unread, *needs_reply, *cursor; /* "true"/"false" filters, or NULL */

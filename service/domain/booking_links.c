@@ -166,6 +166,8 @@ bool booking_links_init(db_conn *c, const char *configured, long long ttl_s, cad
   return ok;
 }
 
+long long booking_links_ttl_s(void) { return link_ttl_s; }
+
 bool booking_links_token(const char *practice_id, const char *sequence_id, char out[BOOKING_TOKEN_LEN + 1]) {
   return link_key[0] && booking_link_make(link_key, practice_id, sequence_id, (long long)time(NULL) + link_ttl_s, out);
 }

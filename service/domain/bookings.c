@@ -154,7 +154,8 @@ static bool create_tx(db_conn *c, void *vctx, cad_error *err) {
   db_free(r);
   /* A PMS or booking-link booking keeps its origin; otherwise a recent reminder makes it "reminder". */
   const char *given = str(b, "source");
-  const char *source = given && (strcmp(given, "pms") == 0 || strcmp(given, "link") == 0) ? given
+  const char *source = given && (strcmp(given, "pms") == 0 || strcmp(given, "link") == 0 ||
+                                 strcmp(given, "sms") == 0) ? given
                        : cause[0]                                                         ? "reminder"
                                                                                           : "organic";
   char duration[12];

@@ -32,6 +32,28 @@ static char *as_sentence(const char *s) {
   return out;
 }
 
+/* "Tue 2pm, Wed 9am" -> "Reply 1 or 2 to book: 1) Tue 2pm, 2) Wed 9am." (an SMS: a reply that is just the
+ * number books it, replies.h and conversations.c), or "Open times: Tue 2pm, Wed 9am." (an email). */
+void compose_slots(const char *list, bool by_reply, char *out, size_t len) {
+  if (!by_reply) {
+    snprintf(out, len, "Open times: %s.", list);
+    return;
+  }
+  size_t n = 1;
+  for (const char *p = strstr(list, ", "); p; p = strstr(p + 2, ", "))
+    n++;
+  size_t w = (size_t)snprintf(out, len, "Reply %s to book: ", n == 1 ? "1" : n == 2 ? "1 or 2" : "1-3");
+  n = 0;
+  for (const char *p = list; *p && w < len; n++) {
+    const char *end = strstr(p, ", ");
+    size_t part = end ? (size_t)(end - p) : strlen(p);
+    w += (size_t)snprintf(out + w, len - w, "%s%zu) %.*s", n ? ", " : "", n + 1, (int)part, p);
+    p = end ? end + 2 : p + part;
+  }
+  if (w + 1 < len)
+    strcat(out, ".");
+}
+
 char *compose_render(const char *tmpl, const message_values *v) {
   bool injector = !empty(v->injector_name);
   const char *practice = empty(v->practice_name) ? "your clinic" : v->practice_name;
@@ -42,7 +64,7 @@ char *compose_render(const char *tmpl, const message_values *v) {
   else
     snprintf(signature, sizeof signature, "%s", practice);
   if (!empty(v->open_slots))
-    snprintf(slots, sizeof slots, "Open times: %s.", v->open_slots);
+    compose_slots(v->open_slots, v->slots_by_reply, slots, sizeof slots);
   char *incentive = as_sentence(v->incentive), *parking = as_sentence(v->parking);
   char *check_in = as_sentence(v->check_in);
   tvar vars[] = {{"first_name", v->first_name},
@@ -98,7 +120,7 @@ void compose_photo_link(const char *url, const char *external_id, char *out, siz
     if (p == at) { /* the id, safe in a path or a query (RFC 3986 unreserved characters as they are) */
       for (const unsigned char *q = (const unsigned char *)external_id; *q && n + 4 < len; q++)
         n += (size_t)(isalnum(*q) || strchr("-._~", *q) ? snprintf(out + n, len - n, "%c", *q)
-                                                         : snprintf(out + n, len - n, "%%%02X", *q));
+                                                        : snprintf(out + n, len - n, "%%%02X", *q));
       p += strlen("{external_id}") - 1;
     } else {
       out[n++] = *p;

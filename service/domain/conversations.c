@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "booking_links.h"
+#include "bookings.h"
+#include "compose.h"
 #include "jsonspec.h"
 #include "paging.h"
 #include "sendtime.h"
@@ -14,8 +17,71 @@
 
 enum { MAX_REPLY = 1600 }; /* ten SMS segments */
 
-bool conversations_record_sms(db_conn *c, const inbound_sms *in, bool *newly_suppressed, cad_error *err) {
-  *newly_suppressed = false;
+/* A slot number: books that slot of the client's latest offer. Inside a savepoint, so that a slot taken
+ * meanwhile (the injector's exclusion constraint) leaves the rest of the reply's work standing; then the
+ * next open times are offered. Leaves answer "" when there is no offer to book from (a person reads it). */
+static bool book_choice(db_conn *c, const inbound_sms *in, const char *client, char *answer, size_t len,
+                        cad_error *err) {
+  char no[4];
+  snprintf(no, sizeof no, "%d", in->reading->choice);
+  const char *p[] = {in->practice_id, client, no};
+  db_result *o = db_exec(c, &CONV_OFFER, 3, p, err);
+  if (!o)
+    return false;
+  if (db_rows(o) != 1) {
+    db_free(o);
+    return true;
+  }
+  json_t *body = json_pack("{s:s,s:s,s:s,s:i,s:s}", "client_id", client, "injector_id", db_text(o, 0, 2), "starts_at",
+                           db_text(o, 0, 4), "duration_minutes", 30, "source", "sms");
+  if (!db_null(o, 0, 3))
+    json_object_set_new(body, "services", json_pack("[s]", db_text(o, 0, 3)));
+  json_t *booking = NULL;
+  cad_error why;
+  bool booked =
+      db_exec_simple(c, "SAVEPOINT reply_booking", err) && bookings_create(c, in->practice_id, body, &booking, &why);
+  json_decref(body);
+  if (booked) {
+    const char *tp[] = {in->practice_id, db_text(o, 0, 0), json_string_value(json_object_get(booking, "id")), client};
+    bool ok = db_exec_simple(c, "RELEASE SAVEPOINT reply_booking", err) && db_run(c, &CONV_OFFER_TAKEN, 4, tp, err);
+    const char *injector = db_null(o, 0, 6) ? NULL : db_text(o, 0, 6);
+    snprintf(answer, len, "You're booked for %s%s%s at %s. Reply here if you need to change it.", db_text(o, 0, 5),
+             injector ? " with " : "", injector ? injector : "", in->practice_name);
+    json_decref(booking);
+    db_free(o);
+    return ok;
+  }
+  json_decref(booking);
+  if (!db_exec_simple(c, "ROLLBACK TO SAVEPOINT reply_booking", err)) {
+    db_free(o);
+    return false;
+  }
+  bool ok = true;
+  if (strcmp(why.code, "conflict") == 0) { /* taken meanwhile: the next open times */
+    char ttl[24];
+    snprintf(ttl, sizeof ttl, "%lld", booking_links_ttl_s());
+    const char *rp[] = {in->practice_id,
+                        client,
+                        db_text(o, 0, 2),
+                        db_null(o, 0, 1) ? NULL : db_text(o, 0, 1),
+                        db_null(o, 0, 3) ? NULL : db_text(o, 0, 3),
+                        ttl,
+                        db_text(o, 0, 0)};
+    db_result *r = db_exec(c, &CONV_REOFFER, 7, rp, err);
+    if ((ok = r != NULL)) {
+      char slots[320] = "";
+      if (!db_null(r, 0, 0))
+        compose_slots(db_text(r, 0, 0), true, slots, sizeof slots);
+      snprintf(answer, len, "Sorry, that time was just taken. %s", slots[0] ? slots : "We will be in touch.");
+    }
+    db_free(r);
+  }
+  db_free(o);
+  return ok;
+}
+
+bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, size_t answer_len, cad_error *err) {
+  answer[0] = 0;
   const reply_reading *rd = in->reading;
   const char *sp[] = {in->practice_id, in->from};
   db_result *who = db_exec(c, &CONV_SENDER, 2, sp, err);
@@ -27,8 +93,11 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, bool *newly_sup
   if (!db_null(who, 0, 1))
     snprintf(client, sizeof client, "%s", db_text(who, 0, 1));
   db_free(who);
-  /* A keyword is Twilio's and the service's to act on; anything else wants a person. */
-  bool for_staff = !rd->keyword;
+  if (rd->kind == REPLY_CHOICE && client[0] && !book_choice(c, in, client, answer, answer_len, err))
+    return false;
+  /* A keyword is Twilio's and the service's to act on, a booked or re-offered slot is answered; anything
+   * else wants a person. */
+  bool for_staff = !rd->keyword && !(rd->kind == REPLY_CHOICE && answer[0]);
   db_result *conv;
   if (client[0]) {
     const char *p[] = {in->practice_id, client, in->from, for_staff ? "true" : "false"};
@@ -63,12 +132,14 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, bool *newly_sup
     snprintf(evidence, sizeof evidence, "free-text reply, %s", rd->evidence);
     if (!already && !suppressions_add(c, in->practice_id, "sms", in->from, "sms_reply", evidence, err))
       return false;
-    *newly_suppressed = !already;
+    if (!already)
+      snprintf(answer, answer_len, "You will get no more texts from %.80s. Reply START to receive them again.",
+               in->practice_name);
     return true;
   }
-  if (rd->kind == REPLY_MESSAGE || rd->kind == REPLY_CHOICE) {
+  if (for_staff && client[0]) {
     const char *hp[] = {in->practice_id, client};
-    return !client[0] || db_run(c, &CONV_HOLD, 2, hp, err);
+    return db_run(c, &CONV_HOLD, 2, hp, err);
   }
   return true;
 }

@@ -233,6 +233,7 @@ bool templates_preview(db_conn *c, const char *practice_id, json_t *body, json_t
     s.typical_duration = db_value(r, 0, P_DURATION);
   }
   bool sms = strcmp(channel, "sms") == 0;
+  s.slots_by_reply = sms;
   char *rendered = compose_render(text, &s);
   if (sms && part(parts, "first_sms", true))
     rendered = compose_opt_out(rendered);

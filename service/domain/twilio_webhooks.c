@@ -162,19 +162,22 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
   db_result *r = db_exec(c, &TW_PRACTICES_FOR, 2, p, err);
   if (!r)
     return false;
-  bool ok = true, fresh = false, confirm = false;
+  bool ok = true, fresh = false;
+  char answer[480] = "";
   char evidence[80];
   snprintf(evidence, sizeof evidence, "SMS %s", rd.evidence);
   for (int i = 0; ok && i < db_rows(r); i++) {
     const char *practice = db_text(r, i, 0);
     const char *kp[] = {practice, sid};
-    bool claimed, suppressed_now = false;
+    bool claimed;
     if (!(ok = db_exists(c, &TW_CLAIM_INBOUND, 2, kp, &claimed, err)) || !claimed)
       continue; /* this practice had this message already: a replay changes nothing */
     fresh = true;
-    inbound_sms in = {practice, from, to, form_get(f, "Body"), sid, &rd};
-    ok = conversations_record_sms(c, &in, &suppressed_now, err);
-    confirm = confirm || suppressed_now;
+    inbound_sms in = {practice, db_text(r, i, 2), from, to, form_get(f, "Body"), sid, &rd};
+    char said[480];
+    ok = conversations_record_sms(c, &in, said, sizeof said, err);
+    if (ok && said[0] && !answer[0])
+      snprintf(answer, sizeof answer, "%s", said);
     if (ok && rd.keyword && rd.kind == REPLY_STOP) {
       ok = suppressions_add(c, practice, "sms", from, "sms_keyword", evidence, err);
     } else if (ok && rd.keyword && rd.kind == REPLY_START) {
@@ -185,16 +188,8 @@ static bool inbound_tx(db_conn *c, void *vctx, cad_error *err) {
     }
   }
   /* Keyword STOP and START are confirmed by Twilio itself; HELP gets the practice's contact text; a
-   * revocation in free text, which Twilio does not act on, is confirmed here, once. */
-  char confirmation[200];
-  const char *reply = NULL;
-  if (ok && fresh && rd.keyword && rd.kind == REPLY_HELP) {
-    reply = db_text(r, 0, 1);
-  } else if (ok && confirm) {
-    snprintf(confirmation, sizeof confirmation,
-             "You will get no more texts from %.80s. Reply START to receive them again.", db_text(r, 0, 2));
-    reply = confirmation;
-  }
+   * revocation in free text (which Twilio does not act on) or a booked slot is answered as recorded. */
+  const char *reply = ok && fresh && rd.keyword && rd.kind == REPLY_HELP ? db_text(r, 0, 1) : answer[0] ? answer : NULL;
   if (ok)
     *x->twiml = twiml_message(reply);
   db_free(r);

@@ -156,6 +156,7 @@ static bool render_with(const step_ctx *ctx, const char *channel, char **subject
       .typical_duration = val(ctx, "typical_duration"),
       .booking_link = link,
       .open_slots = val(ctx, "open_slots"),
+      .slots_by_reply = sms,
       .incentive = truthy(ctx, "incentive") ? val(ctx, "incentive_text") : NULL,
       .photo_link = photo,
       .appointment_time = val(ctx, "appointment"),
@@ -323,6 +324,19 @@ static bool queue_message(db_conn *c, delivery_worker *w, const char *practice, 
       made->n++;
     }
     db_free(m);
+  }
+  /* Step 1's numbered slots by SMS: kept, so that a reply "2" books the second (conversations.c). */
+  if (ok && sms && val(ctx, "offered_slots")) {
+    char ttl[24];
+    snprintf(ttl, sizeof ttl, "%lld", booking_links_ttl_s());
+    const char *op[] = {practice,
+                        step,
+                        val(ctx, "client_id"),
+                        val(ctx, "injector_id"),
+                        val(ctx, "type_code"),
+                        val(ctx, "offered_slots"),
+                        ttl};
+    ok = db_run(c, &DL_OFFER, 7, op, err);
   }
   for (char *id = strchr(ids, ','); ok && id; id = strchr(id + 1, ','))
     step_set_add(merged, id + 1); /* decided with this step: passed over later in the batch */

@@ -3,6 +3,7 @@ wire format), threaded to the message it answers; free-text revocations stop SMS
 confirmed once; a reply holds promotional steps and lists the client in /v1/outreach; staff answer
 through the outbox, to the fake Twilio; practices see only their own conversations."""
 import datetime as dt
+import threading
 
 from harness import ADMIN_KEY, check, eq, psql, test
 from test_dispatch import client, fakes, practice, server, visit, wait_for
@@ -161,5 +162,68 @@ def conversations_are_the_practices_own_and_refuse_bad_input_by_name():
         check(first["data"][0]["id"] != second["data"][0]["id"])
         # The integration key reads no conversations.
         eq(s.request("GET", "/v1/conversations", key=p.integration).status, 403)
+    finally:
+        s.stop()
+
+
+@test
+def a_numbered_reply_books_that_slot_and_two_clients_racing_for_one_get_one_booking_and_a_new_offer():
+    from test_dispatch import days_ago_there
+    from test_schedules import WEEKDAYS, injector_with
+    f = fakes()
+    s = server(f)
+    try:
+        p = practice(s)
+        inj = injector_with(s, p, [{"weekday": d, "start": "10:00", "end": "16:00"} for d in WEEKDAYS])
+        ana = client(s, p, email=None)
+        bea = client(s, p, first_name="Bea", phone="+15557654321", email=None, time_zone=ana["time_zone"])
+        for c in (ana, bea):
+            r = s.request("POST", "/v1/treatments", {"client_id": c["id"], "injector_id": inj["id"],
+                                                     "performed_at": days_ago_there(c, 70),
+                                                     "items": [{"type": "botox"}]}, key=p.staff)
+            eq(r.status, 201, str(r))
+        sms = wait_for("both step 1 messages", lambda: len(f.twilio.messages()) >= 2 and f.twilio.messages())
+        bodies = {m["form"]["To"]: m["form"]["Body"] for m in sms}
+        for body in bodies.values():
+            check("1) " in body and "2) " in body and "3) " in body and "Reply 1-3 to book: 1) " in body, body)
+        # Both were offered the same first slot; both answer "1" at once: one booking, one new offer.
+        replies = {}
+
+        def answer(who, number):
+            replies[who] = twilio_post(s, INBOUND, inbound("inbound_reply", From=number, Body="1"))
+
+        threads = [threading.Thread(target=answer, args=("ana", "+15551234567")),
+                   threading.Thread(target=answer, args=("bea", "+15557654321"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        texts = sorted(r.text for r in replies.values())
+        check(sum("You're booked" in t for t in texts) == 1 and sum("just taken" in t for t in texts) == 1, str(texts))
+        winner, loser = ("bea", "ana") if "just taken" in replies["ana"].text else ("ana", "bea")
+        first = bodies["+15551234567"].split("1) ")[1].split(",")[0]
+        check(f"You're booked for {first} with Dr. Rivera at Glow Med Spa." in replies[winner].text,
+              replies[winner].text)
+        offer = replies[loser].text
+        check("Reply 1-3 to book: 1) " in offer and first not in offer, f"the next open times, without the taken one: {offer}")
+        # The loser picks the second of the new offer as "#2": booked with the treating injector, source sms.
+        second = offer.split("2) ")[1].split(",")[0]
+        loser_client, number = (ana, "+15551234567") if loser == "ana" else (bea, "+15557654321")
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", From=number, Body="#2"))
+        check(f"You're booked for {second} with Dr. Rivera" in r.text, r.text)
+        booked = s.request("GET", f"/v1/bookings?client_id={loser_client['id']}", key=p.staff).json["data"]
+        eq([(b["source"], b["injector_id"]) for b in booked], [("sms", inj["id"])])
+        eq(conversation(s, p, loser_client)["needs_reply"], False, "a booked reply needs no person")
+        wait_for("the booking's confirmation at the fake Twilio",
+                 lambda: [m for m in f.twilio.messages() if m["form"]["To"] == number
+                          and m["form"]["Body"] != bodies[number]])
+        eq(psql(f"SELECT count(DISTINCT starts_at), count(*) FROM bookings WHERE practice_id = '{p.id}' "
+                "AND state <> 'cancelled'", db=s.db), "2|2", "every booking its own time")
+        # The offer is used: another "1" is a message for staff, not a second booking.
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", From=number, Body="1"))
+        eq(("<Message>" in r.text, conversation(s, p, loser_client)["needs_reply"]), (False, True))
+        # A number with no offer is a message for staff.
+        r = twilio_post(s, INBOUND, inbound("inbound_reply", From="+15559990000", Body="2"))
+        eq("<Message>" in r.text, False)
     finally:
         s.stop()

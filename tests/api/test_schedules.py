@@ -202,7 +202,7 @@ def step_1_carries_a_signed_booking_link_and_real_open_slots():
                       key=p.staff)
         eq(r.status, 201)
         body = refill_sms(f, s, p, c)
-        check("Open times: " in body and body.count("10:00am") == 3, f"three open slots, the first of each day: {body}")
+        check("Reply 1-3 to book: 1) " in body and body.count("10:00am") == 3, f"three open slots, the first of each day: {body}")
         token = body.split("https://glow.example.com/book?t=")[1].split()[0]
         eq(len(token), 70)
         link = s.request("GET", f"/v1/booking-links/{token}")

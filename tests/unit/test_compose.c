@@ -47,6 +47,13 @@ void test_compose(void) {
   /* Open slots become a sentence; none leave no trace. */
   v.open_slots = "Tue 2pm, Wed 9am";
   rendered("Soon. {{open_slots}}", &v, "Soon. Open times: Tue 2pm, Wed 9am.");
+  v.slots_by_reply = true;
+  rendered("Soon. {{open_slots}}", &v, "Soon. Reply 1 or 2 to book: 1) Tue 2pm, 2) Wed 9am.");
+  v.open_slots = "Tue 2pm, Wed 9am, Thu 10am";
+  rendered("{{open_slots}}", &v, "Reply 1-3 to book: 1) Tue 2pm, 2) Wed 9am, 3) Thu 10am.");
+  v.open_slots = "Tue 2pm";
+  rendered("{{open_slots}}", &v, "Reply 1 to book: 1) Tue 2pm.");
+  v.slots_by_reply = false;
   v.open_slots = NULL;
   rendered("Soon. {{open_slots}}", &v, "Soon.");
   /* A value ending with a period next to the template's own: one period. */

@@ -18,5 +18,8 @@ extern const db_stmt CONV_HANDLED;
 extern const db_stmt CONV_REPLY_CONTEXT;
 extern const db_stmt CONV_QUEUE_REPLY;
 extern const db_stmt CONV_NOTIFY;
+extern const db_stmt CONV_OFFER;
+extern const db_stmt CONV_OFFER_TAKEN;
+extern const db_stmt CONV_REOFFER;
 
 #endif

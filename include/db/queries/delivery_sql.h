@@ -24,4 +24,6 @@ extern const db_stmt DL_RELEASE;
 extern const db_stmt DL_RECOVER;
 extern const db_stmt DL_NEXT_DUE;
 
+extern const db_stmt DL_OFFER;
+
 #endif

@@ -120,3 +120,33 @@ const db_stmt CONV_QUEUE_REPLY = {
     "  next_attempt_at) VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7, clock_timestamp() + $8::int * interval '1 second') "
     "RETURNING message_json(messages)"};
 const db_stmt CONV_NOTIFY = {"conv_notify", "SELECT pg_notify('cadence_due', '')"};
+/* The client's latest offer still good, and slot $3 of it (its time, as written and in the practice's words). */
+const db_stmt CONV_OFFER = {
+    "conv_offer", "SELECT o.id, o.step_id, o.injector_id, o.type_code, "
+                  "  to_char(o.slots[$3] AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                  "  to_char(o.slots[$3] AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), i.name "
+                  "FROM slot_offers o JOIN practices p ON p.id = o.practice_id "
+                  "LEFT JOIN injectors i ON i.practice_id = o.practice_id AND i.id = o.injector_id "
+                  "WHERE o.practice_id = $1 AND o.client_id = $2 AND o.expires_at > now() AND o.booking_id IS NULL "
+                  "  AND o.slots[$3] > now() ORDER BY o.offered_at DESC LIMIT 1"};
+/* The offer that made booking $3; the client's other open offers end with it (one booking per reply). */
+const db_stmt CONV_OFFER_TAKEN = {
+    "conv_offer_taken",
+    "UPDATE slot_offers SET booking_id = CASE WHEN id = $2 THEN $3::uuid END, "
+    "  expires_at = CASE WHEN id = $2 THEN expires_at ELSE least(expires_at, now()) END "
+    "WHERE practice_id = $1 AND client_id = $4 AND (id = $2 OR (booking_id IS NULL AND expires_at > now()))"};
+/* A new offer when the slot picked was taken: the injector's next open times, as step 1 offers them; the
+ * old offer ($7) ends. */
+const db_stmt CONV_REOFFER = {
+    "conv_reoffer",
+    "WITH o AS (SELECT array_agg(y.s ORDER BY y.s) AS slots FROM ( "
+    "    SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "
+    "    FROM practices p, open_slots(p.id, $3, (now() AT TIME ZONE p.time_zone)::date + 1, "
+    "      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, $2) x WHERE p.id = $1 "
+    "    ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) y), "
+    "gone AS (UPDATE slot_offers SET expires_at = now() WHERE practice_id = $1 AND id = $7), "
+    "ins AS (INSERT INTO slot_offers (practice_id, client_id, step_id, injector_id, type_code, slots, expires_at) "
+    "  SELECT $1, $2, $4, $3, $5, o.slots, now() + $6::int * interval '1 second' FROM o WHERE o.slots IS NOT NULL "
+    "  RETURNING slots) "
+    "SELECT (SELECT string_agg(to_char(s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY s) "
+    "  FROM ins, unnest(ins.slots) s) FROM practices p WHERE p.id = $1"};

@@ -15,7 +15,8 @@
  * steps due today of the client, or of the clients who share its phone or email (each found through the
  * open steps of a client, never by scanning the due ones). open_slots: step 1 offers the first open time
  * of the treating injector on each of the next 3 days it has one, within the two weeks after today (the
- * refresh window), skipping the client's away dates. photo_id: the private photo page, only for a client
+ * refresh window), skipping the client's away dates; offered_slots are the same times, to record the offer
+ * a numbered reply books from. photo_id: the private photo page, only for a client
  * who consented to photos and has the external id. */
 #define STEP_COLUMNS                                                                                                   \
   "st.step_key, st.channel, st.incentive, st.promotional, st.sequence_id, st.client_id, "                              \
@@ -47,26 +48,28 @@
   "  tsms.subject AS sms_subject, tsms.body AS sms_body, tmail.subject AS email_subject, tmail.body AS email_body, "   \
   "  to_char(bk.starts_at AT TIME ZONE z.tz, 'FMDay, FMMonth FMDD \"at\" FMHH12:MI AM') AS appointment, "              \
   "  p.address, p.parking_text, p.check_in_text, p.intake_url, st.practice_id, "                                       \
-  "  CASE WHEN st.step_key = 'refill_1' AND t.injector_id IS NOT NULL THEN (SELECT string_agg( "                       \
-  "      to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) FROM ( "                 \
-  "      SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "                          \
-  "      FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "                            \
-  "                      (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "                                \
-  "      ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) END AS open_slots, "           \
+  "  (SELECT string_agg(to_char(o.s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY o.s) "         \
+  "    FROM unnest(offer.slots) o(s)) AS open_slots, offer.slots::text AS offered_slots, "                             \
   "  p.photo_url, CASE WHEN c.consent_photo AND p.photo_url IS NOT NULL THEN (SELECT e.external_id "                   \
   "      FROM client_external_ids e WHERE e.practice_id = c.practice_id AND e.client_id = c.id "                       \
   "        AND (p.photo_id_system IS NULL OR e.system = p.photo_id_system) ORDER BY e.system, e.external_id LIMIT 1) " \
   "    END AS photo_id, st.id AS step_id "
 
-#define STEP_JOINS                                                                                                            \
-  "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "                                                 \
-  "JOIN practices p ON p.id = st.practice_id "                                                                                \
-  "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "                                             \
-  "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "                                                   \
-  "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "                                        \
-  "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "                                 \
-  "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "                                         \
-  "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) " TEMPLATE_FOR( \
+#define STEP_JOINS                                                                                                     \
+  "JOIN clients c ON c.practice_id = st.practice_id AND c.id = st.client_id "                                          \
+  "JOIN practices p ON p.id = st.practice_id "                                                                         \
+  "JOIN sequences q ON q.practice_id = st.practice_id AND q.id = st.sequence_id "                                      \
+  "CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, p.time_zone) AS tz) z "                                            \
+  "LEFT JOIN treatments t ON t.practice_id = q.practice_id AND t.id = q.treatment_id "                                 \
+  "LEFT JOIN treatment_types tt ON tt.practice_id = q.practice_id AND tt.code = q.type_code "                          \
+  "LEFT JOIN bookings bk ON bk.practice_id = q.practice_id AND bk.id = q.booking_id "                                  \
+  "LEFT JOIN injectors i ON i.practice_id = st.practice_id AND i.id = coalesce(t.injector_id, bk.injector_id) "        \
+  "LEFT JOIN LATERAL (SELECT array_agg(o.s ORDER BY o.s) AS slots FROM ( "                                             \
+  "    SELECT DISTINCT ON ((x.starts_at AT TIME ZONE p.time_zone)::date) x.starts_at AS s "                            \
+  "    FROM open_slots(p.id, t.injector_id, (now() AT TIME ZONE p.time_zone)::date + 1, "                              \
+  "                    (now() AT TIME ZONE p.time_zone)::date + 14, 30, 30, c.id) x "                                  \
+  "    WHERE st.step_key = 'refill_1' AND t.injector_id IS NOT NULL "                                                  \
+  "    ORDER BY (x.starts_at AT TIME ZONE p.time_zone)::date, x.starts_at LIMIT 3) o) offer ON true " TEMPLATE_FOR(    \
       "sms", "tsms") TEMPLATE_FOR("email", "tmail")
 
 /* One worker at a time takes the steps of one address (a client's phone, else email: family members share
@@ -231,3 +234,7 @@ const db_stmt DL_NEXT_DUE = {
                    "  (SELECT min(due_at) FROM steps WHERE state IN ('planned', 'deferred')), "
                    "  (SELECT min(next_attempt_at) FROM messages WHERE state IN ('queued', 'failed')), "
                    "  (SELECT min(lease_until) FROM messages WHERE state IN ('claimed', 'sending'))) - now())"};
+/* The slots step $2's message offered ($6, numbered in order), kept so that a reply "2" books the second. */
+const db_stmt DL_OFFER = {
+    "dl_offer", "INSERT INTO slot_offers (practice_id, client_id, step_id, injector_id, type_code, slots, expires_at) "
+                "VALUES ($1, $3, $2, $4, $5, $6::timestamptz[], now() + $7::int * interval '1 second')"};

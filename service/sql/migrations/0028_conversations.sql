@@ -46,3 +46,24 @@ ALTER TABLE messages ADD COLUMN sent_by text;
 CREATE INDEX messages_to_address ON messages (practice_id, to_address, created_at);
 -- How long a client's reply holds their promotional steps (0: not at all).
 ALTER TABLE practices ADD COLUMN reply_hold_days int NOT NULL DEFAULT 3 CHECK (reply_hold_days BETWEEN 0 AND 30);
+
+-- Step 1's open times by SMS are numbered; the offer is kept so that a reply "2" books the second slot
+-- with the treating injector while the offer lasts (the booking link's lifetime). A reply to a slot that
+-- was taken meanwhile is answered with a new offer.
+CREATE TABLE slot_offers (
+  practice_id  uuid NOT NULL,
+  id           uuid NOT NULL DEFAULT gen_random_uuid(),
+  client_id    uuid NOT NULL,
+  step_id      uuid,            -- the step whose message made the offer (the booking's cause)
+  injector_id  uuid NOT NULL,
+  type_code    text,
+  slots        timestamptz[] NOT NULL,
+  offered_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+  expires_at   timestamptz NOT NULL,
+  booking_id   uuid,            -- the booking a reply made from it
+  PRIMARY KEY (practice_id, id),
+  FOREIGN KEY (practice_id, client_id) REFERENCES clients (practice_id, id)
+);
+CREATE INDEX slot_offers_client ON slot_offers (practice_id, client_id, offered_at);
+ALTER TABLE bookings DROP CONSTRAINT bookings_source_check,
+  ADD CONSTRAINT bookings_source_check CHECK (source IN ('reminder', 'organic', 'pms', 'link', 'sms'));
