@@ -76,6 +76,8 @@ capture loyalty GET "/v1/clients/$member/loyalty"
 capture redeem POST "/v1/clients/$member/loyalty/redemptions" "$redeem_body"
 capture slots GET "/v1/slots?injector_id=$injector"
 capture book POST /v1/bookings "$(booking_body "$first")"
+# The visit captured is the client's second, so that its SQL ends the open cycles as every replay's must.
+api POST /v1/treatments "$(treatment_body "$first")" >/dev/null
 capture treat POST /v1/treatments "$(treatment_body "$first")"
 capture post POST /v1/clients "$client_body"
 # pgbench picks one of the same clients per transaction, as wrk does: the
