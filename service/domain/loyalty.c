@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
+#include "clients.h"
 #include "loyalty_math.h"
 #include "memberships.h"
 #include "paging.h"
-#include "clients.h"
-#include "bounds.h"
 #include "validate.h"
 
 enum { MAX_TIERS = 8, MAX_MILESTONES = 20 };
@@ -37,7 +37,8 @@ static bool num_in(json_t *o, const char *key, const char *prefix, double min, d
   snprintf(field, sizeof field, "%s%s", prefix, key);
   if (!v || !(integer ? json_is_integer(v) : json_is_number(v)) || json_number_value(v) < min ||
       json_number_value(v) > max)
-    return FAIL_VALUE(err, field, "'%s' must be %s from %g to %g", field, integer ? "an integer" : "a number", min, max);
+    return FAIL_VALUE(err, field, "'%s' must be %s from %g to %g", field, integer ? "an integer" : "a number", min,
+                      max);
   return true;
 }
 
@@ -83,8 +84,8 @@ static bool valid_tiers(json_t *tiers, cad_error *err) {
     if (i == 0 && (json_integer_value(json_object_get(t, "min_visits")) ||
                    json_integer_value(json_object_get(t, "min_spend_cents"))))
       return fail_at(err, prefix, "min_visits", "must be 0: the first tier is everyone's");
-    if (prev && json_integer_value(json_object_get(t, "min_visits")) <=
-                    json_integer_value(json_object_get(prev, "min_visits")))
+    if (prev &&
+        json_integer_value(json_object_get(t, "min_visits")) <= json_integer_value(json_object_get(prev, "min_visits")))
       return fail_at(err, prefix, "min_visits", "must be above the tier before it");
   }
   return true;
@@ -111,17 +112,26 @@ static bool valid_milestones(json_t *ms, cad_error *err) {
 }
 
 static bool valid_program(json_t *b, cad_error *err) {
-  static const char *const keys[] = {"point_value_cents", "earn_per_dollar", "flat_points", "yearly_cap_points",
-                                     "welcome_bonus", "milestones", "tiers", "referral", "behaviour_multipliers",
-                                     "welcome_back", "redemption_cap_percent", "expiry_months", NULL};
+  static const char *const keys[] = {"point_value_cents",
+                                     "earn_per_dollar",
+                                     "flat_points",
+                                     "yearly_cap_points",
+                                     "welcome_bonus",
+                                     "milestones",
+                                     "tiers",
+                                     "referral",
+                                     "behaviour_multipliers",
+                                     "welcome_back",
+                                     "redemption_cap_percent",
+                                     "expiry_months",
+                                     NULL};
   static const char *const behaviour_keys[] = {"prebooked", "baseline_photos", "online_evaluation", "safety_check",
                                                NULL};
   static const char *const back_keys[] = {"perk", "valid_days", NULL};
   static const char *const referral_keys[] = {"referred_bonus", "referrer_multiplier", "referrer_visits", NULL};
   if (!only_keys(b, keys, "", err) || !num_in(b, "point_value_cents", "", 1, 10000, true, err) ||
       !num_in(b, "earn_per_dollar", "", 0, 100, false, err) || !num_in(b, "welcome_bonus", "", 0, 100000, true, err) ||
-      !num_in(b, "redemption_cap_percent", "", 0, 100, true, err) ||
-      !num_in(b, "expiry_months", "", 1, 120, true, err))
+      !num_in(b, "redemption_cap_percent", "", 0, 100, true, err) || !num_in(b, "expiry_months", "", 1, 120, true, err))
     return false;
   json_t *cap = json_object_get(b, "yearly_cap_points");
   if (cap && !json_is_null(cap) && !num_in(b, "yearly_cap_points", "", 0, 10000000, true, err))
@@ -131,8 +141,11 @@ static bool valid_program(json_t *b, cad_error *err) {
   json_t *v;
   if (!json_is_object(flat))
     return FAIL_VALUE(err, "flat_points", "'flat_points' must map treatment types to points");
-  json_object_foreach(flat, k, v) if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100000)
-      return FAIL_VALUE(err, "flat_points", "'flat_points.%s' must be points from 0 to 100000", k);
+  json_object_foreach(flat, k, v) if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                                      json_integer_value(v) >
+                                          100000) return FAIL_VALUE(err, "flat_points",
+                                                                    "'flat_points.%s' must be points from 0 to 100000",
+                                                                    k);
   json_t *beh = json_object_get(b, "behaviour_multipliers");
   if (!json_is_object(beh) || !only_keys(beh, behaviour_keys, "behaviour_multipliers.", err))
     return json_is_object(beh) ? false
@@ -142,7 +155,9 @@ static bool valid_program(json_t *b, cad_error *err) {
   if (!json_is_null(back)) {
     if (!json_is_object(back) || !only_keys(back, back_keys, "welcome_back.", err) ||
         !num_in(back, "valid_days", "welcome_back.", 1, 3660, true, err))
-      return json_is_object(back) ? false : FAIL_VALUE(err, "welcome_back", "'welcome_back' must be {perk, valid_days} or null");
+      return json_is_object(back)
+                 ? false
+                 : FAIL_VALUE(err, "welcome_back", "'welcome_back' must be {perk, valid_days} or null");
     const char *perk = str(back, "perk");
     if (!perk || !*perk || strlen(perk) > 200)
       return fail_at(err, "welcome_back.", "perk", "must be 1-200 characters");
@@ -262,6 +277,10 @@ static bool lock_account(db_conn *c, const char *practice_id, const char *client
   db_result *r = db_exec(c, &LOY_LOCK, 2, p, err);
   if (!r)
     return false;
+  if (db_rows(r) != 1) {
+    db_free(r);
+    return FAIL_NOT_FOUND(err, "client");
+  }
   *balance = atol(db_text(r, 0, 0));
   *debt = atol(db_text(r, 0, 1));
   if (made)
@@ -326,9 +345,9 @@ bool loyalty_on_treatment(db_conn *c, const char *practice_id, const char *clien
            referral_boost ? ", referral boost" : "", behaviours > 1 ? ", behaviour bonus" : "");
   const char *tp[] = {practice_id, treatment_id, tier_name};
   bool ok = db_run(c, &LOY_VISIT_TIER, 3, tp, err) &&
-            (!new_member || award(c, practice_id, client_id, "welcome",
-                                  (long)json_integer_value(json_object_get(s, "welcome_bonus")), expires,
-                                  "welcome bonus", NULL, welcome_key, err)) &&
+            (!new_member ||
+             award(c, practice_id, client_id, "welcome", (long)json_integer_value(json_object_get(s, "welcome_bonus")),
+                   expires, "welcome bonus", NULL, welcome_key, err)) &&
             award(c, practice_id, client_id, "earn", points, expires, reason, treatment_id, earn_key, err);
   if (ok && referral_boost) {
     const char *rp[] = {practice_id, client_id};
@@ -445,11 +464,10 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
   int tier = atoi(db_text(r, 0, 10)); /* loyalty_tier_of: the rule lives in SQL, once */
   json_t *tier_list = json_object_get(s, "tiers"), *next = json_null();
   if (tier + 1 < ntiers)
-    next = json_pack("{s:O,s:i,s:I}", "name", json_object_get(json_array_get(tier_list, (size_t)tier + 1), "name"),
-                     "visits_needed", tiers[tier + 1].min_visits - visits > 0 ? tiers[tier + 1].min_visits - visits : 0,
-                     "spend_needed_cents",
-                     (json_int_t)(tiers[tier + 1].min_spend_cents > spend_12m ? tiers[tier + 1].min_spend_cents - spend_12m
-                                                                              : 0));
+    next = json_pack(
+        "{s:O,s:i,s:I}", "name", json_object_get(json_array_get(tier_list, (size_t)tier + 1), "name"), "visits_needed",
+        tiers[tier + 1].min_visits - visits > 0 ? tiers[tier + 1].min_visits - visits : 0, "spend_needed_cents",
+        (json_int_t)(tiers[tier + 1].min_spend_cents > spend_12m ? tiers[tier + 1].min_spend_cents - spend_12m : 0));
   int ref_left = atoi(db_text(r, 0, 6));
   json_t *multipliers = json_pack("{s:f}", "tier", tiers[tier].multiplier);
   if (ref_left > 0)
@@ -468,11 +486,10 @@ bool loyalty_summary(db_conn *c, const char *practice_id, const char *client_id,
                    (json_int_t)balance, "value_cents",
                    (json_int_t)(balance * json_integer_value(json_object_get(s, "point_value_cents"))), "points_owed",
                    (json_int_t)atol(db_text(r, 0, 2)), "tier", "name", json_object_get(cur, "name"), "benefits",
-                   json_object_get(cur, "benefits") ? json_object_get(cur, "benefits") : json_null(), "next_tier",
-                   next, "visits_12_months", visits, "visits_total", atoi(db_text(r, 0, 5)), "spend_12_months_cents",
-                   (json_int_t)spend_12m, "multipliers", multipliers, "perks",
-                   json_loads(db_text(r, 0, 8), 0, NULL), "next_expiry",
-                   db_null(r, 0, 9) ? json_null() : json_string(db_text(r, 0, 9)));
+                   json_object_get(cur, "benefits") ? json_object_get(cur, "benefits") : json_null(), "next_tier", next,
+                   "visits_12_months", visits, "visits_total", atoi(db_text(r, 0, 5)), "spend_12_months_cents",
+                   (json_int_t)spend_12m, "multipliers", multipliers, "perks", json_loads(db_text(r, 0, 8), 0, NULL),
+                   "next_expiry", db_null(r, 0, 9) ? json_null() : json_string(db_text(r, 0, 9)));
   json_object_set_new(*out, "membership", membership);
   json_object_set_new(*out, "membership_offer", json_boolean(offer));
   json_decref(s);
@@ -519,8 +536,8 @@ static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
   if (!lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
     return false;
   const char *ep[] = {x->client_id};
-  if (!db_run(c, &LOY_EXPIRE_CLIENT, 1, ep, err) || !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL,
-                                                                 err))
+  if (!db_run(c, &LOY_EXPIRE_CLIENT, 1, ep, err) ||
+      !lock_account(c, x->practice_id, x->client_id, &balance, &debt, NULL, err))
     return false; /* what expired today is not spendable */
   json_t *s;
   if (!loyalty_program_get(c, x->practice_id, &s, err))
@@ -542,8 +559,8 @@ static bool redeem_tx(db_conn *c, void *vctx, cad_error *err) {
     return cad_fail(err, "insufficient_points", field, "the balance is %ld points", balance);
   char ticket_s[24], id[24];
   snprintf(ticket_s, sizeof ticket_s, "%ld", ticket);
-  return spend(c, x->practice_id, x->client_id, points, "redeem", "redeemed at checkout",
-               str(x->body, "treatment_id"), ticket_s, NULL, id, err) &&
+  return spend(c, x->practice_id, x->client_id, points, "redeem", "redeemed at checkout", str(x->body, "treatment_id"),
+               ticket_s, NULL, id, err) &&
          entry_json(c, x->practice_id, id, x->out, err);
 }
 
@@ -554,8 +571,8 @@ bool loyalty_redeem(db_conn *c, const char *practice_id, const char *client_id, 
     return FAIL_VALUE(err, "points", "give either 'points' or 'amount_cents'");
   if ((pts && (json_integer_value(pts) < 1 || json_integer_value(pts) > MAX_POINTS)) ||
       (amt && (json_integer_value(amt) < 1 || json_integer_value(amt) > MAX_MONEY_CENTS)))
-    return FAIL_VALUE(err, pts ? "points" : "amount_cents", "'%s' must be from 1 to %d", pts ? "points" : "amount_cents",
-                      pts ? MAX_POINTS : MAX_MONEY_CENTS);
+    return FAIL_VALUE(err, pts ? "points" : "amount_cents", "'%s' must be from 1 to %d",
+                      pts ? "points" : "amount_cents", pts ? MAX_POINTS : MAX_MONEY_CENTS);
   json_int_t ticket = json_integer_value(json_object_get(body, "ticket_cents"));
   if (ticket < 1 || ticket > MAX_MONEY_CENTS)
     return FAIL_VALUE(err, "ticket_cents", "'ticket_cents' (the visit's total) must be from 1 to %d", MAX_MONEY_CENTS);
@@ -606,8 +623,9 @@ bool loyalty_adjust(db_conn *c, const char *practice_id, const char *client_id, 
                     cad_error *err) {
   long long points = json_integer_value(json_object_get(body, "points"));
   if (points == 0 || points > MAX_POINTS || points < -MAX_POINTS)
-    return FAIL_VALUE(err, "points", "'points' must be a non-zero number of points from -%d to %d (negative takes away)",
-                      MAX_POINTS, MAX_POINTS);
+    return FAIL_VALUE(err, "points",
+                      "'points' must be a non-zero number of points from -%d to %d (negative takes away)", MAX_POINTS,
+                      MAX_POINTS);
   const char *why = str(body, "reason");
   if (!why || !*why)
     return FAIL_VALUE(err, "reason", "'reason' is required: the ledger records why");

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 typedef struct relink_ctx {
-  const db_stmt *key, *claim;
+  const db_stmt *key, *claim, *lock;
   const char *claim_param;
   double *lags; /* each claimed client's wait, told once the relink has committed */
   int relinked;
@@ -36,7 +36,7 @@ static bool relink_tx(db_conn *c, void *vctx, cad_error *err) {
       db_array_add(&clients, db_text(r, i, 1));
     }
     const char *p[] = {db_array_text(&practices), db_array_text(&clients)};
-    ok = db_run(c, &RET_LOCK, 2, p, err) && db_run(c, &RET_RELINK, 2, p, err);
+    ok = db_run(c, x->lock, 2, p, err) && db_run(c, &RET_RELINK, 2, p, err);
     db_array_free(&practices);
     db_array_free(&clients);
   }
@@ -51,7 +51,7 @@ static bool relink_tx(db_conn *c, void *vctx, cad_error *err) {
 int retention_relink_marked(db_conn *c, int limit, retention_lag_fn observe, void *ctx, cad_error *err) {
   char n[12];
   snprintf(n, sizeof n, "%d", limit);
-  relink_ctx x = {&RET_JOB_KEY, &RET_CLAIM_DUE, n, NULL, 0};
+  relink_ctx x = {&RET_JOB_KEY, &RET_CLAIM_DUE, &RET_LOCK_NOWAIT, n, NULL, 0};
   bool ok = db_tx(c, relink_tx, &x, err);
   for (int i = 0; ok && observe && x.lags && i < x.relinked; i++)
     observe(x.lags[i], ctx);
@@ -60,7 +60,7 @@ int retention_relink_marked(db_conn *c, int limit, retention_lag_fn observe, voi
 }
 
 bool retention_catch_up(db_conn *c, const char *practice_id, cad_error *err) {
-  relink_ctx x = {&RET_READ_KEY, &RET_CLAIM_PRACTICE, practice_id, NULL, 0};
+  relink_ctx x = {&RET_READ_KEY, &RET_CLAIM_PRACTICE, &RET_LOCK, practice_id, NULL, 0};
   bool ok = db_tx(c, relink_tx, &x, err);
   free(x.lags);
   return ok;

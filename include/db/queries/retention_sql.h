@@ -9,6 +9,7 @@ extern const db_stmt RET_READ_KEY;
 extern const db_stmt RET_CLAIM_DUE;
 extern const db_stmt RET_CLAIM_PRACTICE;
 extern const db_stmt RET_LOCK;
+extern const db_stmt RET_LOCK_NOWAIT;
 extern const db_stmt RET_RELINK;
 
 #endif

@@ -9,7 +9,12 @@ const db_stmt LOY_PUT = {
                "ON CONFLICT (practice_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = clock_timestamp() "
                "RETURNING settings"};
 /* Locks the account (made if new) so spends of one client happen one at a time. */
-const db_stmt LOY_LOCK = {"loy_lock", "INSERT INTO loyalty_accounts AS a (practice_id, client_id) VALUES ($1, $2) "
+/* The client's row first, then the account: every writer of a client (a visit, a booking, a refund, a
+ * redemption) locks the client row before anything else of the client's, so two of them never wait
+ * for each other in a cycle (a refund holding the account while a visit held the client deadlocked:
+ * the ledger's balance update checks its key against the client row). */
+const db_stmt LOY_LOCK = {"loy_lock", "WITH c AS (SELECT 1 FROM clients WHERE practice_id = $1 AND id = $2 FOR UPDATE) "
+                                      "INSERT INTO loyalty_accounts AS a (practice_id, client_id) SELECT $1, $2 FROM c "
                                       "ON CONFLICT (practice_id, client_id) DO UPDATE SET balance = a.balance "
                                       "RETURNING a.balance, a.debt, (a.xmax = 0)::int"};
 /* Everything a visit's points depend on, as of the visit. */

@@ -9,12 +9,11 @@ const db_stmt RET_READ_KEY = {"ret_read_key",
                               "SELECT pg_advisory_xact_lock(hashtextextended('cadence:retention_relink', 0))"};
 /* The oldest committed marks of any practice (another job's batch holds its own locked). */
 const db_stmt RET_CLAIM_DUE = {
-    "ret_claim_due",
-    "DELETE FROM retention_pending q USING ( "
-    "  SELECT practice_id, client_id, marked_by FROM retention_pending ORDER BY marked_at LIMIT $1 "
-    "  FOR UPDATE SKIP LOCKED) d "
-    "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id AND q.marked_by = d.marked_by "
-    "RETURNING q.practice_id, q.client_id, extract(epoch FROM clock_timestamp() - q.marked_at)"};
+    "ret_claim_due", "DELETE FROM retention_pending q USING ( "
+                     "  SELECT practice_id, client_id, marked_by FROM retention_pending ORDER BY marked_at LIMIT $1 "
+                     "  FOR UPDATE SKIP LOCKED) d "
+                     "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id AND q.marked_by = d.marked_by "
+                     "RETURNING q.practice_id, q.client_id, extract(epoch FROM clock_timestamp() - q.marked_at)"};
 const db_stmt RET_CLAIM_PRACTICE = {
     "ret_claim_practice",
     "DELETE FROM retention_pending q USING ( "
@@ -22,11 +21,15 @@ const db_stmt RET_CLAIM_PRACTICE = {
     "WHERE q.practice_id = d.practice_id AND q.client_id = d.client_id AND q.marked_by = d.marked_by "
     "RETURNING q.practice_id, q.client_id, extract(epoch FROM clock_timestamp() - q.marked_at)"};
 /* The clients' rows, locked by key in one order everywhere (the dispatcher's sent-message update locks
- * a client's rows the same way). */
-const db_stmt RET_LOCK = {
-    "ret_lock", "SELECT 1 FROM retention_visits r JOIN unnest($1::uuid[], $2::uuid[]) c(practice_id, client_id) "
-                "  ON r.practice_id = c.practice_id AND r.client_id = c.client_id "
-                "ORDER BY r.practice_id, r.treatment_id, r.family FOR UPDATE OF r"};
+ * a client's rows the same way). A read's catch-up waits for them; the job never waits (NOWAIT: a batch
+ * meeting a row a writer holds gives way at once and is tried again at the next tick), so no writer ever
+ * waits behind a job that waits for it. */
+#define RET_LOCK_SQL                                                                                                   \
+  "SELECT 1 FROM retention_visits r JOIN unnest($1::uuid[], $2::uuid[]) c(practice_id, client_id) "                    \
+  "  ON r.practice_id = c.practice_id AND r.client_id = c.client_id "                                                  \
+  "ORDER BY r.practice_id, r.treatment_id, r.family FOR UPDATE OF r"
+const db_stmt RET_LOCK = {"ret_lock", RET_LOCK_SQL};
+const db_stmt RET_LOCK_NOWAIT = {"ret_lock_nowait", RET_LOCK_SQL " NOWAIT"};
 /* What links the clients' visits: the next visit of the family, the first booking after each visit, and
  * whether a reminder's booking brought the visit (refunded visits link to nothing). retention_rebuild
  * computes the same for a whole practice; the equality test holds them together. */
