@@ -2,7 +2,7 @@
  * (a busy API never starves it, and it never takes the API's): its tick runs
  * at start, then every interval or sooner when woken, until the job stops. A
  * tick that did work and says so runs again at once. The imports, the weekly
- * reports, the loyalty upkeep and the janitor are jobs; the dispatcher, a pool
+ * reports, the loyalty and analytics upkeep and the janitor are jobs; the dispatcher, a pool
  * of workers woken by PostgreSQL, is not. */
 #ifndef CADENCE_JOB_H
 #define CADENCE_JOB_H
