@@ -185,5 +185,6 @@ echo "server RSS after the runs: $(ps -o rss= -p $server | awk '{printf "%.1f Mi
 python3 tests/bench/slow_clients.py "$port"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 sh tests/bench/visits.sh
+sh tests/bench/imports.sh
 sh tests/bench/dispatch.sh
 sh tests/bench/analytics.sh
