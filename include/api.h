@@ -94,5 +94,10 @@ void suppressions_get_list(http_req *r);
 void bookings_post(http_req *r);
 void bookings_get_list(http_req *r);
 void bookings_patch_one(http_req *r);
+void events_get(http_req *r);
+void webhook_endpoints_post(http_req *r);
+void webhook_endpoints_get_list(http_req *r);
+void webhook_endpoints_delete(http_req *r);
+void webhook_endpoint_deliveries_get(http_req *r);
 
 #endif

@@ -15,6 +15,8 @@
 #include "auth.h"
 #include "booking_links.h"
 #include "dispatch.h"
+#include "event_delivery.h"
+#include "events.h"
 #include "imports.h"
 #include "janitor.h"
 #include "log.h"
@@ -22,6 +24,7 @@
 #include "practices.h"
 #include "reports.h"
 #include "sealing.h"
+#include "stream.h"
 #include "upkeep.h"
 
 enum { STARTUP_DB_WAIT_S = 30 };
@@ -73,7 +76,7 @@ static bool prepare_database(cad_app *app) {
   cad_error err;
   char *key = NULL;
   sealing_use(&app->cfg.secrets_key, app->cfg.secrets_key_previous.set ? &app->cfg.secrets_key_previous : NULL);
-  bool ok = migrate_as_owner(app, c, &err) && practices_reseal_secrets(c, &err) &&
+  bool ok = migrate_as_owner(app, c, &err) && practices_reseal_secrets(c, &err) && events_reseal_secrets(c, &err) &&
             (app->zones = timezones_load(c, &err)) &&
             booking_links_init(c, app->cfg.booking_link_secret, app->cfg.booking_link_ttl_s, &err) &&
             auth_bootstrap_admin(c, app->cfg.admin_key != NULL, &key, &err);
@@ -207,6 +210,9 @@ int main(int argc, char **argv) {
   upkeep_start(app.cfg.database_url, app.cfg.loyalty_expiry_interval_s);
   analytics_upkeep_start(app.cfg.database_url, app.metrics);
   janitor_start(app.cfg.database_url);
+  event_delivery_start(app.cfg.database_url, app.cfg.webhook_retry_base_ms, app.cfg.webhook_allow_private);
+  if (!http_streams_listen(app.cfg.database_url, "cadence_events"))
+    log_json("error", "no thread can wake event streams: they send only what they find at the start", json_object());
   if (workers && (strcmp(providers_name(pc, "sms"), "console") == 0 || strcmp(providers_name(pc, "email"), "console") == 0))
     log_json("warn", "console provider prints message contents to stdout: for development only, never with real "
                      "patients' data", json_pack("{s:s,s:s}", "sms", providers_name(pc, "sms"), "email",
@@ -226,6 +232,7 @@ int main(int argc, char **argv) {
   upkeep_stop();
   analytics_upkeep_stop();
   janitor_stop();
+  event_delivery_stop();
   curl_global_cleanup();
 
   metrics_destroy(app.metrics);

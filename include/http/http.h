@@ -54,6 +54,7 @@ struct http_req {
   int retry_after_s;                     /* Retry-After of a 429 or 503 reply */
   bool replayed;
   void *stream_state;                    /* the stream function's, for its handler */
+  void *stream_reply;                    /* set by http_reply_stream (stream.h): the reply goes on */
   void (*stream_abort)(http_req *r);     /* set by a stream function: called if the upload never completes */
 };
 

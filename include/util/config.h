@@ -70,6 +70,8 @@ typedef struct cad_config {
   int loyalty_expiry_interval_s;    /* LOYALTY_EXPIRY_INTERVAL_S: how often points past their date expire */
   int report_check_interval_s;      /* REPORT_CHECK_INTERVAL_S: how often weekly reports due are made and emailed */
   int analytics_per_practice;       /* ANALYTICS_CONCURRENCY: one practice's analytics calls at once, across replicas */
+  long webhook_retry_base_ms;       /* WEBHOOK_RETRY_BASE_MS: an event delivery's first retry, times 4 after each */
+  bool webhook_allow_private;       /* WEBHOOK_ALLOW_PRIVATE: endpoints may be http:// and private addresses */
 } cad_config;
 
 /* Reads the environment into cfg; on a bad value writes a message to msg and returns false. */

@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "idempotency.h"
 #include "log.h"
+#include "stream.h"
 #include "validate.h"
 
 #define NIL_UUID "00000000-0000-0000-0000-000000000000"
@@ -63,6 +64,8 @@ const char *http_header(http_req *r, const char *name) {
 }
 
 static void set_reply(http_req *r, int status, char *body, const char *type) {
+  http_stream_discard(r->stream_reply); /* a later reply (an error) replaces a stream */
+  r->stream_reply = NULL;
   free(r->resp);
   r->retry_after_s = 0;
   r->status = status;
@@ -344,7 +347,9 @@ static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_s
   http_req *r = &st->req;
   size_t len = r->resp ? strlen(r->resp) : 0;
   struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, r->resp ? r->resp : (void *)"", MHD_RESPMEM_MUST_COPY);
+      r->stream_reply ? http_stream_response(r->stream_reply, c)
+                      : MHD_create_response_from_buffer(len, r->resp ? r->resp : (void *)"", MHD_RESPMEM_MUST_COPY);
+  r->stream_reply = NULL; /* the response owns it now */
   if (r->resp_type)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
   MHD_add_response_header(resp, "X-Request-Id", r->request_id);
@@ -360,6 +365,8 @@ static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_s
   MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
   if (r->replayed)
     MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+  if (r->resp_type && strcmp(r->resp_type, "text/event-stream") == 0)
+    MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* a proxy passes events on at once */
   if (r->retry_after_s > 0) {
     char secs[12];
     snprintf(secs, sizeof secs, "%d", r->retry_after_s);
@@ -541,6 +548,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   for (int i = 0; i < ROUTER_MAX_PARAMS; i++)
     free((void *)st->req.params[i]);
   json_decref(st->req.json);
+  http_stream_discard(st->req.stream_reply);
   free(st->req.resp);
   free(st->body);
   free(st);
@@ -557,7 +565,7 @@ void *http_start(cad_app *app, char *msg, size_t msg_len) {
     return NULL;
   }
   struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)app->cfg.port,
+      MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, (uint16_t)app->cfg.port,
       NULL, NULL, on_request, app,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.http_threads,
@@ -613,6 +621,7 @@ void http_stop_metrics(void *daemon) {
 void http_stop(void *daemon, cad_app *app, int grace_s) {
   struct MHD_Daemon *d = daemon;
   MHD_socket s = MHD_quiesce_daemon(d); /* no new connections from here on */
+  http_streams_stop();                  /* streams end now; their clients reconnect to another replica */
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   while (atomic_load(&app->in_flight) > 0 && seconds_since(&t0) < grace_s)

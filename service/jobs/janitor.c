@@ -10,7 +10,8 @@
 
 enum { BATCH = 5000, INTERVAL_S = 3600 };
 
-static const char *const TABLES[] = {"provider_events", "webhook_events", "idempotency_keys"};
+static const char *const TABLES[] = {"provider_events", "webhook_events", "idempotency_keys", "webhook_deliveries",
+                                     "events"};
 
 static job *janitor;
 

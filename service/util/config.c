@@ -102,6 +102,16 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   if (!read_int("ANALYTICS_CONCURRENCY", 2, 1, 64, &analytics, msg, msg_len))
     return false;
   cfg->analytics_per_practice = (int)analytics;
+  if (!read_int("WEBHOOK_RETRY_BASE_MS", 30000, 10, 3600000, &cfg->webhook_retry_base_ms, msg, msg_len))
+    return false;
+  /* Endpoints are the practice's to name: by default only https to public addresses, so a key cannot turn
+   * Cadence against its own network (the metadata service, the database). Development and tests allow more. */
+  const char *allow = read_str("WEBHOOK_ALLOW_PRIVATE", "false");
+  if (strcmp(allow, "true") != 0 && strcmp(allow, "false") != 0) {
+    snprintf(msg, msg_len, "WEBHOOK_ALLOW_PRIVATE must be true or false");
+    return false;
+  }
+  cfg->webhook_allow_private = strcmp(allow, "true") == 0;
   const char *pub = read_str("PUBLIC_BASE_URL", NULL);
   if (pub)
     snprintf(cfg->public_base_url, sizeof cfg->public_base_url, "%s", pub);

@@ -219,6 +219,11 @@ def a_numbered_reply_books_that_slot_and_two_clients_racing_for_one_get_one_book
                           and m["form"]["Body"] != bodies[number]])
         eq(psql(f"SELECT count(DISTINCT starts_at), count(*) FROM bookings WHERE practice_id = '{p.id}' "
                 "AND state <> 'cancelled'", db=s.db), "2|2", "every booking its own time")
+        # The front desk hears of both bookings by SMS (GET /v1/events), with the step that caused them.
+        made = [e["data"] for e in s.request("GET", "/v1/events", key=p.staff).json["data"]
+                if e["type"] == "booking.created"]
+        eq(sorted((d["client_id"], d["source"], d["injector_id"], d["caused_by_step"] is not None) for d in made),
+           sorted((c["id"], "sms", inj["id"], True) for c in (ana, bea)))
         # The offer is used: another "1" is a message for staff, not a second booking.
         r = twilio_post(s, INBOUND, inbound("inbound_reply", From=number, Body="1"))
         eq(("<Message>" in r.text, conversation(s, p, loser_client)["needs_reply"]), (False, True))

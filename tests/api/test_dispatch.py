@@ -341,6 +341,9 @@ def a_lost_answer_is_unknown_and_never_resent():
         eq(messages(s, p)[0]["state"], "unknown")
         check("transport" in m["last_error"], m["last_error"])
         eq(step(s, p, c)["state"], "unknown")
+        unknown = [e["data"] for e in s.request("GET", "/v1/events", key=p.staff).json["data"]
+                   if e["type"] == "message.unknown"]
+        eq(unknown, [{"message_id": m["id"], "client_id": c["id"], "channel": "sms"}], "the front desk is told to check it")
     finally:
         s.stop()
 

@@ -200,8 +200,8 @@ def the_contract_lists_exactly_the_routes_the_server_has():
 
 @test
 def the_janitor_deletes_what_is_kept_only_for_a_while_and_nothing_else():
-    """Provider event ids and PMS delivery ids after 30 days, idempotency keys after 24 hours: the janitor
-    runs at start, then hourly."""
+    """Provider event ids, PMS delivery ids, events and ended event deliveries after 30 days, idempotency keys
+    after 24 hours: the janitor runs at start, then hourly."""
     db = fresh_database()
     s = Server(db=db)
     p = Practice(s)
@@ -214,15 +214,27 @@ def the_janitor_deletes_what_is_kept_only_for_a_while_and_nothing_else():
     psql(f"INSERT INTO idempotency_keys (practice_id, key, request_hash, created_at) VALUES "
          f"('{p.id}', 'old', 'h', now() - interval '25 hours'), ('{p.id}', 'recent', 'h', now() - interval '23 hours')",
          db=db)
+    # Events after 30 days, with their ended deliveries; one a pending delivery still needs stays.
+    psql(f"INSERT INTO webhook_endpoints (practice_id, id, url) VALUES ('{p.id}', gen_random_uuid(), "
+         f"'https://hooks.example.com/x'); "
+         f"INSERT INTO events (practice_id, seq, type, data, created_at) VALUES "
+         f"('{p.id}', 1, 'flag.raised', '{{\"n\": \"old\"}}', {old}), "
+         f"('{p.id}', 2, 'flag.raised', '{{\"n\": \"pending\"}}', {old}), "
+         f"('{p.id}', 3, 'flag.raised', '{{\"n\": \"recent\"}}', {recent}); "
+         f"INSERT INTO webhook_deliveries (practice_id, endpoint_id, event_id, state, created_at, next_attempt_at) "
+         f"SELECT e.practice_id, w.id, e.id, CASE WHEN e.seq = 2 THEN 'pending' ELSE 'delivered' END, e.created_at, "
+         f"now() + interval '1 day' FROM events e, webhook_endpoints w WHERE e.practice_id = '{p.id}'", db=db)
     s = Server(db=db)
     try:
         left = lambda: psql("SELECT (SELECT string_agg(event_key, ',') FROM provider_events) || '|' || "
                             "(SELECT string_agg(event_id, ',') FROM webhook_events) || '|' || "
-                            "(SELECT string_agg(key, ',') FROM idempotency_keys)", db=db)
+                            "(SELECT string_agg(key, ',') FROM idempotency_keys) || '|' || "
+                            "(SELECT string_agg(data->>'n', ',' ORDER BY seq) FROM events) || '|' || "
+                            "(SELECT count(*) FROM webhook_deliveries)", db=db)
         deadline = time.time() + 10
-        while left() != "recent|recent|recent" and time.time() < deadline:
+        while left() != "recent|recent|recent|pending,recent|2" and time.time() < deadline:
             time.sleep(0.1)
-        eq(left(), "recent|recent|recent")
+        eq(left(), "recent|recent|recent|pending,recent|2")
     finally:
         s.stop()
 

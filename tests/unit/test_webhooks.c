@@ -1,6 +1,8 @@
 /* Form decoding and webhook signatures against published vectors. */
 #include "check.h"
 #include "crypto.h"
+#include "event_delivery.h"
+#include "events.h"
 #include "form.h"
 #include "twilio_webhooks.h"
 
@@ -33,4 +35,19 @@ void test_webhooks(void) {
   char hex[65];
   crypto_hmac_sha256_hex("Jefe", "what do ya want for nothing?", 28, hex);
   CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+
+  /* Cadence's own event signature: HMAC-SHA256 of "<t>.<body>" (checked against Python's hmac module). */
+  char event_sig[EVENTS_SIGNATURE_MAX];
+  events_signature("whsec_test", 1700000000, "{\"id\":\"7\"}", event_sig);
+  CHECK_STR(event_sig, "t=1700000000,v1=f4ab6a435439b9865963c5c2a47ab9ee98d6b3468afc71acaadbf72b87882392");
+  events_signature("whsec_test", 1700000001, "{\"id\":\"7\"}", event_sig);
+  CHECK(strstr(event_sig, "f4ab6a43") == NULL); /* the time is signed too: a replay cannot move it */
+
+  /* Retry waits: 30 s, then four times longer each time, never more than 6 h. */
+  CHECK(event_delivery_backoff_ms(30000, 1) == 30000);
+  CHECK(event_delivery_backoff_ms(30000, 2) == 120000);
+  CHECK(event_delivery_backoff_ms(30000, 5) == 7680000);
+  CHECK(event_delivery_backoff_ms(30000, 6) == 6L * 3600 * 1000);
+  CHECK(event_delivery_backoff_ms(30000, 9) == 6L * 3600 * 1000);
+  CHECK(event_delivery_backoff_ms(3600000, 60) == 6L * 3600 * 1000);
 }

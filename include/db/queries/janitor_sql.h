@@ -4,6 +4,6 @@
 
 #include "db.h"
 
-extern const db_stmt JANITOR_PRUNE[3];
+extern const db_stmt JANITOR_PRUNE[5];
 
 #endif
