@@ -21,8 +21,11 @@ void conversation_get(http_req *r) {
 void conversation_messages_post(http_req *r) {
   cad_error err;
   json_t *out = NULL;
-  const char *provider = providers_name(&r->app->cfg.dispatch.providers, "sms");
-  if (api_check(r, conversations_reply(r->db, r->who.practice_id, r->params[0], r->json, provider, &out, &err), &err))
+  const provider_config *pc = &r->app->cfg.dispatch.providers;
+  if (api_check(r,
+                conversations_reply(r->db, r->who.practice_id, r->params[0], r->json, providers_name(pc, "sms"),
+                                    providers_name(pc, "email"), &out, &err),
+                &err))
     http_reply_json(r, 202, out);
 }
 void conversation_read_post(http_req *r) {

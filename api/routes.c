@@ -82,6 +82,7 @@ const http_route API_ROUTES[] = {
     {"POST", "/v1/analytics/reports", reports_post, ROLE_STAFF, BODY_JSON, NULL},
     {"GET", "/v1/analytics/reports/{id}", reports_get_one, ROLE_STAFF, BODY_NONE, NULL},
     {"POST", "/v1/webhooks/sendgrid/events", sendgrid_events_post, 0, BODY_JSON, NULL},
+    {"POST", "/v1/webhooks/sendgrid/inbound", sendgrid_inbound_post, 0, BODY_STREAM, sendgrid_inbound_stream},
 };
 const size_t API_ROUTE_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
 

@@ -89,6 +89,8 @@ void imports_post(http_req *r);
 void imports_get_one(http_req *r);
 void imports_delete_one(http_req *r);
 void sendgrid_events_post(http_req *r);
+bool sendgrid_inbound_stream(http_req *r, const char *data, size_t len);
+void sendgrid_inbound_post(http_req *r);
 void opt_outs_post(http_req *r);
 void suppressions_get_list(http_req *r);
 void bookings_post(http_req *r);

@@ -24,8 +24,20 @@ typedef struct inbound_sms {
  * free text suppresses the number; a slot number books that slot of the client's offer, or, taken
  * meanwhile, offers the next ones. answer receives what to text back ("" for nothing): the booking, the
  * new offer, or the revocation's confirmation (once: not for a number already suppressed). */
-bool conversations_record_sms(db_conn *conn, const inbound_sms *in, char *answer, size_t answer_len,
-                              cad_error *err);
+bool conversations_record_sms(db_conn *conn, const inbound_sms *in, char *answer, size_t answer_len, cad_error *err);
+
+/* One email reply as SendGrid's Inbound Parse delivered it: from is the sender's address (lower case),
+ * body what the client wrote (quotes and signature cut), names_message the message its Reply-To named
+ * (NULL: none), message_key its Message-ID (a retried delivery is the same email). */
+typedef struct inbound_email {
+  const char *practice_id, *from, *to, *body, *names_message, *message_key;
+  const reply_reading *reading;
+} inbound_email;
+
+/* Keeps the email in its conversation (inside the caller's transaction), threaded to the message it
+ * answers; every email reply wants a person. A revocation ("unsubscribe me", "stop emailing me")
+ * suppresses email to the address at once (no confirmation is emailed: no mail loops with auto-replies). */
+bool conversations_record_email(db_conn *conn, const inbound_email *in, cad_error *err);
 
 typedef struct conversation_query {
   const char *unread, *needs_reply, *cursor; /* "true"/"false" filters, or NULL */
@@ -39,12 +51,12 @@ bool conversations_list(db_conn *conn, const char *practice_id, const conversati
 bool conversations_of_client(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
                              cad_error *err);
 /* Marks the client's replies read, or the conversation handled; answers the conversation. */
-bool conversations_read(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
-                        cad_error *err);
-bool conversations_handled(db_conn *conn, const char *practice_id, const char *client_id, json_t **out,
-                           cad_error *err);
-/* Queues a staff reply ({body, sent_by}) by SMS through provider; answers the message (202). */
+bool conversations_read(db_conn *conn, const char *practice_id, const char *client_id, json_t **out, cad_error *err);
+bool conversations_handled(db_conn *conn, const char *practice_id, const char *client_id, json_t **out, cad_error *err);
+/* Queues a staff reply ({body, sent_by, channel}) through the outbox: by the channel asked for, else the
+ * one the client last wrote on, else SMS (email with the subject "Re: your message to <practice>");
+ * answers the message (202). */
 bool conversations_reply(db_conn *conn, const char *practice_id, const char *client_id, json_t *body,
-                         const char *provider, json_t **out, cad_error *err);
+                         const char *sms_provider, const char *email_provider, json_t **out, cad_error *err);
 
 #endif

@@ -100,11 +100,11 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, s
   bool for_staff = !rd->keyword && !(rd->kind == REPLY_CHOICE && answer[0]);
   db_result *conv;
   if (client[0]) {
-    const char *p[] = {in->practice_id, client, in->from, for_staff ? "true" : "false"};
-    conv = db_exec(c, &CONV_TOUCH_CLIENT, 4, p, err);
+    const char *p[] = {in->practice_id, client, in->from, for_staff ? "true" : "false", "sms"};
+    conv = db_exec(c, &CONV_TOUCH_CLIENT, 5, p, err);
   } else {
-    const char *p[] = {in->practice_id, in->from, for_staff ? "true" : "false"};
-    conv = db_exec(c, &CONV_TOUCH_STRANGER, 3, p, err);
+    const char *p[] = {in->practice_id, in->from, for_staff ? "true" : "false", "sms"};
+    conv = db_exec(c, &CONV_TOUCH_STRANGER, 4, p, err);
   }
   if (!conv)
     return false;
@@ -121,8 +121,9 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, s
                       answers[0] ? answers : NULL,
                       replies_kind_name(rd->kind),
                       rd->keyword ? "true" : "false",
-                      rd->evidence[0] ? rd->evidence : NULL};
-  if (!db_run(c, &CONV_INBOUND, 11, ip, err))
+                      rd->evidence[0] ? rd->evidence : NULL,
+                      "sms"};
+  if (!db_run(c, &CONV_INBOUND, 12, ip, err))
     return false;
   if (rd->kind == REPLY_STOP && !rd->keyword) {
     bool already;
@@ -138,6 +139,63 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, s
     return true;
   }
   if (for_staff && client[0]) {
+    const char *hp[] = {in->practice_id, client};
+    return db_run(c, &CONV_HOLD, 2, hp, err);
+  }
+  return true;
+}
+
+bool conversations_record_email(db_conn *c, const inbound_email *in, cad_error *err) {
+  const reply_reading *rd = in->reading;
+  const char *seen_p[] = {in->practice_id, in->message_key};
+  bool seen;
+  if (!db_exists(c, &CONV_EMAIL_SEEN, 2, seen_p, &seen, err))
+    return false;
+  if (seen)
+    return true; /* SendGrid retried a delivery we kept */
+  const char *sp[] = {in->practice_id, in->from, in->names_message};
+  db_result *who = db_exec(c, &CONV_SENDER_EMAIL, 3, sp, err);
+  if (!who)
+    return false;
+  char answers[37] = "", client[37] = "", conversation[37];
+  if (!db_null(who, 0, 0))
+    snprintf(answers, sizeof answers, "%s", db_text(who, 0, 0));
+  if (!db_null(who, 0, 1))
+    snprintf(client, sizeof client, "%s", db_text(who, 0, 1));
+  db_free(who);
+  /* Email has no keywords a carrier acts on: every reply reaches a person, a revocation included. */
+  db_result *conv;
+  if (client[0]) {
+    const char *p[] = {in->practice_id, client, in->from, "true", "email"};
+    conv = db_exec(c, &CONV_TOUCH_CLIENT, 5, p, err);
+  } else {
+    const char *p[] = {in->practice_id, in->from, "true", "email"};
+    conv = db_exec(c, &CONV_TOUCH_STRANGER, 4, p, err);
+  }
+  if (!conv)
+    return false;
+  snprintf(conversation, sizeof conversation, "%s", db_text(conv, 0, 0));
+  db_free(conv);
+  const char *ip[] = {in->practice_id,
+                      conversation,
+                      client[0] ? client : NULL,
+                      in->from,
+                      in->to,
+                      in->body,
+                      in->message_key,
+                      answers[0] ? answers : NULL,
+                      replies_kind_name(rd->kind == REPLY_CHOICE ? REPLY_MESSAGE : rd->kind),
+                      "false",
+                      rd->evidence[0] ? rd->evidence : NULL,
+                      "email"};
+  if (!db_run(c, &CONV_INBOUND, 12, ip, err))
+    return false;
+  if (rd->kind == REPLY_STOP) {
+    char evidence[96];
+    snprintf(evidence, sizeof evidence, "email reply, %s", rd->evidence);
+    if (!suppressions_add(c, in->practice_id, "email", in->from, "email_reply", evidence, err))
+      return false;
+  } else if (client[0]) {
     const char *hp[] = {in->practice_id, client};
     return db_run(c, &CONV_HOLD, 2, hp, err);
   }
@@ -192,9 +250,24 @@ bool conversations_handled(db_conn *c, const char *practice_id, const char *clie
 }
 
 typedef struct reply_ctx {
-  const char *practice_id, *client_id, *provider;
+  const char *practice_id, *client_id, *sms_provider, *email_provider;
   json_t *body, **out;
 } reply_ctx;
+
+/* Why the client cannot get a staff reply on the channel (NULL: it can). The context's columns for SMS
+ * start at 0 (phone, consent, suppressed, practice's sender), for email at 8 in the same order. */
+static const char *unreachable(db_result *r, bool sms) {
+  int k = sms ? 0 : 8;
+  if (db_null(r, 0, k))
+    return sms ? "the client has no phone number" : "the client has no email address";
+  if (db_text(r, 0, k + 1)[0] != 't')
+    return sms ? "the client has not consented to SMS" : "the client has not consented to email";
+  if (db_text(r, 0, k + 2)[0] == 't')
+    return sms ? "the client's number has opted out of SMS" : "the client's address has opted out of email";
+  if (db_null(r, 0, k + 3))
+    return sms ? "the practice has no sms_from to send from" : "the practice has no email_from to send from";
+  return NULL;
+}
 
 static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
   reply_ctx *x = vctx;
@@ -207,11 +280,11 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
     db_free(r);
     return FAIL_NOT_FOUND(err, "client");
   }
-  const char *why = db_null(r, 0, 0)             ? "the client has no phone number"
-                    : db_text(r, 0, 1)[0] != 't' ? "the client has not consented to SMS"
-                    : db_text(r, 0, 2)[0] == 't' ? "the client's number has opted out of SMS"
-                    : db_null(r, 0, 3)           ? "the practice has no sms_from to send from"
-                                                 : NULL;
+  /* The channel asked for, else the one the client last wrote on, else SMS. */
+  const char *asked = json_string_value(json_object_get(x->body, "channel"));
+  const char *channel = asked ? asked : !db_null(r, 0, 12) ? db_text(r, 0, 12) : "sms";
+  bool sms = strcmp(channel, "sms") == 0;
+  const char *why = unreachable(r, sms);
   if (why) {
     db_free(r);
     return cad_fail(err, "conflict", "client", "%s", why);
@@ -228,8 +301,20 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
     snprintf(text, sizeof text, "%s\n- %s", body, by);
   else
     snprintf(text, sizeof text, "%s", body);
-  const char *qp[] = {x->practice_id, x->client_id, x->provider, db_text(r, 0, 0), db_text(r, 0, 3), text, by, wait_s};
-  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 8, qp, err);
+  char subject[200];
+  snprintf(subject, sizeof subject, "Re: your message to %.150s", db_text(r, 0, 13));
+  int k = sms ? 0 : 8;
+  const char *qp[] = {x->practice_id,
+                      x->client_id,
+                      sms ? x->sms_provider : x->email_provider,
+                      db_text(r, 0, k),
+                      db_text(r, 0, k + 3),
+                      text,
+                      by,
+                      wait_s,
+                      channel,
+                      sms ? NULL : subject};
+  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 10, qp, err);
   db_free(r);
   if (!m)
     return false;
@@ -238,15 +323,19 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
   return db_run(c, &CONV_HANDLED, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
 }
 
-bool conversations_reply(db_conn *c, const char *practice_id, const char *client_id, json_t *body, const char *provider,
-                         json_t **out, cad_error *err) {
+bool conversations_reply(db_conn *c, const char *practice_id, const char *client_id, json_t *body,
+                         const char *sms_provider, const char *email_provider, json_t **out, cad_error *err) {
   if (!valid_uuid(client_id))
     return FAIL_NOT_FOUND(err, "client");
   json_field spec[] = {{"body", JS_STRING, JS_REQUIRED, MAX_REPLY, NULL, NULL},
                        {"sent_by", JS_STRING, JS_NULLABLE, 60, NULL, NULL},
+                       {"channel", JS_STRING, 0, 10, NULL, NULL},
                        {NULL, 0, 0, 0, NULL, NULL}};
   if (!jsonspec_parse(body, spec, NULL, err))
     return false;
+  const char *channel = json_string_value(json_object_get(body, "channel"));
+  if (channel && strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0)
+    return FAIL_VALUE(err, "channel", "'channel' must be sms or email");
   const char *text = json_string_value(json_object_get(body, "body"));
   size_t i = 0;
   while (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')
@@ -256,6 +345,6 @@ bool conversations_reply(db_conn *c, const char *practice_id, const char *client
   const char *by = json_string_value(json_object_get(body, "sent_by"));
   if (by && !*by)
     return FAIL_VALUE(err, "sent_by", "'sent_by' must not be empty");
-  reply_ctx x = {practice_id, client_id, provider, body, out};
+  reply_ctx x = {practice_id, client_id, sms_provider, email_provider, body, out};
   return db_tx(c, reply_tx, &x, err);
 }

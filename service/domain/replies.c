@@ -5,7 +5,9 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { MAX_WORDS = 64, MAX_WORD = 24 };
 
@@ -242,4 +244,45 @@ void replies_read(const char *body, reply_reading *out) {
 const char *replies_kind_name(reply_kind kind) {
   static const char *const names[] = {"message", "stop", "start", "help", "choice"};
   return names[kind];
+}
+
+static bool starts_with(const char *line, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return len >= n && strncasecmp(line, prefix, n) == 0;
+}
+
+/* Whether the text from line (its first len bytes, then the next line) reads "On ... wrote:". */
+static bool wrote_line(const char *line, size_t len) {
+  if (!starts_with(line, len, "On "))
+    return false;
+  const char *end = line + len, *next_end = *end ? strchr(end + 1, '\n') : NULL;
+  size_t span = next_end ? (size_t)(next_end - line) : strlen(line);
+  char *both = strndup(line, span > 600 ? 600 : span);
+  bool found = strstr(both, "wrote:") != NULL;
+  free(both);
+  return found;
+}
+
+void replies_strip_quoted(char *text) {
+  bool after_blank = false;
+  for (char *line = text; *line;) {
+    char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    const char *t = line;
+    while ((size_t)(t - line) < len && (*t == ' ' || *t == '\t'))
+      t++;
+    size_t tlen = len - (size_t)(t - line);
+    if ((tlen && *t == '>') || wrote_line(t, tlen) || starts_with(t, tlen, "-----Original Message") ||
+        starts_with(t, tlen, "________________________________") || (after_blank && starts_with(t, tlen, "From: ")) ||
+        (len == 3 && strncmp(line, "-- ", 3) == 0) || (len == 2 && strncmp(line, "--", 2) == 0) ||
+        starts_with(t, tlen, "Sent from my ")) {
+      *line = 0;
+      break;
+    }
+    after_blank = tlen == 0 || (tlen == 1 && *t == '\r');
+    line = nl ? nl + 1 : line + len;
+  }
+  size_t n = strlen(text);
+  while (n && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == '\t'))
+    text[--n] = 0;
 }

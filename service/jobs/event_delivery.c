@@ -104,7 +104,7 @@ static long post(const char *url, const char *secret, const char *event_id, cons
   else if (rc == CURLE_COULDNT_CONNECT && !delivery.allow_private)
     snprintf(error, 160, "could not connect (addresses on this machine or a private network are refused)");
   else
-    snprintf(error, 160, "%s", *curl_error ? curl_error : curl_easy_strerror(rc));
+    snprintf(error, 160, "%.150s", *curl_error ? curl_error : curl_easy_strerror(rc));
   curl_slist_free_all(h);
   curl_easy_cleanup(c);
   return status;

@@ -195,8 +195,8 @@ static void prepare_twilio(const provider_session *s, transfer *t) {
   bool service = m->from && strncmp(m->from, "MG", 2) == 0;
   size_t len = strlen(to) + strlen(from) + strlen(body) + strlen(cb) + 128;
   char *payload = malloc(len);
-  snprintf(payload, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From",
-           from, body, cb);
+  snprintf(payload, len, "To=%s&%s=%s&Body=%s&StatusCallback=%s", to, service ? "MessagingServiceSid" : "From", from,
+           body, cb);
   curl_free(to);
   curl_free(from);
   curl_free(body);
@@ -232,8 +232,12 @@ static char *html_escape(const char *s) {
     len += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : *p == '\n' ? 5 : 1;
   char *out = malloc(len), *w = out;
   for (const char *p = s; *p; p++) {
-    const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;"
-                      : *p == '\n' ? "<br>\n" : NULL;
+    const char *rep = *p == '&'    ? "&amp;"
+                      : *p == '<'  ? "&lt;"
+                      : *p == '>'  ? "&gt;"
+                      : *p == '"'  ? "&quot;"
+                      : *p == '\n' ? "<br>\n"
+                                   : NULL;
     if (rep) {
       strcpy(w, rep);
       w += strlen(rep);
@@ -270,14 +274,21 @@ static void prepare_sendgrid(const provider_session *s, transfer *t) {
   if (m->from_name)
     json_object_set_new(from, "name", json_string(m->from_name));
   json_t *req = json_pack("{s:[{s:[{s:s}],s:{s:s}}],s:o,s:s,s:[{s:s,s:s},{s:s,s:s}]}", "personalizations", "to",
-                          "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from,
-                          "subject", m->subject ? m->subject : "", "content", "type", "text/plain", "value", text,
-                          "type", "text/html", "value", html);
+                          "email", m->to, "custom_args", "cadence_message_id", m->message_id, "from", from, "subject",
+                          m->subject ? m->subject : "", "content", "type", "text/plain", "value", text, "type",
+                          "text/html", "value", html);
+  if (cfg->sendgrid_inbound_domain && m->message_id) {
+    /* A reply names the message it answers: Inbound Parse posts it to us and it threads (README). */
+    char reply_to[300];
+    snprintf(reply_to, sizeof reply_to, "reply+%s@%s", m->message_id, cfg->sendgrid_inbound_domain);
+    json_object_set_new(req, "reply_to", json_pack("{s:s}", "email", reply_to));
+  }
   if (unsub) {
     char list_unsub[600];
     snprintf(list_unsub, sizeof list_unsub, "<%s>", unsub);
-    json_object_set_new(req, "headers", json_pack("{s:s,s:s}", "List-Unsubscribe", list_unsub,
-                                                  "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+    json_object_set_new(
+        req, "headers",
+        json_pack("{s:s,s:s}", "List-Unsubscribe", list_unsub, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
   }
   char *payload = json_dumps(req, JSON_COMPACT);
   json_decref(req);

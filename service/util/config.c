@@ -1,13 +1,13 @@
 /* config.c: environment parsing with explicit bounds for every number. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static bool read_int(const char *name, long def, long min, long max, long *out, char *msg,
-                     size_t msg_len) {
+static bool read_int(const char *name, long def, long min, long max, long *out, char *msg, size_t msg_len) {
   const char *v = getenv(name);
   if (!v || !*v) {
     *out = def;
@@ -22,6 +22,15 @@ static bool read_int(const char *name, long def, long min, long max, long *out, 
   }
   *out = n;
   return true;
+}
+
+/* Letters, digits, dashes and dots, with a dot, as a receiving domain is. */
+static bool valid_hostname(const char *s) {
+  size_t n = strlen(s);
+  bool ok = n > 2 && n < 200 && strchr(s, '.') && s[0] != '.' && s[n - 1] != '.';
+  for (size_t i = 0; ok && i < n; i++)
+    ok = isalnum((unsigned char)s[i]) || s[i] == '-' || (s[i] == '.' && s[i + 1] != '.');
+  return ok;
 }
 
 static const char *read_str(const char *name, const char *def) {
@@ -69,8 +78,9 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   p->twilio_user = key_sid ? key_sid : token ? p->twilio_account_sid : NULL;
   p->twilio_pass = key_sid ? key_secret : token;
   if ((key_sid || token) && (!p->twilio_account_sid || !p->twilio_pass)) {
-    snprintf(msg, msg_len, "Twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID and "
-                           "TWILIO_API_KEY_SECRET)");
+    snprintf(msg, msg_len,
+             "Twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID and "
+             "TWILIO_API_KEY_SECRET)");
     return false;
   }
   cfg->twilio_webhook_token = token;
@@ -81,6 +91,17 @@ static bool load_dispatch(cad_config *cfg, char *msg, size_t msg_len) {
   p->sendgrid_base = read_str("SENDGRID_BASE_URL", "https://api.sendgrid.com");
   p->sendgrid_key = read_str("SENDGRID_API_KEY", NULL);
   cfg->sendgrid_webhook_key = read_str("SENDGRID_WEBHOOK_PUBLIC_KEY", NULL);
+  cfg->sendgrid_inbound_secret = read_str("SENDGRID_INBOUND_SECRET", NULL);
+  if (cfg->sendgrid_inbound_secret &&
+      (strlen(cfg->sendgrid_inbound_secret) < 24 || strlen(cfg->sendgrid_inbound_secret) > 128)) {
+    snprintf(msg, msg_len, "SENDGRID_INBOUND_SECRET must be 24 to 128 characters");
+    return false;
+  }
+  p->sendgrid_inbound_domain = read_str("SENDGRID_INBOUND_DOMAIN", NULL);
+  if (p->sendgrid_inbound_domain && !valid_hostname(p->sendgrid_inbound_domain)) {
+    snprintf(msg, msg_len, "SENDGRID_INBOUND_DOMAIN must be a host name (the Inbound Parse receiving domain)");
+    return false;
+  }
   cfg->booking_link_secret = read_str("BOOKING_LINK_SECRET", NULL);
   if (cfg->booking_link_secret && (strlen(cfg->booking_link_secret) < 32 || strlen(cfg->booking_link_secret) > 128)) {
     snprintf(msg, msg_len, "BOOKING_LINK_SECRET must be 32 to 128 characters");
@@ -186,8 +207,9 @@ bool config_load(cad_config *cfg, char *msg, size_t msg_len) {
   const char *key = read_str("SECRETS_KEY", NULL);
   cfg->secrets_key = (sealing_key){0};
   if (key && !sealing_parse_key(key, &cfg->secrets_key)) {
-    snprintf(msg, msg_len, "SECRETS_KEY must be 32 random bytes as 64 hex characters or base64 "
-                           "(openssl rand -hex 32)");
+    snprintf(msg, msg_len,
+             "SECRETS_KEY must be 32 random bytes as 64 hex characters or base64 "
+             "(openssl rand -hex 32)");
     return false;
   }
   const char *previous = read_str("SECRETS_KEY_PREVIOUS", NULL);

@@ -3,6 +3,7 @@ wire format), threaded to the message it answers; free-text revocations stop SMS
 confirmed once; a reply holds promotional steps and lists the client in /v1/outreach; staff answer
 through the outbox, to the fake Twilio; practices see only their own conversations."""
 import datetime as dt
+import json
 import threading
 
 from harness import ADMIN_KEY, check, eq, psql, test
@@ -230,5 +231,149 @@ def a_numbered_reply_books_that_slot_and_two_clients_racing_for_one_get_one_book
         # A number with no offer is a message for staff.
         r = twilio_post(s, INBOUND, inbound("inbound_reply", From="+15559990000", Body="2"))
         eq("<Message>" in r.text, False)
+    finally:
+        s.stop()
+
+
+INBOUND_EMAIL = "/v1/webhooks/sendgrid/inbound"
+PARSE_SECRET = "inbound-parse-secret-0123456789abcdef"
+PARSE = {"SENDGRID_INBOUND_SECRET": PARSE_SECRET, "SENDGRID_INBOUND_DOMAIN": "parse.glow.example.com"}
+
+
+def parse_post(s, fields, files=(), secret=PARSE_SECRET, user="cadence"):
+    """An email as SendGrid's Inbound Parse posts it: multipart/form-data (its documented fields), with
+    Basic credentials from the URL it is configured with."""
+    import base64
+    import uuid
+    boundary = "xYzZY" + uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        data = value if isinstance(value, bytes) else value.encode()
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + data + b"\r\n")
+    for name, filename, content in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f'Content-Type: application/octet-stream\r\n\r\n'.encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    headers = {}
+    if secret is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
+    return s.request("POST", INBOUND_EMAIL, raw=body, headers=headers,
+                     content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def email_reply(to, text, sender="Ana Diaz <ana@example.com>", message_id=None, charset="UTF-8", html=None):
+    fields = {"headers": f"Received: by mx0.sendgrid.net\nMessage-ID: <{message_id or 'm' + str(id(text))}@mail."
+                         f"example.com>\nFrom: {sender}\nTo: {to}\nSubject: Re: Time to plan your next Botox\n",
+              "dkim": "{@example.com : pass}", "to": to, "from": sender, "sender_ip": "127.0.0.1",
+              "spam_report": "", "envelope": json.dumps({"to": [to.split("<")[-1].rstrip(">")],
+                                                          "from": "ana@example.com"}),
+              "attachments": "0", "subject": "Re: Time to plan your next Botox", "spam_score": "0.1",
+              "charsets": json.dumps({"to": "UTF-8", "from": "UTF-8", "subject": "UTF-8", "text": charset,
+                                      "html": charset}),
+              "SPF": "pass", "text": text.encode("latin-1" if charset == "iso-8859-1" else "utf-8")}
+    if html is not None:
+        fields["html"] = html
+    return fields
+
+
+@test
+def an_email_reply_threads_by_its_reply_to_reaches_staff_without_the_quote_and_is_answered_by_email():
+    f = fakes()
+    s = server(f, **PARSE)
+    try:
+        p = practice(s, name="Glow Med Spa")
+        c = client(s, p, phone=None, channel_preference="email")
+        visit(s, p, c, 70)
+        sent = wait_for("the day-70 email", lambda: f.sendgrid.messages())[0]["json"]
+        m = wait_for("sent", lambda: [x for x in s.request("GET", "/v1/messages", key=p.staff).json["data"]
+                                      if x["state"] == "sent"])[0]
+        reply_to = f"reply+{m['id']}@parse.glow.example.com"
+        eq(sent["reply_to"], {"email": reply_to}, "each email names its message in Reply-To")
+        quoted = ("Thursday at 3 works!\r\n\r\nOn Tue, Mar 17, 2026 at 2:00 PM Glow Med Spa <" + reply_to +
+                  "> wrote:\r\n> " + m["body"].replace("\n", "\r\n> ") + "\r\n> Unsubscribe: http://x/u\r\n")
+        r = parse_post(s, email_reply(f"Glow Med Spa <{reply_to}>", quoted, message_id="reply-1"),
+                       files=[("attachment1", "photo.jpg", b"\xff\xd8" + b"x" * 2_000_000)])
+        eq((r.status, r.json["stored"], r.json["client_id"], r.json["reading"]), (200, True, c["id"], "message"), str(r))
+        eq(parse_post(s, email_reply(reply_to, quoted, message_id="reply-1")).json["stored"], True)
+        conv = conversation(s, p, c)
+        inb = [x for x in conv["data"] if x["direction"] == "in"]
+        eq([(x["channel"], x["body"], x["answers_message_id"], x["from"]) for x in inb],
+           [("email", "Thursday at 3 works!", m["id"], "ana@example.com")],
+           "threaded, the quote cut, kept once though SendGrid retried")
+        eq((conv["unread"], conv["needs_reply"]), (1, True))
+        eq(psql(f"SELECT count(*) FROM suppressions WHERE practice_id = '{p.id}'", db=s.db), "0",
+           "the quoted unsubscribe link is not the client's words")
+        # Staff answer on the channel the client wrote on: an email, through the fake SendGrid.
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages",
+                      {"body": "See you Thursday at 3!", "sent_by": "Dana"}, key=p.staff)
+        eq((r.status, r.json["channel"]), (202, "email"), str(r))
+        answer = wait_for("the staff email", lambda: [x["json"] for x in f.sendgrid.messages()
+                                                      if "Thursday at 3" in json.dumps(x["json"])])[0]
+        eq((answer["personalizations"][0]["to"], answer["subject"]),
+           ([{"email": "ana@example.com"}], "Re: your message to Glow Med Spa"))
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", {"body": "x", "channel": "sms"},
+                      key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (409, "client"), "no number to text")
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", {"body": "x", "channel": "fax"},
+                      key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (422, "channel"))
+        check("Thursday" not in s.log() and "ana@example.com" not in s.log(), "no PHI in the logs")
+    finally:
+        s.stop()
+
+
+@test
+def an_email_asking_to_unsubscribe_stops_email_and_latin1_html_and_strangers_are_read_right():
+    f = fakes()
+    s = server(f, **PARSE)
+    try:
+        p = practice(s, name="Glow Med Spa")
+        c = client(s, p, phone=None, channel_preference="email")
+        r = parse_post(s, email_reply("hello@glow.example.com", "Please unsubscribe me from these emails.\n\n"
+                                      "Sent from my iPhone", message_id="u1"))
+        eq((r.status, r.json["reading"], r.json["client_id"]), (200, "stop", c["id"]), str(r))
+        eq(psql(f"SELECT action || ':' || source || ':' || evidence FROM suppression_events WHERE practice_id = "
+                f"'{p.id}' AND channel = 'email'", db=s.db), "suppress:email_reply:email reply, phrase \"unsubscribe\"")
+        events = [e["type"] for e in s.request("GET", "/v1/events", key=p.staff).json["data"]]
+        eq(sorted(events), ["client.opted_out", "reply.received"])
+        r = s.request("POST", f"/v1/clients/{c['id']}/conversation/messages", {"body": "Sorry!"}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (409, "client"), "an opted-out address gets no staff email")
+        # An older mail client's Latin-1 text, and an HTML-only reply, arrive as UTF-8 text.
+        r = parse_post(s, email_reply("hello@glow.example.com", "Merci, à jeudi", message_id="l1",
+                                      charset="iso-8859-1"))
+        eq(r.status, 200, str(r))
+        fields = email_reply("hello@glow.example.com", "", message_id="h1",
+                             html="<div>Can I move it to <b>Friday</b>&nbsp;&amp; bring my sister?</div>"
+                                  "<blockquote>Unsubscribe here</blockquote>")
+        fields["text"] = b""
+        eq(parse_post(s, fields).json["reading"], "message")
+        bodies = [x["body"] for x in conversation(s, p, c)["data"] if x["direction"] == "in"]
+        eq(bodies[1:], ["Merci, à jeudi", "Can I move it to Friday & bring my sister?"])
+        # A stranger writing to the practice is kept, with no client; an address no practice has is not ours.
+        r = parse_post(s, email_reply("hello@glow.example.com", "Do you do lip filler?",
+                                      sender="<new.person@example.org>", message_id="s1"))
+        eq((r.status, r.json["client_id"]), (200, None))
+        strangers = [x for x in s.request("GET", "/v1/conversations", key=p.staff).json["data"] if not x["client"]]
+        eq([(x["channel"], x["address"]) for x in strangers], [("email", "new.person@example.org")])
+        r = parse_post(s, email_reply("someone@elsewhere.example.net", "hi", message_id="x1"))
+        eq((r.status, r.json), (200, {"stored": False, "reason": "no practice receives email at this address"}))
+        # Credentials, shape.
+        eq(parse_post(s, email_reply("hello@glow.example.com", "hi"), secret=None).status, 401)
+        r = parse_post(s, email_reply("hello@glow.example.com", "hi"), secret="wrong-secret-0123456789abcdef")
+        eq((r.status, r.error["code"]), (401, "invalid_credentials"))
+        r = s.request("POST", INBOUND_EMAIL, {"from": "a@b.c"}, headers={"Authorization": "Basic " + __import__(
+            "base64").b64encode(f"cadence:{PARSE_SECRET}".encode()).decode()})
+        eq(r.status, 415, str(r))
+        fields = email_reply("hello@glow.example.com", "hi")
+        fields["from"] = "no address here"
+        r = parse_post(s, fields)
+        eq((r.status, r.error["details"]["field"]), (422, "from"))
+        eq(psql(f"SELECT count(*) FROM inbound_messages WHERE practice_id = '{p.id}'", db=s.db), "4")
+    finally:
+        s.stop()
+    s = server(f)  # without SENDGRID_INBOUND_SECRET the endpoint refuses everything
+    try:
+        r = parse_post(s, email_reply("hello@glow.example.com", "hi"))
+        eq((r.status, r.error["code"]), (403, "webhooks_not_configured"))
     finally:
         s.stop()

@@ -67,4 +67,27 @@ void test_replies(void) {
     many[i] = ' ';
   replies_read(many, &r);
   CHECK(r.kind == REPLY_MESSAGE);
+
+  /* Email replies: only what the client wrote is read (Gmail, Apple Mail, Outlook quoting; signatures). */
+  static const char *const quoted[][2] = {
+      {"Thursday at 3 works!\r\n\r\nOn Tue, Mar 17, 2026 at 2:00 PM Glow Med Spa <hello@glow.example.com> "
+       "wrote:\r\n> Hi Ana, it's time for your touch-up.\r\n> Unsubscribe: https://x/u\r\n",
+       "Thursday at 3 works!"},
+      {"Yes please\n\nOn Tue, Mar 17, 2026 at 2:00 PM Glow Med Spa <\nhello@glow.example.com> wrote:\n\n> Hi",
+       "Yes please"},
+      {"Can I come Friday?\n\nSent from my iPhone\n\n> On Mar 17, 2026, at 14:00, Glow wrote:\n> unsubscribe",
+       "Can I come Friday?"},
+      {"See you then\n\n-----Original Message-----\nFrom: Glow Med Spa\nSubject: Time for Botox", "See you then"},
+      {"Perfect\r\n\r\nFrom: Glow Med Spa <hello@glow.example.com>\r\nSent: Tuesday\r\nStop by anytime", "Perfect"},
+      {"Thanks!\n-- \nAna Diaz\n+1 555 123 4567", "Thanks!"},
+      {"please stop emailing me", "please stop emailing me"},
+      {"> only a quote", ""},
+      {"From: the front desk I heard about you\nok", "From: the front desk I heard about you\nok"},
+      {"", ""}};
+  for (size_t i = 0; i < sizeof quoted / sizeof quoted[0]; i++) {
+    char *text = strdup(quoted[i][0]);
+    replies_strip_quoted(text);
+    CHECK_STR(text, quoted[i][1]);
+    free(text);
+  }
 }

@@ -1,9 +1,12 @@
 /* Form decoding and webhook signatures against published vectors. */
+#include <stdlib.h>
+
 #include "check.h"
 #include "crypto.h"
 #include "event_delivery.h"
 #include "events.h"
 #include "form.h"
+#include "sendgrid_inbound.h"
 #include "twilio_webhooks.h"
 
 void test_webhooks(void) {
@@ -50,4 +53,27 @@ void test_webhooks(void) {
   CHECK(event_delivery_backoff_ms(30000, 6) == 6L * 3600 * 1000);
   CHECK(event_delivery_backoff_ms(30000, 9) == 6L * 3600 * 1000);
   CHECK(event_delivery_backoff_ms(3600000, 60) == 6L * 3600 * 1000);
+
+  /* Inbound Parse: Basic credentials (padding counted right), addresses, HTML as text. */
+  cad_error err;
+  const char *secret = "inbound-parse-secret-0123456789";
+  CHECK(sendgrid_inbound_verify(secret, "Basic Y2FkZW5jZTppbmJvdW5kLXBhcnNlLXNlY3JldC0wMTIzNDU2Nzg5", &err));
+  CHECK(!sendgrid_inbound_verify(secret, "Basic Y2FkZW5jZTppbmJvdW5kLXBhcnNlLXNlY3JldC0wMTIzNDU2Nzg=", &err) &&
+        err.status == 401); /* one character short */
+  CHECK(!sendgrid_inbound_verify(secret, "Basic bm9jb2xvbg==", &err) && err.status == 401);
+  CHECK(!sendgrid_inbound_verify(secret, "Basic !!!!", &err) && err.status == 401);
+  CHECK(!sendgrid_inbound_verify(secret, "Bearer x", &err) && err.status == 401);
+  CHECK(!sendgrid_inbound_verify(NULL, "Basic Y2FkZW5jZTppbmJvdW5kLXBhcnNlLXNlY3JldC0wMTIzNDU2Nzg5", &err) &&
+        err.status == 403);
+  char addr[256];
+  CHECK(sendgrid_inbound_address("\"Diaz, Ana\" <Ana.Diaz@Example.COM>", addr));
+  CHECK_STR(addr, "ana.diaz@example.com");
+  CHECK(sendgrid_inbound_address("ana@example.com", addr));
+  CHECK_STR(addr, "ana@example.com");
+  CHECK(!sendgrid_inbound_address("Ana Diaz", addr));
+  CHECK(!sendgrid_inbound_address("<@example.com>", addr));
+  CHECK(!sendgrid_inbound_address("a@b@c", addr));
+  char *text = sendgrid_inbound_html_text("<p>Friday&nbsp;&amp; Saturday</p><br>ok<blockquote>Glow</blockquote>");
+  CHECK_STR(text, "Friday & Saturday\n\nok\n>Glow");
+  free(text);
 }

@@ -5,9 +5,11 @@
 #include "db.h"
 
 extern const db_stmt CONV_SENDER;
+extern const db_stmt CONV_SENDER_EMAIL;
 extern const db_stmt CONV_TOUCH_CLIENT;
 extern const db_stmt CONV_TOUCH_STRANGER;
 extern const db_stmt CONV_INBOUND;
+extern const db_stmt CONV_EMAIL_SEEN;
 extern const db_stmt CONV_HOLD;
 extern const db_stmt CONV_SUPPRESSED;
 extern const db_stmt CONV_CURSOR_OK;

@@ -10,18 +10,32 @@ const db_stmt CONV_SENDER = {
     "  ORDER BY created_at DESC LIMIT 1) "
     "SELECT (SELECT id FROM last), coalesce((SELECT client_id FROM last), "
     "  (SELECT id FROM clients WHERE practice_id = $1 AND phone = $2 ORDER BY created_at DESC LIMIT 1))"};
+/* Who an email from $2 is: the client of the message its Reply-To names ($3) when that message went to the
+ * sender, else of our latest email to the address in 60 days (the message it answers), else the newest
+ * client with the address; none for a stranger. */
+const db_stmt CONV_SENDER_EMAIL = {
+    "conv_sender_email",
+    "WITH named AS (SELECT id, client_id FROM messages WHERE practice_id = $1 AND id = $3::uuid "
+    "    AND channel = 'email' AND lower(to_address) = $2 AND client_id IS NOT NULL), "
+    "  last AS (SELECT id, client_id FROM messages WHERE practice_id = $1 AND lower(to_address) = $2 "
+    "    AND channel = 'email' AND client_id IS NOT NULL AND created_at > now() - interval '60 days' "
+    "    ORDER BY created_at DESC LIMIT 1), "
+    "  answered AS (SELECT * FROM named UNION ALL SELECT * FROM last WHERE NOT EXISTS (SELECT 1 FROM named)) "
+    "SELECT (SELECT id FROM answered), coalesce((SELECT client_id FROM answered), "
+    "  (SELECT id FROM clients WHERE practice_id = $1 AND lower(email) = $2 ORDER BY created_at DESC LIMIT 1))"};
 /* The sender's conversation, one more unread message in it ($4: it wants a person's answer). */
 const db_stmt CONV_TOUCH_CLIENT = {
     "conv_touch_client",
     "INSERT INTO conversations AS v (practice_id, client_id, channel, address, last_inbound_at, unread, needs_reply) "
-    "VALUES ($1, $2, 'sms', $3, clock_timestamp(), 1, $4) "
+    "VALUES ($1, $2, $5, $3, clock_timestamp(), 1, $4) "
     "ON CONFLICT (practice_id, client_id) WHERE client_id IS NOT NULL DO UPDATE SET address = excluded.address, "
+    "  channel = excluded.channel, "
     "  last_inbound_at = excluded.last_inbound_at, unread = v.unread + 1, needs_reply = v.needs_reply OR $4 "
     "RETURNING id"};
 const db_stmt CONV_TOUCH_STRANGER = {
     "conv_touch_stranger",
     "INSERT INTO conversations AS v (practice_id, channel, address, last_inbound_at, unread, needs_reply) "
-    "VALUES ($1, 'sms', $2, clock_timestamp(), 1, $3) "
+    "VALUES ($1, $4, $2, clock_timestamp(), 1, $3) "
     "ON CONFLICT (practice_id, channel, address) WHERE client_id IS NULL DO UPDATE SET "
     "  last_inbound_at = excluded.last_inbound_at, unread = v.unread + 1, needs_reply = v.needs_reply OR $3 "
     "RETURNING id"};
@@ -29,8 +43,10 @@ const db_stmt CONV_INBOUND = {
     "conv_inbound",
     "INSERT INTO inbound_messages (practice_id, conversation_id, client_id, channel, from_address, to_address, "
     "  body, provider_id, answers_id, reading, keyword, evidence) "
-    "VALUES ($1, $2, $3, 'sms', $4, $5, $6, $7, $8, $9, $10, $11) "
+    "VALUES ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (practice_id, channel, provider_id) DO NOTHING"};
+const db_stmt CONV_EMAIL_SEEN = {"conv_email_seen", "SELECT 1 FROM inbound_messages WHERE practice_id = $1 "
+                                                    "  AND channel = 'email' AND provider_id = $2"};
 /* A reply holds the client's promotional steps due before the practice's hold ends: each sequence moves
  * as a whole to the first send time after it, keeping its spacing. */
 const db_stmt CONV_HOLD = {
@@ -112,12 +128,17 @@ const db_stmt CONV_REPLY_CONTEXT = {
     "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int, "
     "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int, "
     "  EXISTS (SELECT 1 FROM conversations v WHERE v.practice_id = c.practice_id AND v.client_id = c.id "
-    "    AND v.last_inbound_at > now() - interval '1 hour') "
+    "    AND v.last_inbound_at > now() - interval '1 hour'), "
+    "  lower(c.email), c.consent_email, EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = c.practice_id "
+    "    AND s.channel = 'email' AND s.address = lower(c.email) AND s.active), p.email_from, "
+    "  (SELECT v.channel FROM conversations v WHERE v.practice_id = c.practice_id AND v.client_id = c.id), p.name "
     "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2"};
+/* A staff reply by SMS, or by email with a subject naming the practice. */
 const db_stmt CONV_QUEUE_REPLY = {
     "conv_queue_reply",
-    "INSERT INTO messages (practice_id, client_id, channel, provider, to_address, from_address, body, sent_by, "
-    "  next_attempt_at) VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7, clock_timestamp() + $8::int * interval '1 second') "
+    "INSERT INTO messages (practice_id, client_id, channel, provider, to_address, from_address, subject, body, "
+    "  sent_by, next_attempt_at) VALUES ($1, $2, $9, $3, $4, $5, $10, $6, $7, "
+    "  clock_timestamp() + $8::int * interval '1 second') "
     "RETURNING message_json(messages)"};
 const db_stmt CONV_NOTIFY = {"conv_notify", "SELECT pg_notify('cadence_due', '')"};
 /* The client's latest offer still good, and slot $3 of it (its time, as written and in the practice's words). */
