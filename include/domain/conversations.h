@@ -59,4 +59,14 @@ bool conversations_handled(db_conn *conn, const char *practice_id, const char *c
 bool conversations_reply(db_conn *conn, const char *practice_id, const char *client_id, json_t *body,
                          const char *sms_provider, const char *email_provider, json_t **out, cad_error *err);
 
+/* The same by conversation id, for every conversation, a stranger's included (404 for another practice's).
+ * A stranger's conversation lists what they wrote and staff's answers; a reply to a stranger goes on the
+ * channel they wrote on, to their address (they wrote first: no consent is on record, suppression
+ * applies; quiet hours as for a client), and marks it handled. */
+bool conversations_get(db_conn *conn, const char *practice_id, const char *id, json_t **out, cad_error *err);
+bool conversations_mark(db_conn *conn, const char *practice_id, const char *id, bool handled, json_t **out,
+                        cad_error *err);
+bool conversations_reply_in(db_conn *conn, const char *practice_id, const char *id, json_t *body,
+                            const char *sms_provider, const char *email_provider, json_t **out, cad_error *err);
+
 #endif

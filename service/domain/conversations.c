@@ -313,8 +313,9 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
                       by,
                       wait_s,
                       channel,
-                      sms ? NULL : subject};
-  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 10, qp, err);
+                      sms ? NULL : subject,
+                      NULL}; /* a client's: no stranger's conversation */
+  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 11, qp, err);
   db_free(r);
   if (!m)
     return false;
@@ -323,10 +324,8 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
   return db_run(c, &CONV_HANDLED, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
 }
 
-bool conversations_reply(db_conn *c, const char *practice_id, const char *client_id, json_t *body,
-                         const char *sms_provider, const char *email_provider, json_t **out, cad_error *err) {
-  if (!valid_uuid(client_id))
-    return FAIL_NOT_FOUND(err, "client");
+/* The shape of a staff reply: {body, sent_by?, channel?}. */
+static bool valid_reply(json_t *body, cad_error *err) {
   json_field spec[] = {{"body", JS_STRING, JS_REQUIRED, MAX_REPLY, NULL, NULL},
                        {"sent_by", JS_STRING, JS_NULLABLE, 60, NULL, NULL},
                        {"channel", JS_STRING, 0, 10, NULL, NULL},
@@ -345,6 +344,121 @@ bool conversations_reply(db_conn *c, const char *practice_id, const char *client
   const char *by = json_string_value(json_object_get(body, "sent_by"));
   if (by && !*by)
     return FAIL_VALUE(err, "sent_by", "'sent_by' must not be empty");
+  return true;
+}
+
+bool conversations_reply(db_conn *c, const char *practice_id, const char *client_id, json_t *body,
+                         const char *sms_provider, const char *email_provider, json_t **out, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  if (!valid_reply(body, err))
+    return false;
   reply_ctx x = {practice_id, client_id, sms_provider, email_provider, body, out};
   return db_tx(c, reply_tx, &x, err);
+}
+
+/* ------------------------------------------------------ by conversation id */
+
+/* Whose conversation id is: client "" for a stranger; 404 when it is not one of the practice's. */
+static bool whose(db_conn *c, const char *practice_id, const char *id, char client[37], cad_error *err) {
+  if (!valid_uuid(id))
+    return FAIL_NOT_FOUND(err, "conversation");
+  const char *p[] = {practice_id, id};
+  db_result *r = db_exec(c, &CONV_WHO, 2, p, err);
+  if (!r)
+    return false;
+  bool found = db_rows(r) == 1;
+  snprintf(client, 37, "%s", found && !db_null(r, 0, 0) ? db_text(r, 0, 0) : "");
+  db_free(r);
+  return found || FAIL_NOT_FOUND(err, "conversation");
+}
+
+bool conversations_get(db_conn *c, const char *practice_id, const char *id, json_t **out, cad_error *err) {
+  char client[37];
+  if (!whose(c, practice_id, id, client, err))
+    return false;
+  if (client[0])
+    return conversations_of_client(c, practice_id, client, out, err);
+  const char *p[] = {practice_id, id};
+  return db_one_json(db_exec(c, &CONV_OF_STRANGER, 2, p, err), "conversation", out, err);
+}
+
+bool conversations_mark(db_conn *c, const char *practice_id, const char *id, bool handled, json_t **out,
+                        cad_error *err) {
+  char client[37];
+  const char *p[] = {practice_id, id};
+  return whose(c, practice_id, id, client, err) && db_run(c, handled ? &CONV_HANDLED_ID : &CONV_READ_ID, 2, p, err) &&
+         conversations_get(c, practice_id, id, out, err);
+}
+
+typedef struct stranger_ctx {
+  const char *practice_id, *id, *sms_provider, *email_provider;
+  json_t *body, **out;
+} stranger_ctx;
+
+static bool stranger_reply_tx(db_conn *c, void *vctx, cad_error *err) {
+  stranger_ctx *x = vctx;
+  db_tx_reset(x->out);
+  const char *p[] = {x->practice_id, x->id};
+  db_result *r = db_exec(c, &CONV_STRANGER_CONTEXT, 2, p, err);
+  if (!r)
+    return false;
+  if (db_rows(r) != 1) { /* it became a client's meanwhile */
+    db_free(r);
+    return cad_fail(err, "conflict", "conversation", "the conversation is now a client's: answer it again");
+  }
+  const char *channel = db_text(r, 0, 0), *asked = json_string_value(json_object_get(x->body, "channel"));
+  bool sms = strcmp(channel, "sms") == 0;
+  const char *why = asked && strcmp(asked, channel) != 0 ? "a sender who is not a client is answered on the channel "
+                                                           "they wrote on"
+                    : db_text(r, 0, 2)[0] == 't'         ? "the address has opted out"
+                    : db_null(r, 0, 3)                   ? "the practice has no sender on that channel"
+                                                         : NULL;
+  if (why) {
+    db_free(r);
+    return cad_fail(err, "conflict", "conversation", "%s", why);
+  }
+  int wait_min = db_text(r, 0, 8)[0] == 't'
+                     ? 0
+                     : sendtime_quiet_wait(atoi(db_text(r, 0, 5)), atoi(db_text(r, 0, 6)), atoi(db_text(r, 0, 7)));
+  char wait_s[16], text[MAX_REPLY + 128], subject[200];
+  snprintf(wait_s, sizeof wait_s, "%d", wait_min * 60);
+  const char *body = json_string_value(json_object_get(x->body, "body"));
+  const char *by = json_string_value(json_object_get(x->body, "sent_by"));
+  if (by)
+    snprintf(text, sizeof text, "%s\n- %s", body, by);
+  else
+    snprintf(text, sizeof text, "%s", body);
+  snprintf(subject, sizeof subject, "Re: your message to %.150s", db_text(r, 0, 4));
+  const char *qp[] = {x->practice_id,
+                      NULL,
+                      sms ? x->sms_provider : x->email_provider,
+                      db_text(r, 0, 1),
+                      db_text(r, 0, 3),
+                      text,
+                      by,
+                      wait_s,
+                      channel,
+                      sms ? NULL : subject,
+                      x->id};
+  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 11, qp, err);
+  db_free(r);
+  if (!m)
+    return false;
+  *x->out = db_json(m, 0, 0);
+  db_free(m);
+  return db_run(c, &CONV_HANDLED_ID, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
+}
+
+bool conversations_reply_in(db_conn *c, const char *practice_id, const char *id, json_t *body, const char *sms_provider,
+                            const char *email_provider, json_t **out, cad_error *err) {
+  char client[37];
+  if (!whose(c, practice_id, id, client, err))
+    return false;
+  if (client[0])
+    return conversations_reply(c, practice_id, client, body, sms_provider, email_provider, out, err);
+  if (!valid_reply(body, err))
+    return false;
+  stranger_ctx x = {practice_id, id, sms_provider, email_provider, body, out};
+  return db_tx(c, stranger_reply_tx, &x, err);
 }

@@ -377,3 +377,49 @@ def an_email_asking_to_unsubscribe_stops_email_and_latin1_html_and_strangers_are
         eq((r.status, r.error["code"]), (403, "webhooks_not_configured"))
     finally:
         s.stop()
+
+
+@test
+def staff_answer_a_sender_who_is_not_a_client_by_conversation_id_on_the_channel_they_wrote_on():
+    f = fakes()
+    s = server(f)
+    try:
+        p, other = practice(s), practice(s, sms_from="+15550002222")
+        c = client(s, p, email=None)
+        twilio_post(s, INBOUND, inbound("inbound_reply", From="+15559990000", Body="Do you do lip filler?"))
+        twilio_post(s, INBOUND, inbound("inbound_reply", Body="see you soon"))
+        listed = {(x["client"] or {}).get("id"): x["id"] for x in
+                  s.request("GET", "/v1/conversations", key=p.staff).json["data"]}
+        stranger, theirs = listed[None], listed[c["id"]]
+        conv = s.request("GET", f"/v1/conversations/{stranger}", key=p.staff).json
+        eq((conv["client_id"], conv["unread"], conv["needs_reply"], [m["body"] for m in conv["data"]]),
+           (None, 1, True, ["Do you do lip filler?"]))
+        eq(s.request("GET", f"/v1/conversations/{theirs}", key=p.staff).json,
+           conversation(s, p, c), "a client's conversation by id is the client's")
+        eq(s.request("POST", f"/v1/conversations/{stranger}/read", key=p.staff).json["unread"], 0)
+        r = s.request("POST", f"/v1/conversations/{stranger}/messages", {"body": "We do! Call us to book.",
+                                                                          "sent_by": "Dana"}, key=p.staff)
+        eq((r.status, r.json["client_id"], r.json["channel"], r.json["to"]), (202, None, "sms", "+15559990000"), str(r))
+        sent = wait_for("the answer at the fake Twilio", lambda: [m["form"] for m in f.twilio.messages()
+                                                                   if m["form"]["To"] == "+15559990000"])
+        eq((sent[0]["From"], sent[0]["Body"]), ("+15550001111", "We do! Call us to book.\n- Dana"))
+        conv = s.request("GET", f"/v1/conversations/{stranger}", key=p.staff).json
+        eq(([m["direction"] for m in conv["data"]], conv["data"][-1]["reason"], conv["needs_reply"]),
+           (["in", "out"], "staff reply", False), "the answer is in the conversation, which is handled")
+        r = s.request("POST", f"/v1/conversations/{stranger}/messages", {"body": "x", "channel": "email"}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (409, "conversation"))
+        # After a STOP the number gets nothing from staff either.
+        twilio_post(s, INBOUND, inbound("inbound_stop", From="+15559990000"))
+        r = s.request("POST", f"/v1/conversations/{stranger}/messages", {"body": "Sorry"}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (409, "conversation"))
+        eq(s.request("POST", f"/v1/conversations/{stranger}/handled", key=p.staff).json["needs_reply"], False)
+        # Another practice, and ids that name nothing, are 404 on every route.
+        for path, body in [("", None), ("/read", None), ("/handled", None), ("/messages", {"body": "x"})]:
+            for key, cid in [(other.staff, stranger), (p.staff, "not-a-uuid"),
+                             (p.staff, "00000000-0000-4000-8000-000000000000")]:
+                r = s.request("GET" if not path else "POST", f"/v1/conversations/{cid}{path}", body, key=key)
+                eq(r.status, 404, f"{path} {cid}")
+        r = s.request("POST", f"/v1/conversations/{stranger}/messages", {"body": " "}, key=p.staff)
+        eq((r.status, r.error["details"]["field"]), (422, "body"))
+    finally:
+        s.stop()

@@ -133,11 +133,12 @@ const db_stmt CONV_REPLY_CONTEXT = {
     "    AND s.channel = 'email' AND s.address = lower(c.email) AND s.active), p.email_from, "
     "  (SELECT v.channel FROM conversations v WHERE v.practice_id = c.practice_id AND v.client_id = c.id), p.name "
     "FROM clients c JOIN practices p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2"};
-/* A staff reply by SMS, or by email with a subject naming the practice. */
+/* A staff reply by SMS, or by email with a subject naming the practice; to a client ($2), or to a
+ * stranger in their conversation ($11). */
 const db_stmt CONV_QUEUE_REPLY = {
     "conv_queue_reply",
-    "INSERT INTO messages (practice_id, client_id, channel, provider, to_address, from_address, subject, body, "
-    "  sent_by, next_attempt_at) VALUES ($1, $2, $9, $3, $4, $5, $10, $6, $7, "
+    "INSERT INTO messages (practice_id, client_id, conversation_id, channel, provider, to_address, from_address, "
+    "  subject, body, sent_by, next_attempt_at) VALUES ($1, $2, $11, $9, $3, $4, $5, $10, $6, $7, "
     "  clock_timestamp() + $8::int * interval '1 second') "
     "RETURNING message_json(messages)"};
 const db_stmt CONV_NOTIFY = {"conv_notify", "SELECT pg_notify('cadence_due', '')"};
@@ -171,3 +172,42 @@ const db_stmt CONV_REOFFER = {
     "  RETURNING slots) "
     "SELECT (SELECT string_agg(to_char(s AT TIME ZONE p.time_zone, 'Dy Mon FMDD FMHH12:MIam'), ', ' ORDER BY s) "
     "  FROM ins, unnest(ins.slots) s) FROM practices p WHERE p.id = $1"};
+
+/* A conversation by id: whose it is (NULL client: a stranger), and where it was written from. */
+const db_stmt CONV_WHO = {"conv_who", "SELECT client_id, channel, address FROM conversations "
+                                      "WHERE practice_id = $1 AND id = $2"};
+const db_stmt CONV_READ_ID = {"conv_read_id", "WITH r AS (UPDATE inbound_messages SET read_at = clock_timestamp() "
+                                              "  WHERE practice_id = $1 AND conversation_id = $2 AND read_at IS NULL) "
+                                              "UPDATE conversations SET unread = 0 WHERE practice_id = $1 AND id = $2"};
+const db_stmt CONV_HANDLED_ID = {"conv_handled_id",
+                                 "UPDATE conversations SET needs_reply = false WHERE practice_id = $1 AND id = $2"};
+/* A stranger's conversation: what they wrote and staff's answers to their address, oldest first. */
+const db_stmt CONV_OF_STRANGER = {
+    "conv_of_stranger",
+    "WITH v AS (SELECT * FROM conversations WHERE practice_id = $1 AND id = $2 AND client_id IS NULL), "
+    "inb AS (SELECT i.received_at AS at, i.id, inbound_json(i) AS j FROM inbound_messages i "
+    "  WHERE i.practice_id = $1 AND i.conversation_id = (SELECT id FROM v)), "
+    "outb AS (SELECT m.created_at AS at, m.id, jsonb_build_object('direction', 'out', 'id', m.id, "
+    "    'client_id', NULL, 'channel', m.channel, 'from', m.from_address, 'to', m.to_address, "
+    "    'body', m.body, 'at', m.created_at, 'state', m.state, 'sent_at', m.sent_at, 'sent_by', m.sent_by, "
+    "    'sequence', NULL, 'step', NULL, 'reason', 'staff reply') AS j "
+    "  FROM messages m WHERE m.practice_id = $1 AND m.conversation_id = (SELECT id FROM v)), "
+    "latest AS (SELECT * FROM (SELECT * FROM inb UNION ALL SELECT * FROM outb) a ORDER BY at DESC, id DESC LIMIT 200) "
+    "SELECT jsonb_build_object('client_id', NULL, 'conversation_id', v.id, 'unread', v.unread, "
+    "  'needs_reply', v.needs_reply, 'data', coalesce((SELECT jsonb_agg(j ORDER BY at, id) FROM latest), '[]')) "
+    "FROM v"};
+/* What a reply to a stranger needs: the address and whether it is suppressed, the practice's sender on
+ * that channel, its name, the local minute and quiet hours in the practice's zone, and whether they wrote
+ * within the hour. They wrote first: the answer is to their own message, so no consent is on record. */
+const db_stmt CONV_STRANGER_CONTEXT = {
+    "conv_stranger_context",
+    "SELECT v.channel, v.address, EXISTS (SELECT 1 FROM suppressions s WHERE s.practice_id = v.practice_id "
+    "    AND s.channel = v.channel AND s.address = v.address AND s.active), "
+    "  CASE WHEN v.channel = 'sms' THEN p.sms_from ELSE p.email_from END, p.name, "
+    "  extract(hour FROM now() AT TIME ZONE p.time_zone)::int * 60 + extract(minute FROM now() AT TIME ZONE "
+    "    p.time_zone)::int, "
+    "  extract(hour FROM p.quiet_start)::int * 60 + extract(minute FROM p.quiet_start)::int, "
+    "  extract(hour FROM p.quiet_end)::int * 60 + extract(minute FROM p.quiet_end)::int, "
+    "  v.last_inbound_at > now() - interval '1 hour' "
+    "FROM conversations v JOIN practices p ON p.id = v.practice_id "
+    "WHERE v.practice_id = $1 AND v.id = $2 AND v.client_id IS NULL"};
