@@ -100,6 +100,12 @@ def stored_secrets_are_sealed_bound_to_their_row_and_rotated_with_the_previous_k
         eq((r.status, r.error["code"]), (503, "secret_unreadable"), str(r))
         eq(psql(f"SELECT count(*) FROM treatments WHERE practice_id = '{other.id}'", db=db), "0")
         psql(f"UPDATE practices SET webhook_secret = '{own}' WHERE id = '{other.id}'", db=db)
+        # A webhook endpoint's signing secret is sealed the same way (no event type it takes is raised here).
+        r = s.request("POST", "/v1/webhook-endpoints", {"url": "https://hooks.example.com/cadence",
+                                                         "event_types": ["flag.raised"]}, key=p.staff)
+        endpoint_secret = r.json["secret"]
+        check(endpoint_secret[6:] not in psql("SELECT secret FROM webhook_endpoints", db=db) and
+              psql("SELECT secret_key FROM webhook_endpoints", db=db) == key_id, "the endpoint's secret is sealed")
         # A row from before sealing (plain text, no key id) is sealed at the next start.
         legacy = practice(s, webhook_secret="legacy-plain-secret-0123")
         psql(f"UPDATE practices SET webhook_secret = 'legacy-plain-secret-0123', webhook_secret_key = NULL "
@@ -117,6 +123,7 @@ def stored_secrets_are_sealed_bound_to_their_row_and_rotated_with_the_previous_k
         new_id = psql("SELECT webhook_secret_key FROM practices LIMIT 1", db=db)
         check(new_id != key_id, "resealed under the new key")
         eq(psql("SELECT key_id FROM service_secrets WHERE name = 'booking_link'", db=db), new_id)
+        eq(psql("SELECT secret_key FROM webhook_endpoints", db=db), new_id, "the endpoint's secret is resealed")
         check("legacy-plain-secret" not in psql("SELECT string_agg(webhook_secret, ',') FROM practices", db=db),
               "the plain-text row is sealed")
     finally:
