@@ -121,6 +121,8 @@ static bool valid_endpoint_url(const char *url, bool allow_private, cad_error *e
   bool plain = n <= MAX_URL && valid_utf8(url, n);
   for (size_t i = 0; plain && i < n; i++)
     plain = (unsigned char)url[i] > ' ' && url[i] != 0x7f;
+  if (!plain || (!https && !http)) /* before reading past a scheme a short string may not have */
+    return FAIL_VALUE(err, "url", "'url' must be an absolute http(s) URL without credentials");
   const char *host = https ? url + 8 : url + 7;
   char h[256];
   size_t k = 0;
@@ -130,7 +132,7 @@ static bool valid_endpoint_url(const char *url, bool allow_private, cad_error *e
   }
   h[k] = 0;
   size_t authority = strcspn(host, "/?#");
-  if (!plain || (!https && !http) || !k || memchr(host, '@', authority))
+  if (!k || memchr(host, '@', authority))
     return FAIL_VALUE(err, "url", "'url' must be an absolute http(s) URL without credentials");
   if (!allow_private && !https)
     return FAIL_VALUE(err, "url", "'url' must be https");

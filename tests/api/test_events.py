@@ -303,6 +303,7 @@ def endpoints_by_default_take_only_https_to_public_addresses_checked_again_when_
                             ({"url": "https://192.168.0.10/x"}, "url"), ({"url": "https://[::1]/x"}, "url"),
                             ({"url": "https://user:pw@example.com/x"}, "url"), ({"url": "ftp://example.com/x"}, "url"),
                             ({"url": "https://example.com/x y"}, "url"), ({}, "url"), ({"url": 5}, "url"),
+                            ({"url": "http"}, "url"), ({"url": ""}, "url"), ({"url": "https://"}, "url"),
                             ({"url": "https://example.com/x", "event_types": ["reply.sent"]}, "event_types[0]"),
                             ({"url": "https://example.com/x", "event_types": ["flag.raised", "flag.raised"]},
                              "event_types[1]"),
