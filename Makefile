@@ -12,10 +12,11 @@ LDLIBS   := -lmicrohttpd -ljansson -lpq -lcurl -lcrypto -lpthread -lm
 
 SERVICE_SRC := $(foreach l,$(LAYERS),$(wildcard service/$(l)/*.c)) $(wildcard api/*.c)
 SERVICE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVICE_SRC)) $(BUILD)/gen/migrations_data.o \
-               $(BUILD)/gen/functions_data.o $(BUILD)/gen/openapi_data.o
+               $(BUILD)/gen/functions_data.o $(BUILD)/gen/openapi_data.o $(BUILD)/gen/console_data.o
 MIGRATIONS  := $(sort $(wildcard service/sql/migrations/*.sql))
 FUNCTIONS   := $(sort $(wildcard service/sql/functions/*.sql))
 UNIT_SRC    := $(wildcard tests/unit/*.c)
+CONSOLE     := $(sort $(wildcard console/*.* console/vendor/*.js console/vendor/*.css))
 
 .PHONY: all run test test-hours renderings unit sanitize fuzz fuzz-build bench lint format clean deps docker-test
 all: $(BUILD)/cadence $(BUILD)/unit_tests
@@ -40,6 +41,11 @@ $(BUILD)/gen/functions_data.c: $(FUNCTIONS) scripts/embed-sql.sh
 $(BUILD)/gen/openapi_data.c: openapi.yaml scripts/embed-text.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-text.sh OPENAPI_YAML openapi.yaml > $@
+
+# The console (/app) is compiled in too: the binary serves it without any build step at run time.
+$(BUILD)/gen/console_data.c: $(CONSOLE) scripts/embed-assets.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-assets.sh $(CONSOLE) > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@

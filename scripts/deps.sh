@@ -4,7 +4,7 @@
 set -eu
 pkgs="make gcc libc6-dev pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql curl ca-certificates"
 if [ "${1:-}" = test ]; then
-  pkgs="$pkgs python3 python3-jsonschema python3-yaml python3-psycopg2 wrk postgresql-contrib cppcheck clang libclang-rt-dev"
+  pkgs="$pkgs python3 python3-jsonschema python3-yaml python3-psycopg2 wrk postgresql-contrib cppcheck clang libclang-rt-dev chromium"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
 missing=""

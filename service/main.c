@@ -12,6 +12,7 @@
 #include "analytics_upkeep.h"
 #include "api.h"
 #include "app.h"
+#include "assets.h"
 #include "auth.h"
 #include "booking_links.h"
 #include "dispatch.h"
@@ -187,6 +188,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  assets_init();
   app.routes = API_ROUTES;
   app.nroutes = API_ROUTE_COUNT;
   app.route_methods = calloc(app.nroutes, sizeof *app.route_methods);

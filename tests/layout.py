@@ -29,7 +29,9 @@ for name in os.listdir(os.path.join(ROOT, "api")):
 for method, path, handler in routes:
     stem, head = defined.get(handler, (None, ""))
     segments = [s.replace("-", "_") for s in path.split("/") if s and not s.startswith("{")]
-    if not path.startswith("/v1/"):
+    if path == "/app" or path.startswith("/app/"):
+        expected = {"console"}
+    elif not path.startswith("/v1/"):
         expected = {"ops"}
     elif path.startswith("/v1/webhooks/"):
         expected = {"webhooks_" + segments[2]}

@@ -55,6 +55,8 @@ struct http_req {
   bool replayed;
   void *stream_state;                    /* the stream function's, for its handler */
   void *stream_reply;                    /* set by http_reply_stream (stream.h): the reply goes on */
+  const char *cache_control;             /* the reply's Cache-Control when not no-store (the console) */
+  const char *csp;                       /* the reply's Content-Security-Policy when not the API's */
   void (*stream_abort)(http_req *r);     /* set by a stream function: called if the upload never completes */
 };
 

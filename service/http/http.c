@@ -353,14 +353,15 @@ static enum MHD_Result send_reply(cad_app *app, struct MHD_Connection *c, conn_s
   if (r->resp_type)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
   MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-  MHD_add_response_header(resp, "Cache-Control", "no-store");
+  MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   /* Nothing the API serves runs script, loads anything or belongs in a frame; the unsubscribe page
    * only posts its form back to itself. HSTS belongs to the TLS proxy (README). */
   bool html = r->resp_type && strncmp(r->resp_type, "text/html", 9) == 0;
   MHD_add_response_header(resp, "Content-Security-Policy",
-                          html ? "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-                               : "default-src 'none'; frame-ancestors 'none'");
+                          r->csp ? r->csp
+                          : html ? "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+                                 : "default-src 'none'; frame-ancestors 'none'");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
   if (r->replayed)

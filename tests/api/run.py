@@ -4,7 +4,7 @@ import sys
 import harness
 
 MODULES = ["test_operations", "test_auth", "test_practices", "test_clients", "test_treatments", "test_library",
-           "test_dispatch", "test_webhooks", "test_conversations", "test_events", "test_secrets_and_roles", "test_attacks", "test_names", "test_renderings", "test_bookings", "test_schedules", "test_integrations", "test_imports", "test_loyalty", "test_analytics",
+           "test_dispatch", "test_webhooks", "test_conversations", "test_events", "test_console", "test_secrets_and_roles", "test_attacks", "test_names", "test_renderings", "test_bookings", "test_schedules", "test_integrations", "test_imports", "test_loyalty", "test_analytics",
            "test_faults", "test_resilience"]
 
 if __name__ == "__main__":

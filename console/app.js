@@ -1,0 +1,478 @@
+// The Cadence console: the front desk's and the owner's pages over the public API, with the same key,
+// errors and paging any client has. No build step: Preact and htm come as one vendored ES module.
+import { html, render, useState, useEffect, useCallback } from "{{vendor/htm-preact-3.1.1.js}}";
+
+const KEY = "cadence.key"; // sessionStorage: gone when the tab closes, never in a URL
+
+// ------------------------------------------------------------------ API
+
+class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || "http_" + status;
+    this.field = (e.details && e.details.field) || null;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Authorization: "Bearer " + sessionStorage.getItem(KEY) };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
+// Loads once per key of deps; { data, error, reload }.
+function useApi(path, deps) {
+  const [state, setState] = useState({ data: null, error: null });
+  const load = useCallback(() => {
+    if (!path) return;
+    api("GET", path).then((data) => setState({ data, error: null }), (error) => setState({ data: null, error }));
+  }, [path]);
+  useEffect(load, deps || [path]);
+  return { ...state, reload: load };
+}
+
+// ------------------------------------------------------------- helpers
+
+const when = (t) => (t ? new Date(t).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "");
+const day = (t) => (t ? new Date(t).toLocaleDateString([], { dateStyle: "medium" }) : "");
+const name = (c) => (c ? [c.first_name, c.last_name].filter(Boolean).join(" ") : "(not a client)");
+const dollars = (cents) => (cents / 100).toLocaleString([], { style: "currency", currency: "USD" });
+
+// A local date ("2026-09-23") at noon in this browser's zone, as the API's RFC 3339.
+function localNoon(date) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y, m - 1, d, 12).toISOString();
+}
+function daysAgo(n) {
+  const t = new Date();
+  t.setDate(t.getDate() - n);
+  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, "0")}-${String(t.getDate()).padStart(2, "0")}`;
+}
+
+function ErrorText({ error, field }) {
+  if (!error) return null;
+  if (field !== undefined ? error.field !== field : false) return null;
+  return html`<p class=${field ? "field-error" : "error"} role="alert" id=${field ? "err-" + field : undefined}>
+    ${error.message}</p>`;
+}
+// An error that names none of a form's fields is shown for the whole form.
+const formLevel = (error, fields) => (error && !fields.includes(error.field) ? error : null);
+
+function Field({ label, name: field, error, children }) {
+  return html`<div>
+    <label for=${"f-" + field}>${label}</label>
+    ${children}
+    <${ErrorText} error=${error} field=${field} />
+  </div>`;
+}
+
+function useForm(initial) {
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const bind = (k) => ({
+    id: "f-" + k,
+    name: k,
+    value: values[k],
+    onInput: (e) => setValues({ ...values, [k]: e.target.type === "checkbox" ? e.target.checked : e.target.value }),
+    "aria-invalid": error && error.field === k ? "true" : undefined,
+    "aria-describedby": error && error.field === k ? "err-" + k : undefined,
+  });
+  const submit = (fn) => async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await fn(values);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { values, setValues, error, busy, bind, submit };
+}
+
+// ------------------------------------------------------------- sign in
+
+function SignIn({ onSignedIn }) {
+  const f = useForm({ key: "" });
+  const go = f.submit(async ({ key }) => {
+    sessionStorage.setItem(KEY, key.trim());
+    try {
+      const session = await api("GET", "/v1/session");
+      if (!session.practice) throw new ApiError(403, { error: { message: "Sign in with a practice's staff key." } });
+      onSignedIn(session);
+    } catch (err) {
+      sessionStorage.removeItem(KEY);
+      throw Object.assign(err, { field: "key" });
+    }
+  });
+  return html`<main><section>
+    <h2>Sign in to Cadence</h2>
+    <form onSubmit=${go}>
+      <${Field} label="Staff key" name="key" error=${f.error}>
+        <input type="password" autocomplete="off" required ...${f.bind("key")} />
+      <//>
+      <p class="muted">The key stays in this tab only, and is forgotten when the tab closes.</p>
+      <button type="submit" disabled=${f.busy}>Sign in</button>
+    </form>
+  </section></main>`;
+}
+
+// ------------------------------------------------------------- clients
+
+function searchQuery(text) {
+  const t = text.trim();
+  if (t.includes("@")) return "email=" + encodeURIComponent(t.toLowerCase());
+  const digits = t.replace(/[^\d+]/g, "");
+  if (/^\+?\d{7,15}$/.test(digits) && /^[\d\s()+.-]+$/.test(t)) {
+    const e164 = digits.startsWith("+") ? digits : digits.length === 10 ? "+1" + digits : "+" + digits;
+    return "phone=" + encodeURIComponent(e164);
+  }
+  if (/^[A-Za-z]*\d[\w-]*$/.test(t)) return "external_id=" + encodeURIComponent(t);
+  return "name=" + encodeURIComponent(t);
+}
+
+function Clients() {
+  const [query, setQuery] = useState("");
+  const [path, setPath] = useState("/v1/clients?limit=25");
+  const list = useApi(path);
+  const search = (e) => {
+    e.preventDefault();
+    setPath(query.trim() ? `/v1/clients?${searchQuery(query)}&limit=25` : "/v1/clients?limit=25");
+  };
+  return html`<section>
+      <h2>Clients</h2>
+      <form class="row" onSubmit=${search} role="search">
+        <div>
+          <label for="client-search">Name, phone, email or PMS id</label>
+          <input id="client-search" type="search" value=${query} onInput=${(e) => setQuery(e.target.value)} />
+        </div>
+        <div><button type="submit">Search</button></div>
+      </form>
+      <${ErrorText} error=${list.error} />
+      <table>
+        <thead><tr><th>Name</th><th>Phone</th><th>Email</th></tr></thead>
+        <tbody>
+          ${(list.data ? list.data.data : []).map(
+            (c) => html`<tr>
+              <td><a href=${"#/clients/" + c.id}>${name(c)}</a></td><td>${c.phone || ""}</td><td>${c.email || ""}</td>
+            </tr>`
+          )}
+        </tbody>
+      </table>
+      ${list.data && list.data.data.length === 0 ? html`<p class="muted">No client matches.</p>` : null}
+    </section>
+    <${NewClient} />`;
+}
+
+function NewClient() {
+  const f = useForm({ first_name: "", last_name: "", phone: "", email: "", sms: true, email_ok: true });
+  const fields = ["first_name", "last_name", "phone", "email"];
+  const create = f.submit(async (v) => {
+    const body = { first_name: v.first_name, consents: { sms: v.sms, email: v.email_ok } };
+    for (const k of ["last_name", "phone", "email"]) if (v[k].trim()) body[k] = v[k].trim();
+    const c = await api("POST", "/v1/clients", body);
+    location.hash = "#/clients/" + c.id;
+  });
+  return html`<section>
+    <h2>New client</h2>
+    <form onSubmit=${create}>
+      <div class="row">
+        <${Field} label="First name" name="first_name" error=${f.error}><input required ...${f.bind("first_name")} /><//>
+        <${Field} label="Last name" name="last_name" error=${f.error}><input ...${f.bind("last_name")} /><//>
+      </div>
+      <div class="row">
+        <${Field} label="Phone (+15551234567)" name="phone" error=${f.error}><input type="tel" ...${f.bind("phone")} /><//>
+        <${Field} label="Email" name="email" error=${f.error}><input type="email" ...${f.bind("email")} /><//>
+      </div>
+      <p>
+        <label><input type="checkbox" checked=${f.values.sms} onChange=${(e) => f.setValues({ ...f.values, sms: e.target.checked })} /> Agrees to texts</label>
+        <label><input type="checkbox" checked=${f.values.email_ok} onChange=${(e) => f.setValues({ ...f.values, email_ok: e.target.checked })} /> Agrees to emails</label>
+      </p>
+      <${ErrorText} error=${formLevel(f.error, fields)} />
+      <button type="submit" disabled=${f.busy}>Add client</button>
+    </form>
+  </section>`;
+}
+
+// ------------------------------------------------------------- a client
+
+function Client({ id }) {
+  const client = useApi("/v1/clients/" + id);
+  const [version, setVersion] = useState(0);
+  const refresh = () => setVersion(version + 1);
+  if (client.error) return html`<section><${ErrorText} error=${client.error} /></section>`;
+  if (!client.data) return html`<p class="loading">Loading…</p>`;
+  const c = client.data;
+  return html`<section>
+      <h2>${name(c)}</h2>
+      <p class="muted">${[c.phone, c.email].filter(Boolean).join(" · ")}
+        ${" "}· texts ${c.consents.sms ? "yes" : "no"} · emails ${c.consents.email ? "yes" : "no"}</p>
+      <${Loyalty} id=${id} version=${version} />
+    </section>
+    <${RecordVisit} client=${c} onDone=${refresh} />
+    <${Timeline} id=${id} version=${version} />
+    <${Flags} client=${c} onDone=${refresh} version=${version} />`;
+}
+
+function Loyalty({ id, version }) {
+  const l = useApi(`/v1/clients/${id}/loyalty`, [id, version]);
+  if (!l.data) return null;
+  const d = l.data;
+  return html`<p id="loyalty">Loyalty: <strong>${d.balance} points</strong> (${dollars(d.value_cents)})
+    · ${d.tier ? d.tier.name : "no tier"} · ${d.visits_12_months} visits in 12 months</p>`;
+}
+
+function RecordVisit({ client, onDone }) {
+  const types = useApi("/v1/treatment-types");
+  const f = useForm({ type: "botox", date: daysAgo(0), units: "", price: "" });
+  const [done, setDone] = useState(null);
+  const fields = ["items[0].type", "performed_at", "items[0].units", "items[0].price_cents"];
+  const record = f.submit(async (v) => {
+    const item = { type: v.type };
+    if (v.units) item.units = Number(v.units);
+    if (v.price) item.price_cents = Math.round(Number(v.price.replace(/[$,]/g, "")) * 100);
+    const t = await api("POST", "/v1/treatments", { client_id: client.id, performed_at: localNoon(v.date), items: [item] });
+    setDone(`Recorded ${t.items.map((i) => i.given_name || i.type).join(", ")} on ${day(t.performed_at)}.`);
+    onDone();
+  });
+  const err = (k) => (f.error && f.error.field === k ? f.error : null);
+  return html`<section>
+    <h2>Record a visit</h2>
+    <form onSubmit=${record}>
+      <div class="row">
+        <div>
+          <label for="f-type">Treatment</label>
+          <input id="f-type" list="treatment-types" ...${f.bind("type")} />
+          <datalist id="treatment-types">
+            ${(types.data ? types.data.data : []).map((t) => html`<option value=${t.code}>${t.name}</option>`)}
+          </datalist>
+          <${ErrorText} error=${err("items[0].type")} field="items[0].type" />
+        </div>
+        <div>
+          <label for="f-date">Date</label>
+          <input id="f-date" type="date" ...${f.bind("date")} />
+          <${ErrorText} error=${err("performed_at")} field="performed_at" />
+        </div>
+        <div>
+          <label for="f-units">Units</label>
+          <input id="f-units" inputmode="decimal" ...${f.bind("units")} />
+          <${ErrorText} error=${err("items[0].units")} field="items[0].units" />
+        </div>
+        <div>
+          <label for="f-price">Price ($)</label>
+          <input id="f-price" inputmode="decimal" ...${f.bind("price")} />
+          <${ErrorText} error=${err("items[0].price_cents")} field="items[0].price_cents" />
+        </div>
+      </div>
+      <${ErrorText} error=${formLevel(f.error, fields)} />
+      <p><button type="submit" disabled=${f.busy}>Record visit</button> <span class="notice" role="status">${done}</span></p>
+    </form>
+  </section>`;
+}
+
+// Visits, reminder steps (with their state and why) and messages both ways, newest first.
+function Timeline({ id, version }) {
+  const visits = useApi(`/v1/treatments?client_id=${id}&limit=100`, [id, version]);
+  const reminders = useApi(`/v1/clients/${id}/reminders`, [id, version]);
+  const conv = useApi(`/v1/clients/${id}/conversation`, [id, version]);
+  const rows = [];
+  for (const t of visits.data ? visits.data.data : [])
+    rows.push({ at: t.performed_at, kind: "visit", text: "Visit: " + t.items.map((i) => i.given_name || i.type).join(", "),
+                state: t.refunded_at ? "refunded" : "" });
+  for (const q of reminders.data ? reminders.data.data : [])
+    for (const s of q.steps)
+      rows.push({ at: s.due_at, kind: "step", text: `Reminder ${s.step} (${q.treatment_type || q.kind})`, state: s.state,
+                  reason: s.reason });
+  for (const m of conv.data ? conv.data.data : [])
+    rows.push({ at: m.at, kind: m.direction === "in" ? "reply" : "message",
+                text: (m.direction === "in" ? "Reply: " : "Sent: ") + m.body, state: m.state || m.reading });
+  rows.sort((a, b) => (a.at < b.at ? 1 : -1));
+  return html`<section>
+    <h2>Timeline</h2>
+    <ul class="timeline" id="timeline">
+      ${rows.map((r) => html`<li data-kind=${r.kind}>
+        <span class="muted">${when(r.at)}</span> ${r.text}
+        ${r.state ? html` <span class=${"pill " + r.state}>${r.state}</span>` : null}
+        ${r.reason ? html` <span class="muted">${r.reason}</span>` : null}
+      </li>`)}
+    </ul>
+    ${rows.length === 0 ? html`<p class="muted">Nothing yet.</p>` : null}
+    ${conv.data && conv.data.conversation_id ? html`<p><a href=${"#/inbox/" + conv.data.conversation_id}>Open the conversation</a></p>` : null}
+  </section>`;
+}
+
+function Flags({ client, onDone }) {
+  const f = useForm({ kind: "dissatisfied", note: "" });
+  const raise = f.submit(async (v) => {
+    await api("POST", `/v1/clients/${client.id}/flags`, { kind: v.kind, note: v.note || null });
+    f.setValues({ kind: v.kind, note: "" });
+    onDone();
+  });
+  return html`<section>
+    <h2>Raise a flag</h2>
+    <form onSubmit=${raise} class="row">
+      <${Field} label="Kind" name="kind" error=${f.error}>
+        <select ...${f.bind("kind")}><option value="dissatisfied">Dissatisfied</option><option value="complication">Complication</option></select>
+      <//>
+      <${Field} label="Note" name="note" error=${f.error}><input ...${f.bind("note")} /><//>
+      <div><button type="submit" class="secondary" disabled=${f.busy}>Raise flag</button></div>
+    </form>
+    <${ErrorText} error=${formLevel(f.error, ["kind", "note"])} />
+  </section>`;
+}
+
+// ---------------------------------------------------------- the inbox
+
+function Inbox() {
+  const [filter, setFilter] = useState("needs_reply=true");
+  const list = useApi(`/v1/conversations?${filter}`);
+  return html`<section>
+    <h2>Inbox</h2>
+    <p>
+      <label><input type="radio" name="filter" checked=${filter === "needs_reply=true"} onChange=${() => setFilter("needs_reply=true")} /> Needs a reply</label>
+      <label><input type="radio" name="filter" checked=${filter === "unread=true"} onChange=${() => setFilter("unread=true")} /> Unread</label>
+      <label><input type="radio" name="filter" checked=${filter === "limit=50"} onChange=${() => setFilter("limit=50")} /> All</label>
+    </p>
+    <${ErrorText} error=${list.error} />
+    <table>
+      <thead><tr><th>From</th><th>Latest</th><th>When</th><th>Unread</th></tr></thead>
+      <tbody>
+        ${(list.data ? list.data.data : []).map((v) => html`<tr>
+          <td><a href=${"#/inbox/" + v.id}>${v.client ? name(v.client) : v.address}</a></td>
+          <td>${v.last_message ? v.last_message.body : ""}</td><td>${when(v.last_inbound_at)}</td><td>${v.unread}</td>
+        </tr>`)}
+      </tbody>
+    </table>
+    ${list.data && list.data.data.length === 0 ? html`<p class="muted">Nothing here.</p>` : null}
+  </section>`;
+}
+
+function Conversation({ id }) {
+  const [version, setVersion] = useState(0);
+  const conv = useApi(`/v1/conversations/${id}`, [id, version]);
+  const f = useForm({ body: "", sent_by: "" });
+  useEffect(() => {
+    if (conv.data && conv.data.unread) api("POST", `/v1/conversations/${id}/read`).catch(() => {});
+  }, [conv.data]);
+  const send = f.submit(async (v) => {
+    const body = { body: v.body };
+    if (v.sent_by.trim()) body.sent_by = v.sent_by.trim();
+    await api("POST", `/v1/conversations/${id}/messages`, body);
+    f.setValues({ body: "", sent_by: v.sent_by });
+    setVersion(version + 1);
+  });
+  const handled = async () => {
+    await api("POST", `/v1/conversations/${id}/handled`);
+    setVersion(version + 1);
+  };
+  if (conv.error) return html`<section><${ErrorText} error=${conv.error} /></section>`;
+  if (!conv.data) return html`<p class="loading">Loading…</p>`;
+  const c = conv.data;
+  return html`<section>
+    <h2>Conversation ${c.client_id ? html`with <a href=${"#/clients/" + c.client_id}>the client</a>` : "with a sender who is not a client"}</h2>
+    ${c.data.map((m) => html`<div class=${m.direction === "in" ? "msg-in" : "msg-out"}>
+      <div class="muted">${when(m.at)} · ${m.channel}${m.reason ? " · " + m.reason : ""}${m.reading && m.reading !== "message" ? " · " + m.reading : ""}</div>
+      <div>${m.body}</div>
+    </div>`)}
+    <form onSubmit=${send}>
+      <${Field} label="Reply" name="body" error=${f.error}><textarea required ...${f.bind("body")}></textarea><//>
+      <${Field} label="Signed by (optional)" name="sent_by" error=${f.error}><input ...${f.bind("sent_by")} /><//>
+      <${ErrorText} error=${formLevel(f.error, ["body", "sent_by"])} />
+      <p><button type="submit" disabled=${f.busy}>Send</button>
+        ${c.needs_reply ? html` <button type="button" class="secondary" onClick=${handled}>Mark handled</button>` : null}</p>
+    </form>
+  </section>`;
+}
+
+// ------------------------------------------------- outreach, messages in doubt
+
+function Outreach() {
+  const list = useApi("/v1/outreach");
+  return html`<section>
+    <h2>Outreach</h2>
+    <p class="muted">Clients to call: open flags and replies that want a person.</p>
+    <${ErrorText} error=${list.error} />
+    <ul>
+      ${(list.data ? list.data.data : []).map((o) => html`<li>
+        <a href=${"#/clients/" + o.client.id}>${name(o.client)}</a>
+        ${o.flags.map((fl) => html` <span class="pill">${fl.kind}</span>`)}
+        ${o.reply ? html` <span class="muted">wrote: ${o.reply.body}</span>` : null}
+      </li>`)}
+    </ul>
+    ${list.data && list.data.data.length === 0 ? html`<p class="muted">No one to call.</p>` : null}
+  </section>`;
+}
+
+function InDoubt() {
+  const list = useApi("/v1/messages?state=unknown");
+  return html`<section>
+    <h2>Messages in doubt</h2>
+    <p class="muted">The provider's answer was lost: check them in Twilio or SendGrid. Cadence never resends them.</p>
+    <${ErrorText} error=${list.error} />
+    <table>
+      <thead><tr><th>Created</th><th>Channel</th><th>To</th><th>Provider id</th></tr></thead>
+      <tbody>${(list.data ? list.data.data : []).map((m) => html`<tr>
+        <td>${when(m.created_at)}</td><td>${m.channel}</td><td>${m.to}</td><td>${m.provider_id || "none"}</td></tr>`)}</tbody>
+    </table>
+  </section>`;
+}
+
+// ------------------------------------------------------------- the shell
+
+const PAGES = [
+  ["clients", "Clients"],
+  ["inbox", "Inbox"],
+  ["outreach", "Outreach"],
+  ["doubt", "In doubt"],
+];
+
+function useRoute() {
+  const [hash, setHash] = useState(location.hash || "#/clients");
+  useEffect(() => {
+    const on = () => setHash(location.hash || "#/clients");
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  return hash.slice(2).split("/");
+}
+
+function App() {
+  const [session, setSession] = useState(null);
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    if (!sessionStorage.getItem(KEY)) return setChecked(true);
+    api("GET", "/v1/session").then(setSession, () => sessionStorage.removeItem(KEY)).finally(() => setChecked(true));
+  }, []);
+  const [page, id] = useRoute();
+  if (!checked) return html`<p class="loading">Loading…</p>`;
+  if (!session) return html`<${SignIn} onSignedIn=${setSession} />`;
+  const signOut = () => {
+    sessionStorage.removeItem(KEY);
+    setSession(null);
+  };
+  const body =
+    page === "clients" && id ? html`<${Client} id=${id} />`
+    : page === "inbox" && id ? html`<${Conversation} id=${id} />`
+    : page === "inbox" ? html`<${Inbox} />`
+    : page === "outreach" ? html`<${Outreach} />`
+    : page === "doubt" ? html`<${InDoubt} />`
+    : html`<${Clients} />`;
+  return html`<header>
+      <h1>Cadence</h1>
+      <nav aria-label="Pages">${PAGES.map(([p, label]) => html`<a href=${"#/" + p} aria-current=${page === p ? "page" : undefined}>${label}</a>`)}</nav>
+      <span class="who">${session.practice.name} · ${session.role}</span>
+      <button class="secondary" onClick=${signOut}>Sign out</button>
+    </header>
+    <main>${body}</main>`;
+}
+
+render(html`<${App} />`, document.getElementById("app"));

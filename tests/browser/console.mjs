@@ -1,0 +1,152 @@
+// The console in a real browser (Debian's Chromium, driven by puppeteer-core): the front desk's day-70
+// flow and the error conventions, with a screenshot of each page. Reads BASE, KEY, TZ_ID and SHOTS from the
+// environment; prints one JSON line {steps, shots, console_errors, csp_violations}; exits 1 on a failed step.
+import puppeteer from "puppeteer-core";
+import fs from "node:fs";
+
+const { BASE, KEY, TZ_ID, SHOTS } = process.env;
+const out = { steps: [], shots: [], console_errors: [], refused_requests: [], csp_violations: [] };
+fs.mkdirSync(SHOTS, { recursive: true });
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--no-first-run"],
+});
+const page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 900 });
+await page.emulateTimezone(TZ_ID);
+// The browser logs every 4xx as an error: the ones the steps provoke (a wrong key, a bad price) are kept
+// apart, by status, for the test to check; anything else is a console error.
+page.on("console", (m) => {
+  if (m.type() !== "error") return;
+  const refused = /^Failed to load resource: the server responded with a status of (401|422) /.exec(m.text());
+  (refused ? out.refused_requests : out.console_errors).push(refused ? Number(refused[1]) : m.text());
+});
+page.on("pageerror", (e) => out.console_errors.push(String(e)));
+await page.evaluateOnNewDocument(() => {
+  window.__csp = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+});
+
+async function shot(name) {
+  const file = `${SHOTS}/${name}.png`;
+  await page.screenshot({ path: file, fullPage: true });
+  out.shots.push(file);
+}
+async function step(name, fn) {
+  try {
+    await fn();
+    out.steps.push({ name, ok: true });
+  } catch (e) {
+    out.steps.push({ name, ok: false, error: String(e).slice(0, 400) });
+    await shot("failed-" + name.replace(/\W+/g, "-")).catch(() => {});
+    throw e;
+  }
+}
+const text = (sel) => page.$eval(sel, (e) => e.textContent);
+async function setValue(sel, value) {
+  await page.$eval(sel, (e, v) => {
+    e.value = v;
+    e.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+}
+async function collectCsp() {
+  out.csp_violations.push(...(await page.evaluate(() => window.__csp || [])));
+}
+
+let failed = false;
+try {
+  await step("a wrong key is refused next to its field", async () => {
+    await page.goto(BASE + "/app", { waitUntil: "networkidle0" });
+    await page.waitForSelector("#f-key");
+    await shot("sign-in");
+    await page.type("#f-key", "cad_wrong_key");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#err-key");
+    if (!/key/i.test(await text("#err-key"))) throw new Error("no error next to the key: " + (await text("#err-key")));
+  });
+  await step("sign in shows the practice and the role", async () => {
+    await setValue("#f-key", KEY);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("header .who");
+    const who = await text("header .who");
+    if (!who.includes("Glow Med Spa") || !who.includes("staff")) throw new Error("header: " + who);
+    const stored = await page.evaluate(() => sessionStorage.getItem("cadence.key"));
+    if (stored !== KEY || page.url().includes(KEY)) throw new Error("the key belongs in sessionStorage only");
+  });
+  await step("find the client by name", async () => {
+    await page.waitForSelector("#client-search");
+    await page.type("#client-search", "Ana");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => [...document.querySelectorAll("td a")].some((a) => a.textContent.includes("Ana")));
+    await shot("clients");
+    await page.$$eval("td a", (as) => as.find((a) => a.textContent.includes("Ana")).click());
+    await page.waitForSelector("#f-type");
+  });
+  await step("a price below zero is refused under the price", async () => {
+    await setValue("#f-type", "Botox");
+    await setValue("#f-price", "-5");
+    await page.click("form button[type=submit]");
+    await page.waitForSelector('[id="err-items[0].price_cents"]');
+  });
+  await step("record a Botox visit back-dated 70 days", async () => {
+    const date = await page.evaluate(() => {
+      const t = new Date();
+      t.setDate(t.getDate() - 70);
+      return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, "0")}-${String(t.getDate()).padStart(2, "0")}`;
+    });
+    await setValue("#f-date", date);
+    await setValue("#f-price", "350");
+    await setValue("#f-units", "20");
+    await page.click("form button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("[role=status]").textContent.includes("Recorded"));
+  });
+  await step("the day-70 reminder shows as sent on the timeline", async () => {
+    for (let i = 0; i < 40; i++) {
+      const sent = await page.evaluate(() => [...document.querySelectorAll("#timeline li")].some(
+        (li) => li.textContent.includes("refill_1") && li.querySelector(".pill.sent")));
+      if (sent) break;
+      await new Promise((r) => setTimeout(r, 500));
+      await page.reload({ waitUntil: "networkidle0" });
+      await page.waitForSelector("#timeline");
+    }
+    const ok = await page.evaluate(() => [...document.querySelectorAll("#timeline li")].some(
+      (li) => li.textContent.includes("refill_1") && li.querySelector(".pill.sent")));
+    if (!ok) throw new Error("no sent refill_1 on the timeline: " + (await text("#timeline")));
+    const loyalty = await text("#loyalty");
+    if (!/\d+ points/.test(loyalty)) throw new Error("loyalty: " + loyalty);
+    await shot("client");
+    await collectCsp();
+  });
+  for (const [p, title] of [["inbox", "Inbox"], ["outreach", "Outreach"], ["doubt", "Messages in doubt"]]) {
+    await step(`the ${p} page opens`, async () => {
+      await page.click(`nav a[href="#/${p}"]`);
+      await page.waitForFunction((t) => document.querySelector("main h2") && document.querySelector("main h2").textContent === t, {}, title);
+      await new Promise((r) => setTimeout(r, 300));
+      await shot(p);
+      await collectCsp();
+    });
+  }
+  await step("keyboard: tab reaches the navigation with a visible focus", async () => {
+    await page.goto(BASE + "/app#/clients", { waitUntil: "networkidle0" });
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForSelector("nav a");
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
+    if (focused !== "A") throw new Error("first Tab lands on " + focused);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    if (outline === "none") throw new Error("no visible focus");
+  });
+  await step("sign out forgets the key", async () => {
+    await page.click("header button");
+    await page.waitForSelector("#f-key");
+    if (await page.evaluate(() => sessionStorage.getItem("cadence.key"))) throw new Error("key kept");
+    await collectCsp();
+  });
+} catch {
+  failed = true;
+}
+await browser.close();
+console.log(JSON.stringify(out));
+process.exit(failed ? 1 : 0);
