@@ -107,7 +107,8 @@ function SignIn({ onSignedIn }) {
     sessionStorage.setItem(KEY, key.trim());
     try {
       const session = await api("GET", "/v1/session");
-      if (!session.practice) throw new ApiError(403, { error: { message: "Sign in with a practice's staff key." } });
+      if (session.role === "integration")
+        throw new ApiError(403, { error: { message: "An integration key cannot use the console: use a staff key." } });
       onSignedIn(session);
     } catch (err) {
       sessionStorage.removeItem(KEY);
@@ -117,13 +118,58 @@ function SignIn({ onSignedIn }) {
   return html`<main><section>
     <h2>Sign in to Cadence</h2>
     <form onSubmit=${go}>
-      <${Field} label="Staff key" name="key" error=${f.error}>
+      <${Field} label="Staff key (or the admin key, to set up a practice)" name="key" error=${f.error}>
         <input type="password" autocomplete="off" required ...${f.bind("key")} />
       <//>
       <p class="muted">The key stays in this tab only, and is forgotten when the tab closes.</p>
       <button type="submit" disabled=${f.busy}>Sign in</button>
     </form>
   </section></main>`;
+}
+
+// ------------------------------------------------------------- setup (admin)
+
+// With the admin key (printed at the first start): a practice and its front desk's key, then the console
+// continues as that front desk; the admin key is forgotten.
+function Setup({ onSignedIn }) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const f = useForm({ name: "", time_zone: zone, sms_from: "", email_from: "", booking_url: "" });
+  const [made, setMade] = useState(null);
+  const fields = ["name", "time_zone", "sms_from", "email_from", "booking_url"];
+  const create = f.submit(async (v) => {
+    const body = { name: v.name, time_zone: v.time_zone };
+    for (const k of ["sms_from", "email_from", "booking_url"]) if (v[k].trim()) body[k] = v[k].trim();
+    const p = await api("POST", "/v1/practices", body);
+    const k = await api("POST", `/v1/practices/${p.id}/api-keys`, { role: "staff", name: "front desk" });
+    setMade({ practice: p, key: k.key });
+  });
+  const continueAsDesk = async () => {
+    sessionStorage.setItem(KEY, made.key);
+    onSignedIn(await api("GET", "/v1/session"));
+  };
+  if (made)
+    return html`<section>
+      <h2>${made.practice.name} is ready</h2>
+      <p>The front desk's key, shown once: store it where your staff sign in.</p>
+      <p><code id="staff-key">${made.key}</code></p>
+      <button onClick=${continueAsDesk}>Continue as the front desk</button>
+    </section>`;
+  return html`<section>
+    <h2>Set up a practice</h2>
+    <form onSubmit=${create}>
+      <div class="row">
+        <${Field} label="Practice name" name="name" error=${f.error}><input required ...${f.bind("name")} /><//>
+        <${Field} label="Time zone" name="time_zone" error=${f.error}><input required ...${f.bind("time_zone")} /><//>
+      </div>
+      <div class="row">
+        <${Field} label="SMS sender (+15550001111)" name="sms_from" error=${f.error}><input type="tel" ...${f.bind("sms_from")} /><//>
+        <${Field} label="Email sender" name="email_from" error=${f.error}><input type="email" ...${f.bind("email_from")} /><//>
+        <${Field} label="Booking page" name="booking_url" error=${f.error}><input type="url" ...${f.bind("booking_url")} /><//>
+      </div>
+      <${ErrorText} error=${formLevel(f.error, fields)} />
+      <button type="submit" disabled=${f.busy}>Create the practice</button>
+    </form>
+  </section>`;
 }
 
 // ------------------------------------------------------------- clients
@@ -459,6 +505,10 @@ function App() {
     sessionStorage.removeItem(KEY);
     setSession(null);
   };
+  if (session.role === "admin")
+    return html`<header><h1>Cadence</h1><span class="who">admin</span>
+        <button class="secondary" onClick=${signOut}>Sign out</button></header>
+      <main><${Setup} onSignedIn=${(s) => { location.hash = "#/clients"; setSession(s); }} /></main>`;
   const body =
     page === "clients" && id ? html`<${Client} id=${id} />`
     : page === "inbox" && id ? html`<${Conversation} id=${id} />`

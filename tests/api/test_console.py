@@ -1,6 +1,7 @@
 """The console at /app, served by the binary: content-hashed assets cached for a year, a page that is never
 cached, a strict Content-Security-Policy; and the front desk's day-70 flow in a real Chromium
-(tests/browser/console.mjs): sign in, find the client, record a Botox visit back-dated 70 days, see its
+(tests/browser/console.mjs): from the admin key, set up a practice and its front desk's key, add a client,
+find them, record a Botox visit back-dated 70 days, see its
 reminder reach the fake Twilio and show as sent on the timeline; errors next to their fields; no console
 error and no CSP violation on any page. Screenshots go to tests/.artifacts/console/."""
 import json
@@ -8,8 +9,8 @@ import os
 import re
 import subprocess
 
-from harness import check, eq, test
-from test_dispatch import client, fakes, practice, server, wait_for
+from harness import ADMIN_KEY, check, eq, psql, test
+from test_dispatch import fakes, server, wait_for, zone_at
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 SHOTS = os.path.join(ROOT, "tests", ".artifacts", "console")
@@ -42,13 +43,12 @@ def the_console_is_served_with_hashed_assets_a_strict_policy_and_no_cache_on_the
 
 
 @test
-def the_front_desk_does_the_day_70_flow_in_chromium_without_curl():
+def a_newcomer_sets_up_a_practice_and_does_the_day_70_flow_in_chromium_without_curl():
     f = fakes()
     s = server(f)
     try:
-        p = practice(s, name="Glow Med Spa")
-        c = client(s, p, email=None)
-        env = {**os.environ, "BASE": f"http://127.0.0.1:{s.port}", "KEY": p.staff, "TZ_ID": c["time_zone"],
+        zone = zone_at(12)  # where it is about noon now: the day-70 reminder (10:00 there) is due
+        env = {**os.environ, "BASE": f"http://127.0.0.1:{s.port}", "ADMIN_KEY": ADMIN_KEY, "TZ_ID": zone,
                "SHOTS": SHOTS, "NODE_PATH": os.path.join(ROOT, "tests", "node_modules")}
         run = subprocess.run(["node", os.path.join(ROOT, "tests", "browser", "console.mjs")], env=env,
                              capture_output=True, text=True, timeout=240, cwd=os.path.join(ROOT, "tests"))
@@ -61,12 +61,14 @@ def the_front_desk_does_the_day_70_flow_in_chromium_without_curl():
             print(f"     screenshot {os.path.relpath(shot, ROOT)}")
         eq(run.returncode, 0, "every browser step passed")
         eq(out["console_errors"], [], "no console errors")
-        eq(out["refused_requests"], [401, 422], "only the wrong key and the bad price were refused")
+        eq(sorted(out["refused_requests"]), [401, 422, 422, 422],
+           "only the wrong key, the unknown zone, the bad phone and the bad price were refused")
         eq(out["csp_violations"], [], "no Content-Security-Policy violations")
         sms = wait_for("the day-70 reminder at the fake Twilio", lambda: f.twilio.messages())
-        eq([m["form"]["To"] for m in sms], [c["phone"]])
-        visits = s.request("GET", f"/v1/treatments?client_id={c['id']}", key=p.staff).json["data"]
-        eq([(v["items"][0]["type"], v["items"][0]["price_cents"]) for v in visits], [("botox", 35000)],
-           "one visit recorded (the refused one wrote nothing)")
+        eq([(m["form"]["To"], m["form"]["From"]) for m in sms], [("+15551234567", "+15550001111")])
+        eq(psql("SELECT p.name || '|' || p.time_zone || '|' || count(t.*) || '|' || min(i.price_cents) FROM practices p "
+                "JOIN treatments t ON t.practice_id = p.id JOIN treatment_items i ON i.treatment_id = t.id "
+                "GROUP BY p.name, p.time_zone", db=s.db), f"Glow Med Spa|{zone}|1|35000",
+           "one practice, one visit (the refused ones wrote nothing)")
     finally:
         s.stop()

@@ -1,10 +1,11 @@
 // The console in a real browser (Debian's Chromium, driven by puppeteer-core): the front desk's day-70
-// flow and the error conventions, with a screenshot of each page. Reads BASE, KEY, TZ_ID and SHOTS from the
+// flow from the admin key on, and the error conventions, with a screenshot of each page. Reads BASE,
+// ADMIN_KEY, TZ_ID (the practice's zone) and SHOTS from the
 // environment; prints one JSON line {steps, shots, console_errors, csp_violations}; exits 1 on a failed step.
 import puppeteer from "puppeteer-core";
 import fs from "node:fs";
 
-const { BASE, KEY, TZ_ID, SHOTS } = process.env;
+const { BASE, ADMIN_KEY, TZ_ID, SHOTS } = process.env;
 const out = { steps: [], shots: [], console_errors: [], refused_requests: [], csp_violations: [] };
 fs.mkdirSync(SHOTS, { recursive: true });
 
@@ -60,20 +61,43 @@ try {
   await step("a wrong key is refused next to its field", async () => {
     await page.goto(BASE + "/app", { waitUntil: "networkidle0" });
     await page.waitForSelector("#f-key");
-    await shot("sign-in");
     await page.type("#f-key", "cad_wrong_key");
     await page.click("button[type=submit]");
     await page.waitForSelector("#err-key");
     if (!/key/i.test(await text("#err-key"))) throw new Error("no error next to the key: " + (await text("#err-key")));
+    await shot("sign-in");
   });
-  await step("sign in shows the practice and the role", async () => {
-    await setValue("#f-key", KEY);
+  await step("the admin key sets up a practice and the console continues as its front desk", async () => {
+    await setValue("#f-key", ADMIN_KEY);
     await page.click("button[type=submit]");
+    await page.waitForSelector("#f-name");
+    await setValue("#f-name", "Glow Med Spa");
+    await setValue("#f-time_zone", "Mars/Olympus");
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#err-time_zone");
+    await setValue("#f-time_zone", TZ_ID);
+    await setValue("#f-sms_from", "+15550001111");
+    await shot("setup");
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#staff-key");
+    const staffKey = (await text("#staff-key")).trim();
+    await page.click("main button");
     await page.waitForSelector("header .who");
     const who = await text("header .who");
     if (!who.includes("Glow Med Spa") || !who.includes("staff")) throw new Error("header: " + who);
     const stored = await page.evaluate(() => sessionStorage.getItem("cadence.key"));
-    if (stored !== KEY || page.url().includes(KEY)) throw new Error("the key belongs in sessionStorage only");
+    if (stored !== staffKey || page.url().includes(staffKey)) throw new Error("the staff key belongs in sessionStorage only");
+  });
+  await step("add the client, a bad phone refused under its field", async () => {
+    await page.waitForSelector("#f-first_name");
+    await setValue("#f-first_name", "Ana");
+    await setValue("#f-phone", "555-1234");
+    await page.click("section:last-of-type form button[type=submit]");
+    await page.waitForSelector("#err-phone");
+    await setValue("#f-phone", "+15551234567");
+    await page.click("section:last-of-type form button[type=submit]");
+    await page.waitForSelector("#f-type");
+    await page.goto(BASE + "/app#/clients", { waitUntil: "networkidle0" });
   });
   await step("find the client by name", async () => {
     await page.waitForSelector("#client-search");
