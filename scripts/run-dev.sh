@@ -39,6 +39,7 @@ if [ -z "${SECRETS_KEY:-}" ]; then
   export SECRETS_KEY
 fi
 echo "Cadence on http://${BIND_ADDRESS:-127.0.0.1}:${PORT:-8080}  (messages: console provider unless Twilio/SendGrid are configured)"
+echo "The console: http://${BIND_ADDRESS:-127.0.0.1}:${PORT:-8080}/app  (sign in with the admin key printed at the first start)"
 build/cadence &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid; [ -n "${data:-}" ] && sh scripts/pg-local.sh stop "$data"; exit 0' INT TERM
