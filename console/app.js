@@ -265,6 +265,8 @@ function Client({ id }) {
       <${Loyalty} id=${id} version=${version} />
     </section>
     <${RecordVisit} client=${c} onDone=${refresh} />
+    <${Book} client=${c} onDone=${refresh} version=${version} />
+    <${Redeem} client=${c} onDone=${refresh} />
     <${Timeline} id=${id} version=${version} />
     <${Flags} client=${c} onDone=${refresh} version=${version} />`;
 }
@@ -325,11 +327,85 @@ function RecordVisit({ client, onDone }) {
   </section>`;
 }
 
+// The injector's next open times (exactly those POST /v1/bookings takes), then a booking on a click.
+function Book({ client, onDone, version }) {
+  const injectors = useApi("/v1/injectors");
+  const [injector, setInjector] = useState("");
+  const list = (injectors.data ? injectors.data.data : []).filter((i) => i.active !== false);
+  const chosen = injector || (list[0] && list[0].id) || "";
+  const slots = useApi(chosen ? `/v1/slots?injector_id=${chosen}&client_id=${client.id}&duration_minutes=30&step_minutes=30` : null,
+                       [chosen, version]);
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const book = async (slot) => {
+    setError(null);
+    try {
+      const b = await api("POST", "/v1/bookings", { client_id: client.id, injector_id: slot.injector_id,
+                                                   starts_at: slot.starts_at, duration_minutes: 30 });
+      setDone(`Booked ${when(b.starts_at)}.`);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (injectors.data && list.length === 0) return null; /* no injector with hours: nothing to book */
+  return html`<section>
+    <h2>Book</h2>
+    <div class="row">
+      <div>
+        <label for="f-injector">Injector</label>
+        <select id="f-injector" value=${chosen} onChange=${(e) => setInjector(e.target.value)}>
+          ${list.map((i) => html`<option value=${i.id}>${i.name}</option>`)}
+        </select>
+      </div>
+    </div>
+    <p class="muted">Next open times:</p>
+    <div class="row slots" id="slots">
+      ${(slots.data ? slots.data.data.slice(0, 8) : []).map((t) => html`<div>
+        <button type="button" class="secondary" data-starts-at=${t.starts_at} onClick=${() => book(t)}>${when(t.starts_at)}</button>
+      </div>`)}
+    </div>
+    ${slots.data && slots.data.data.length === 0 ? html`<p class="muted">No open time in the next two weeks.</p>` : null}
+    <${ErrorText} error=${error || slots.error} />
+    <p class="notice" role="status" id="booked">${done}</p>
+  </section>`;
+}
+
+// Points as credit at checkout, with the program's cap shown for the ticket entered.
+function Redeem({ client, onDone }) {
+  const program = useApi("/v1/loyalty/program");
+  const f = useForm({ ticket_cents: "", points: "" }); // the ticket is entered in dollars
+  const [done, setDone] = useState(null);
+  const p = program.data;
+  const ticketCents = Math.round(Number(f.values.ticket_cents.replace(/[$,]/g, "")) * 100) || 0;
+  const cap = p && ticketCents ? Math.floor((ticketCents * p.redemption_cap_percent) / 100 / p.point_value_cents) : null;
+  const redeem = f.submit(async (v) => {
+    const r = await api("POST", `/v1/clients/${client.id}/loyalty/redemptions`,
+                        { ticket_cents: ticketCents, points: Number(v.points) });
+    setDone(`Redeemed ${r.points !== undefined ? Math.abs(r.points) : v.points} points.`);
+    f.setValues({ ticket_cents: "", points: "" });
+    onDone();
+  });
+  return html`<section>
+    <h2>Redeem points</h2>
+    <form onSubmit=${redeem}>
+      <div class="row">
+        <${Field} label="Ticket ($)" name="ticket_cents" error=${f.error}><input inputmode="decimal" required ...${f.bind("ticket_cents")} /><//>
+        <${Field} label="Points" name="points" error=${f.error}><input inputmode="numeric" required ...${f.bind("points")} /><//>
+      </div>
+      <p class="muted" id="cap">${cap !== null ? `At most ${cap} points on this ticket (${p.redemption_cap_percent}% of it).` : ""}</p>
+      <${ErrorText} error=${formLevel(f.error, ["ticket_cents", "points"])} />
+      <p><button type="submit" disabled=${f.busy}>Redeem</button> <span class="notice" role="status" id="redeemed">${done}</span></p>
+    </form>
+  </section>`;
+}
+
 // Visits, reminder steps (with their state and why) and messages both ways, newest first.
 function Timeline({ id, version }) {
   const visits = useApi(`/v1/treatments?client_id=${id}&limit=100`, [id, version]);
   const reminders = useApi(`/v1/clients/${id}/reminders`, [id, version]);
   const conv = useApi(`/v1/clients/${id}/conversation`, [id, version]);
+  const bookings = useApi(`/v1/bookings?client_id=${id}&limit=100`, [id, version]);
   const rows = [];
   for (const t of visits.data ? visits.data.data : [])
     rows.push({ at: t.performed_at, kind: "visit", text: "Visit: " + t.items.map((i) => i.given_name || i.type).join(", "),
@@ -338,6 +414,8 @@ function Timeline({ id, version }) {
     for (const s of q.steps)
       rows.push({ at: s.due_at, kind: "step", text: `Reminder ${s.step} (${q.treatment_type || q.kind})`, state: s.state,
                   reason: s.reason });
+  for (const b of bookings.data ? bookings.data.data : [])
+    rows.push({ at: b.starts_at, kind: "booking", text: `Booking (${b.source})`, state: b.state });
   for (const m of conv.data ? conv.data.data : [])
     rows.push({ at: m.at, kind: m.direction === "in" ? "reply" : "message",
                 text: (m.direction === "in" ? "Reply: " : "Sent: ") + m.body, state: m.state || m.reading });

@@ -1,7 +1,8 @@
 """The console at /app, served by the binary: content-hashed assets cached for a year, a page that is never
 cached, a strict Content-Security-Policy; and the front desk's day-70 flow in a real Chromium
 (tests/browser/console.mjs): from the admin key, set up a practice and its front desk's key, add a client,
-find them, record a Botox visit back-dated 70 days, see its
+find them, record a Botox visit back-dated 70 days, book from the slot picker, redeem points over and then
+within the cap, see its
 reminder reach the fake Twilio and show as sent on the timeline; errors next to their fields; no console
 error and no CSP violation on any page. Screenshots go to tests/.artifacts/console/."""
 import json
@@ -61,14 +62,20 @@ def a_newcomer_sets_up_a_practice_and_does_the_day_70_flow_in_chromium_without_c
             print(f"     screenshot {os.path.relpath(shot, ROOT)}")
         eq(run.returncode, 0, "every browser step passed")
         eq(out["console_errors"], [], "no console errors")
-        eq(sorted(out["refused_requests"]), [401, 422, 422, 422],
-           "only the wrong key, the unknown zone, the bad phone and the bad price were refused")
+        eq(sorted(out["refused_requests"]), [401, 422, 422, 422, 422],
+           "only the wrong key, the unknown zone, the bad phone, the bad price and the redemption over the cap "
+           "were refused")
         eq(out["csp_violations"], [], "no Content-Security-Policy violations")
-        sms = wait_for("the day-70 reminder at the fake Twilio", lambda: f.twilio.messages())
-        eq([(m["form"]["To"], m["form"]["From"]) for m in sms], [("+15551234567", "+15550001111")])
+        sms = wait_for("the day-70 reminder and the booking's confirmation at the fake Twilio",
+                       lambda: len(f.twilio.messages()) >= 2 and f.twilio.messages())
+        eq({(m["form"]["To"], m["form"]["From"]) for m in sms}, {("+15551234567", "+15550001111")})
+        eq(len([m for m in sms if "refresh window" in m["form"]["Body"]]), 1, "the day-70 refill reminder, once")
         eq(psql("SELECT p.name || '|' || p.time_zone || '|' || count(t.*) || '|' || min(i.price_cents) FROM practices p "
                 "JOIN treatments t ON t.practice_id = p.id JOIN treatment_items i ON i.treatment_id = t.id "
                 "GROUP BY p.name, p.time_zone", db=s.db), f"Glow Med Spa|{zone}|1|35000",
            "one practice, one visit (the refused ones wrote nothing)")
+        eq(psql("SELECT count(*) || '|' || min(source) FROM bookings", db=s.db), "1|reminder", "the booking, caused by the reminder sent today")
+        eq(psql("SELECT string_agg(points::text, ',') FROM loyalty_ledger WHERE kind = 'redeem'", db=s.db), "-10",
+           "one redemption, within the cap")
     finally:
         s.stop()

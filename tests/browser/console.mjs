@@ -57,6 +57,15 @@ async function collectCsp() {
 }
 
 let failed = false;
+let staffKey = null;
+// What the console does not manage yet (injectors and their hours) is set up through the API, as a
+// practice's other tools would.
+async function apiAs(key, method, path, body) {
+  const r = await fetch(BASE + path, { method, headers: { Authorization: "Bearer " + key, "Content-Type": "application/json" },
+                                       body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
 try {
   await step("a wrong key is refused next to its field", async () => {
     await page.goto(BASE + "/app", { waitUntil: "networkidle0" });
@@ -80,9 +89,9 @@ try {
     await shot("setup");
     await page.click("form button[type=submit]");
     await page.waitForSelector("#staff-key");
-    const staffKey = (await text("#staff-key")).trim();
+    staffKey = (await text("#staff-key")).trim();
     await page.click("main button");
-    await page.waitForSelector("header .who");
+    await page.waitForFunction(() => document.querySelector("header .who").textContent.includes("staff"));
     const who = await text("header .who");
     if (!who.includes("Glow Med Spa") || !who.includes("staff")) throw new Error("header: " + who);
     const stored = await page.evaluate(() => sessionStorage.getItem("cadence.key"));
@@ -142,6 +151,32 @@ try {
     if (!/\d+ points/.test(loyalty)) throw new Error("loyalty: " + loyalty);
     await shot("client");
     await collectCsp();
+  });
+  await step("book the injector's first open time from the slot picker", async () => {
+    const inj = await apiAs(staffKey, "POST", "/v1/injectors", { name: "Dr. Rivera" });
+    const hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => ({ weekday: d, start: "09:00", end: "17:00" }));
+    await apiAs(staffKey, "PUT", `/v1/injectors/${inj.id}/schedule`, { buffer_minutes: 0, hours, days_off: [] });
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForSelector("#slots button");
+    const first = await page.$eval("#slots button", (b) => b.dataset.startsAt);
+    await page.click("#slots button");
+    await page.waitForFunction(() => document.querySelector("#booked").textContent.startsWith("Booked"));
+    await page.waitForFunction((t) => ![...document.querySelectorAll("#slots button")].some((b) => b.dataset.startsAt === t),
+                               {}, first);
+    await page.waitForFunction(() => [...document.querySelectorAll("#timeline li")].some((li) => li.textContent.includes("Booking")));
+  });
+  await step("redeeming over the cap is refused with the cap shown, then within it", async () => {
+    await setValue("#f-ticket_cents", "100");
+    await page.waitForFunction(() => /At most \d+ points/.test(document.querySelector("#cap").textContent));
+    const cap = Number((await text("#cap")).match(/At most (\d+) points/)[1]);
+    await setValue("#f-points", String(cap + 1));
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Redeem").click());
+    await page.waitForSelector("#err-points");
+    if (!(await text("#err-points")).includes(`at most ${cap} points`)) throw new Error("error: " + (await text("#err-points")));
+    await shot("redeem-over-cap");
+    await setValue("#f-points", "10");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Redeem").click());
+    await page.waitForFunction(() => document.querySelector("#redeemed").textContent.includes("Redeemed 10 points"));
   });
   for (const [p, title] of [["inbox", "Inbox"], ["outreach", "Outreach"], ["doubt", "Messages in doubt"]]) {
     await step(`the ${p} page opens`, async () => {
