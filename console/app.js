@@ -517,6 +517,105 @@ function Conversation({ id }) {
   </section>`;
 }
 
+// ----------------------------------------------------------- the owner
+
+const pct = (r) => (r === null || r === undefined ? "–" : (r * 100).toFixed(1) + "%");
+
+// Bars in SVG, one group per label, one bar per series; each bar carries its value (data-value) so what is
+// drawn can be checked against the API's figures. Values null (nothing to divide by) draw no bar.
+function BarChart({ id, title, labels, series, format, max }) {
+  const W = 640, H = 200, pad = 28, groupW = (W - pad) / Math.max(labels.length, 1);
+  const top = max || Math.max(1, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
+  const barW = Math.max(2, (groupW - 6) / series.length);
+  return html`<figure class="chart" id=${id}>
+    <figcaption>${title}
+      ${series.map((s, k) => html` <span class=${"key s" + k}>${s.name}</span>`)}</figcaption>
+    <svg viewBox=${`0 0 ${W} ${H + 30}`} role="img" aria-label=${title}>
+      <line x1=${pad} y1=${H} x2=${W} y2=${H} class="axis" />
+      <text x="0" y="12" class="tick">${format(top)}</text>
+      ${labels.map((label, i) => html`<g>
+        ${series.map((s, k) => {
+          const v = s.values[i];
+          const h = v === null ? 0 : (v / top) * (H - 16);
+          return html`<rect class=${"bar s" + k} data-series=${s.key} data-label=${label} data-value=${v === null ? "null" : String(v)}
+            x=${pad + i * groupW + 3 + k * barW} y=${H - h} width=${barW - 1} height=${h}><title>${`${label} ${s.name}: ${v === null ? "–" : format(v)}`}</title></rect>`;
+        })}
+        <text x=${pad + i * groupW + 3} y=${H + 16} class="tick">${label.length === 7 ? label.slice(2) : label}</text>
+      </g>`)}
+    </svg>
+  </figure>`;
+}
+
+function Dashboard() {
+  const today = daysAgo(0);
+  const [filters, setFilters] = useState({ from: daysAgo(364), to: today, treatment_type: "", injector_id: "" });
+  const types = useApi("/v1/treatment-types");
+  const injectors = useApi("/v1/injectors");
+  const query = new URLSearchParams({ from: filters.from, to: filters.to, group_by: "month" });
+  if (filters.treatment_type) query.set("treatment_type", filters.treatment_type);
+  if (filters.injector_id) query.set("injector_id", filters.injector_id);
+  const figures = useApi("/v1/analytics/retention?" + query);
+  const set = (k) => (e) => setFilters({ ...filters, [k]: e.target.value });
+  const csv = async () => {
+    const r = await fetch("/v1/analytics/retention?" + query, {
+      headers: { Authorization: "Bearer " + sessionStorage.getItem(KEY), Accept: "text/csv" } });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(await r.blob());
+    a.download = `retention-${filters.from}-${filters.to}.csv`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  const rows = figures.data ? figures.data.rows.filter((r) => r.group !== "all") : [];
+  const all = figures.data ? figures.data.rows.find((r) => r.group === "all") : null;
+  const months = rows.map((r) => r.group);
+  const col = (k) => rows.map((r) => r[k]);
+  return html`<section>
+    <h2>Retention</h2>
+    <form class="row" onSubmit=${(e) => e.preventDefault()}>
+      <div><label for="d-from">From</label><input id="d-from" type="date" value=${filters.from} onChange=${set("from")} /></div>
+      <div><label for="d-to">To</label><input id="d-to" type="date" value=${filters.to} onChange=${set("to")} /></div>
+      <div><label for="d-type">Treatment</label>
+        <select id="d-type" value=${filters.treatment_type} onChange=${set("treatment_type")}>
+          <option value="">All</option>
+          ${(types.data ? types.data.data : []).map((t) => html`<option value=${t.code}>${t.name}</option>`)}
+        </select></div>
+      <div><label for="d-injector">Injector</label>
+        <select id="d-injector" value=${filters.injector_id} onChange=${set("injector_id")}>
+          <option value="">All</option>
+          ${(injectors.data ? injectors.data.data : []).map((i) => html`<option value=${i.id}>${i.name}</option>`)}
+        </select></div>
+      <div><button type="button" class="secondary" onClick=${csv}>Download CSV</button></div>
+    </form>
+    <${ErrorText} error=${figures.error} />
+    ${figures.data ? html`
+      <${BarChart} id="chart-rates" title="90-day rebook and on-time return, by month" labels=${months} format=${pct} max=${1}
+        series=${[{ key: "rebook_rate_90d", name: "rebooked in 90 days", values: col("rebook_rate_90d") },
+                  { key: "on_time_return_rate", name: "on time", values: col("on_time_return_rate") }]} />
+      <${BarChart} id="chart-steps" title="Reminder response (the period)" labels=${["step 1", "step 2 + incentive", "step 2", "step 3"]}
+        format=${pct} max=${1}
+        series=${[{ key: "response_rate", name: "bookings per message",
+                    values: all ? [all.step1_response_rate, all.step2_incentive_response_rate, all.step2_plain_response_rate,
+                                   all.step3_response_rate] : [] }]} />
+      <${BarChart} id="chart-revenue" title="Revenue of return visits, by month" labels=${months} format=${(v) => dollars(v)}
+        series=${[{ key: "revenue_reminder_cents", name: "brought by a reminder", values: col("revenue_reminder_cents") },
+                  { key: "revenue_organic_cents", name: "organic", values: col("revenue_organic_cents") }]} />
+      <${BarChart} id="chart-lapse" title="Lapsed and reactivated clients, by month" labels=${months} format=${(v) => String(v)}
+        series=${[{ key: "lapsed_clients", name: "lapsed", values: col("lapsed_clients") },
+                  { key: "reactivated_clients", name: "reactivated", values: col("reactivated_clients") }]} />
+      <h3>The period</h3>
+      <table id="figures">
+        <tbody>
+          <tr><th>Visits that started a cycle</th><td>${all.cohort_size}</td></tr>
+          <tr><th>Rebooked within 90 days</th><td>${all.rebooked_90d} of ${all.rebook_due} (${pct(all.rebook_rate_90d)})</td></tr>
+          <tr><th>Back on time</th><td>${all.on_time_returns} of ${all.on_time_due} (${pct(all.on_time_return_rate)})</td></tr>
+          <tr><th>Step 1 response</th><td>${all.step1_bookings} of ${all.step1_sent} (${pct(all.step1_response_rate)})</td></tr>
+          <tr><th>Revenue: reminder / organic</th><td>${dollars(all.revenue_reminder_cents)} / ${dollars(all.revenue_organic_cents)}</td></tr>
+          <tr><th>Lapsed / reactivated</th><td>${all.lapsed_clients} / ${all.reactivated_clients}</td></tr>
+        </tbody>
+      </table>` : null}
+  </section>`;
+}
+
 // ------------------------------------------------- outreach, messages in doubt
 
 function Outreach() {
@@ -557,6 +656,7 @@ const PAGES = [
   ["inbox", "Inbox"],
   ["outreach", "Outreach"],
   ["doubt", "In doubt"],
+  ["dashboard", "Dashboard"],
 ];
 
 function useRoute() {
@@ -593,6 +693,7 @@ function App() {
     : page === "inbox" ? html`<${Inbox} />`
     : page === "outreach" ? html`<${Outreach} />`
     : page === "doubt" ? html`<${InDoubt} />`
+    : page === "dashboard" ? html`<${Dashboard} />`
     : html`<${Clients} />`;
   return html`<header>
       <h1>Cadence</h1>

@@ -178,6 +178,31 @@ try {
     await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Redeem").click());
     await page.waitForFunction(() => document.querySelector("#redeemed").textContent.includes("Redeemed 10 points"));
   });
+  await step("the dashboard's charts draw the API's figures", async () => {
+    await page.click('nav a[href="#/dashboard"]');
+    await page.waitForSelector("#chart-rates rect");
+    const from = await page.$eval("#d-from", (e) => e.value), to = await page.$eval("#d-to", (e) => e.value);
+    const figures = await (await fetch(`${BASE}/v1/analytics/retention?from=${from}&to=${to}&group_by=month`,
+                                       { headers: { Authorization: "Bearer " + staffKey } })).json();
+    const drawn = await page.$$eval(".chart rect", (rs) => rs.map((r) => [r.closest("figure").id, r.dataset.series,
+                                                                           r.dataset.label, r.dataset.value]));
+    const months = figures.rows.filter((r) => r.group !== "all"), all = figures.rows.find((r) => r.group === "all");
+    const want = [];
+    for (const [chart, keys] of [["chart-rates", ["rebook_rate_90d", "on_time_return_rate"]],
+                                 ["chart-revenue", ["revenue_reminder_cents", "revenue_organic_cents"]],
+                                 ["chart-lapse", ["lapsed_clients", "reactivated_clients"]]])
+      for (const r of months) for (const k of keys) want.push([chart, k, r.group, r[k] === null ? "null" : String(r[k])]);
+    for (const [label, k] of [["step 1", "step1_response_rate"], ["step 2 + incentive", "step2_incentive_response_rate"],
+                              ["step 2", "step2_plain_response_rate"], ["step 3", "step3_response_rate"]])
+      want.push(["chart-steps", "response_rate", label, all[k] === null ? "null" : String(all[k])]);
+    const key = (x) => x.join("|");
+    const got = drawn.map(key).sort(), expected = want.map(key).sort();
+    if (!months.length || JSON.stringify(got) !== JSON.stringify(expected))
+      throw new Error(`drawn ${got.length} bars, the API has ${expected.length}: ${got.slice(0, 4)} vs ${expected.slice(0, 4)}`);
+    if (!(await text("#figures")).includes(`${all.cohort_size}`)) throw new Error("the figures table");
+    await shot("dashboard");
+    await collectCsp();
+  });
   for (const [p, title] of [["inbox", "Inbox"], ["outreach", "Outreach"], ["doubt", "Messages in doubt"]]) {
     await step(`the ${p} page opens`, async () => {
       await page.click(`nav a[href="#/${p}"]`);
