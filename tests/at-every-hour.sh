@@ -17,7 +17,7 @@ dpkg-query -W -f='${Status}' libfaketime 2>/dev/null | grep -q "install ok insta
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || exit 1
 lib=$(dpkg -L libfaketime | grep 'libfaketimeMT.so.1$' | head -n 1)
 make -s all || exit 1
-[ -x tests/node_modules/.bin/redocly ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+sh tests/npm-tools.sh || exit 1
 # A snapshot of the binary and the tests: editing or rebuilding meanwhile changes nothing here.
 snap=$(mktemp -d /tmp/cadence-hours.XXXXXX)
 chmod 755 "$snap"

@@ -5,7 +5,7 @@ set -u
 export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/.."
 root=$(pwd)
-[ -x tests/node_modules/.bin/redocly ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+sh tests/npm-tools.sh || exit 1
 tmp=$(mktemp -d /tmp/cadence-api.XXXXXX)
 chmod 755 "$tmp"
 export PGDATA_DIR="$tmp/pg" PGPORT=$(sh scripts/free-port.sh)

@@ -11,9 +11,7 @@ export PG_LOCAL_FSYNC=off  # throwaway clusters: speed over durability
 cd "$(dirname "$0")/.."
 root=$(pwd)
 sh scripts/deps.sh test || exit 1
-if [ ! -x tests/node_modules/.bin/redocly ]; then
-  (cd tests && npm ci --no-audit --no-fund --loglevel=error) || exit 1
-fi
+sh tests/npm-tools.sh || exit 1
 
 rm -rf tests/.tmp
 make -s all || exit 1

@@ -73,6 +73,9 @@ base = f"http://127.0.0.1:{port}"
 try:
     ready = wait_for(lambda: request("GET", base + "/readyz")[0] == 200, 60)
     check(ready, f"/readyz answers 200 ({time.time() - started:.1f} s after docker run)")
+    with urllib.request.urlopen(base + "/app", timeout=10) as r:
+        page = r.read().decode()
+    check("/app/assets/app." in page, "the image serves the console with its files (/app)")
     status, p = request("POST", base + "/v1/practices", {"name": "Docker Spa", "time_zone": "UTC",
                                                          "sms_from": "+15550001111"}, admin)
     check(status == 201, "an admin creates a practice")
