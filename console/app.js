@@ -616,6 +616,64 @@ function Dashboard() {
   </section>`;
 }
 
+// The SMS this text makes before variables are filled in: GSM-7 (160 a message, 153 a part) unless a
+// character needs UCS-2 (70, 67). The server's estimate, of a sample rendering, comes with a save.
+const GSM = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM_EXT = "^{}\\[~]|€";
+function smsSegments(text) {
+  let septets = 0, gsm = true, units = 0;
+  for (const ch of text) {
+    units += ch.length;
+    if (GSM.includes(ch)) septets += 1;
+    else if (GSM_EXT.includes(ch)) septets += 2;
+    else gsm = false;
+  }
+  const [n, one, part] = gsm ? [septets, 160, 153] : [units, 70, 67];
+  return { encoding: gsm ? "GSM-7" : "UCS-2", units: n, segments: n <= one ? 1 : Math.ceil(n / part) };
+}
+
+function Templates() {
+  const list = useApi("/v1/templates");
+  const [chosen, setChosen] = useState(null);
+  const f = useForm({ subject: "", body: "" });
+  const [saved, setSaved] = useState(null);
+  const pick = (t) => {
+    setChosen(t);
+    setSaved(null);
+    f.setValues({ subject: t.subject || "", body: t.body });
+  };
+  const save = f.submit(async (v) => {
+    const body = { body: v.body };
+    if (chosen.channel === "email") body.subject = v.subject;
+    if (chosen.injector_id) body.injector_id = chosen.injector_id;
+    const t = await api("PUT", `/v1/templates/${chosen.treatment_type}/${chosen.step}/${chosen.channel}`, body);
+    setSaved(t.sms_estimate ? `Saved. A sample message is ${t.sms_estimate.segments} SMS (${t.sms_estimate.encoding}).` : "Saved.");
+    list.reload();
+  });
+  const live = chosen && chosen.channel === "sms" ? smsSegments(f.values.body) : null;
+  return html`<section>
+    <h2>Message templates</h2>
+    <div class="row">
+      <div>
+        <label for="t-pick">Template</label>
+        <select id="t-pick" onChange=${(e) => pick(list.data.data[Number(e.target.value)])} value=${chosen ? list.data.data.indexOf(chosen) : ""}>
+          <option value="">Choose…</option>
+          ${(list.data ? list.data.data : []).map((t, i) => html`<option value=${i}>${t.treatment_type} · ${t.step} · ${t.channel}</option>`)}
+        </select>
+      </div>
+    </div>
+    ${chosen ? html`<form onSubmit=${save}>
+      ${chosen.channel === "email" ? html`<${Field} label="Subject" name="subject" error=${f.error}><input ...${f.bind("subject")} /><//>` : null}
+      <${Field} label="Text ({{first_name}}, {{booking_link}}, …)" name="body" error=${f.error}>
+        <textarea rows="6" ...${f.bind("body")}></textarea>
+      <//>
+      ${live ? html`<p class="muted" id="segments">${live.units} ${live.encoding === "GSM-7" ? "characters" : "UCS-2 units"}, ${live.segments} SMS (${live.encoding}) before variables are filled in</p>` : null}
+      <${ErrorText} error=${formLevel(f.error, ["subject", "body"])} />
+      <p><button type="submit" disabled=${f.busy}>Save</button> <span class="notice" role="status" id="template-saved">${saved}</span></p>
+    </form>` : null}
+  </section>`;
+}
+
 // ------------------------------------------------- outreach, messages in doubt
 
 function Outreach() {
@@ -657,6 +715,7 @@ const PAGES = [
   ["outreach", "Outreach"],
   ["doubt", "In doubt"],
   ["dashboard", "Dashboard"],
+  ["templates", "Templates"],
 ];
 
 function useRoute() {
@@ -694,6 +753,7 @@ function App() {
     : page === "outreach" ? html`<${Outreach} />`
     : page === "doubt" ? html`<${InDoubt} />`
     : page === "dashboard" ? html`<${Dashboard} />`
+    : page === "templates" ? html`<${Templates} />`
     : html`<${Clients} />`;
   return html`<header>
       <h1>Cadence</h1>

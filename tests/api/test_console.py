@@ -62,9 +62,9 @@ def a_newcomer_sets_up_a_practice_and_does_the_day_70_flow_in_chromium_without_c
             print(f"     screenshot {os.path.relpath(shot, ROOT)}")
         eq(run.returncode, 0, "every browser step passed")
         eq(out["console_errors"], [], "no console errors")
-        eq(sorted(out["refused_requests"]), [401, 422, 422, 422, 422],
-           "only the wrong key, the unknown zone, the bad phone, the bad price and the redemption over the cap "
-           "were refused")
+        eq(sorted(out["refused_requests"]), [401, 422, 422, 422, 422, 422],
+           "only the wrong key, the unknown zone, the bad phone, the bad price, the redemption over the cap and "
+           "the template about wrinkles were refused")
         eq(out["csp_violations"], [], "no Content-Security-Policy violations")
         sms = wait_for("the day-70 reminder and the booking's confirmation at the fake Twilio",
                        lambda: len(f.twilio.messages()) >= 2 and f.twilio.messages())
@@ -77,5 +77,7 @@ def a_newcomer_sets_up_a_practice_and_does_the_day_70_flow_in_chromium_without_c
         eq(psql("SELECT count(*) || '|' || min(source) FROM bookings", db=s.db), "1|reminder", "the booking, caused by the reminder sent today")
         eq(psql("SELECT string_agg(points::text, ',') FROM loyalty_ledger WHERE kind = 'redeem'", db=s.db), "-10",
            "one redemption, within the cap")
+        check("✨" in psql("SELECT body FROM templates WHERE step = 'refill_1' AND channel = 'sms' "
+                           "ORDER BY updated_at DESC LIMIT 1", db=s.db), "the saved template")
     finally:
         s.stop()

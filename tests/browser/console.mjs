@@ -203,6 +203,24 @@ try {
     await shot("dashboard");
     await collectCsp();
   });
+  await step("a template speaking of wrinkles is refused by the guard, inline; a plain one is saved", async () => {
+    await page.click('nav a[href="#/templates"]');
+    await page.waitForSelector("#t-pick option:nth-child(2)");
+    const index = await page.$$eval("#t-pick option", (os) => os.findIndex((o) => o.textContent === "default · refill_1 · sms") - 1);
+    await page.select("#t-pick", String(index));
+    await page.waitForSelector("#f-body");
+    await setValue("#f-body", "Hi {{first_name}}, time to smooth those wrinkles again! {{booking_link}}");
+    await page.waitForFunction(() => /1 SMS \(GSM-7\)/.test(document.querySelector("#segments").textContent));
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForSelector("#err-body");
+    if (!(await text("#err-body")).includes("wrinkle")) throw new Error("guard: " + (await text("#err-body")));
+    await shot("template-guard");
+    await setValue("#f-body", "Hi {{first_name}}, it is about time for your next {{treatment_name}} ✨ {{booking_link}}");
+    await page.waitForFunction(() => /UCS-2/.test(document.querySelector("#segments").textContent));
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForFunction(() => document.querySelector("#template-saved").textContent.startsWith("Saved."));
+    await collectCsp();
+  });
   for (const [p, title] of [["inbox", "Inbox"], ["outreach", "Outreach"], ["doubt", "Messages in doubt"]]) {
     await step(`the ${p} page opens`, async () => {
       await page.click(`nav a[href="#/${p}"]`);
