@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 
 #include "db.h"
 
@@ -42,6 +43,11 @@ bool events_endpoint_deliveries(db_conn *conn, const char *practice_id, const ch
 char *events_open_secret(const char *practice_id, const char *endpoint_id, const char *sealed, const char *key_id);
 /* Seals under the current SECRETS_KEY each endpoint secret sealed under the previous one (at start-up). */
 bool events_reseal_secrets(db_conn *conn, cad_error *err);
+
+/* Whether an address is on the public internet (not loopback, private, link-local, shared, multicast or
+ * unspecified; IPv4-mapped IPv6 judged as IPv4). Endpoint URLs are checked with it, and every address a
+ * name resolves to as the delivery connects (a name made to resolve here later is refused the same way). */
+bool events_public_address(const struct sockaddr *address);
 
 /* The Cadence-Signature header for body sent at unix time t: "t=<t>,v1=<hex HMAC-SHA256 of "<t>.<body>">". */
 void events_signature(const char *secret, long long t, const char *body, char out[EVENTS_SIGNATURE_MAX]);

@@ -80,30 +80,28 @@ static bool book_choice(db_conn *c, const inbound_sms *in, const char *client, c
   return ok;
 }
 
-bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, size_t answer_len, cad_error *err) {
-  answer[0] = 0;
-  const reply_reading *rd = in->reading;
-  const char *sp[] = {in->practice_id, in->from};
-  db_result *who = db_exec(c, &CONV_SENDER, 2, sp, err);
-  if (!who)
-    return false;
-  char answers[37] = "", client[37] = "";
-  if (!db_null(who, 0, 0))
-    snprintf(answers, sizeof answers, "%s", db_text(who, 0, 0));
-  if (!db_null(who, 0, 1))
-    snprintf(client, sizeof client, "%s", db_text(who, 0, 1));
+/* Who the sender query found: the message answered and the client ("" for none). */
+static void read_sender(db_result *who, char answers[37], char client[37]) {
+  snprintf(answers, 37, "%s", db_null(who, 0, 0) ? "" : db_text(who, 0, 0));
+  snprintf(client, 37, "%s", db_null(who, 0, 1) ? "" : db_text(who, 0, 1));
   db_free(who);
-  if (rd->kind == REPLY_CHOICE && client[0] && !book_choice(c, in, client, answer, answer_len, err))
-    return false;
-  /* A keyword is Twilio's and the service's to act on, a booked or re-offered slot is answered; anything
-   * else wants a person. */
-  bool for_staff = !rd->keyword && !(rd->kind == REPLY_CHOICE && answer[0]);
+}
+
+/* One inbound message kept: its conversation touched (one more unread; for_staff: it wants a person),
+ * then the message itself. */
+typedef struct kept_inbound {
+  const char *practice_id, *client, *from, *to, *body, *provider_id, *answers, *reading, *evidence, *channel;
+  bool keyword, for_staff;
+} kept_inbound;
+
+static bool keep_inbound(db_conn *c, const kept_inbound *k, cad_error *err) {
+  const char *staff = k->for_staff ? "true" : "false";
   db_result *conv;
-  if (client[0]) {
-    const char *p[] = {in->practice_id, client, in->from, for_staff ? "true" : "false", "sms"};
+  if (k->client) {
+    const char *p[] = {k->practice_id, k->client, k->from, staff, k->channel};
     conv = db_exec(c, &CONV_TOUCH_CLIENT, 5, p, err);
   } else {
-    const char *p[] = {in->practice_id, in->from, for_staff ? "true" : "false", "sms"};
+    const char *p[] = {k->practice_id, k->from, staff, k->channel};
     conv = db_exec(c, &CONV_TOUCH_STRANGER, 4, p, err);
   }
   if (!conv)
@@ -111,19 +109,39 @@ bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, s
   char conversation[37];
   snprintf(conversation, sizeof conversation, "%s", db_text(conv, 0, 0));
   db_free(conv);
-  const char *ip[] = {in->practice_id,
-                      conversation,
-                      client[0] ? client : NULL,
-                      in->from,
-                      in->to,
-                      in->body ? in->body : "",
-                      in->sid,
-                      answers[0] ? answers : NULL,
-                      replies_kind_name(rd->kind),
-                      rd->keyword ? "true" : "false",
-                      rd->evidence[0] ? rd->evidence : NULL,
-                      "sms"};
-  if (!db_run(c, &CONV_INBOUND, 12, ip, err))
+  const char *ip[] = {k->practice_id, conversation,   k->client,  k->from,    k->to,
+                      k->body,        k->provider_id, k->answers, k->reading, k->keyword ? "true" : "false",
+                      k->evidence,    k->channel};
+  return db_run(c, &CONV_INBOUND, 12, ip, err);
+}
+
+bool conversations_record_sms(db_conn *c, const inbound_sms *in, char *answer, size_t answer_len, cad_error *err) {
+  answer[0] = 0;
+  const reply_reading *rd = in->reading;
+  const char *sp[] = {in->practice_id, in->from};
+  db_result *who = db_exec(c, &CONV_SENDER, 2, sp, err);
+  if (!who)
+    return false;
+  char answers[37], client[37];
+  read_sender(who, answers, client);
+  if (rd->kind == REPLY_CHOICE && client[0] && !book_choice(c, in, client, answer, answer_len, err))
+    return false;
+  /* A keyword is Twilio's and the service's to act on, a booked or re-offered slot is answered; anything
+   * else wants a person. */
+  bool for_staff = !rd->keyword && !(rd->kind == REPLY_CHOICE && answer[0]);
+  kept_inbound k = {in->practice_id,
+                    client[0] ? client : NULL,
+                    in->from,
+                    in->to,
+                    in->body ? in->body : "",
+                    in->sid,
+                    answers[0] ? answers : NULL,
+                    replies_kind_name(rd->kind),
+                    rd->evidence[0] ? rd->evidence : NULL,
+                    "sms",
+                    rd->keyword,
+                    for_staff};
+  if (!keep_inbound(c, &k, err))
     return false;
   if (rd->kind == REPLY_STOP && !rd->keyword) {
     bool already;
@@ -157,38 +175,22 @@ bool conversations_record_email(db_conn *c, const inbound_email *in, cad_error *
   db_result *who = db_exec(c, &CONV_SENDER_EMAIL, 3, sp, err);
   if (!who)
     return false;
-  char answers[37] = "", client[37] = "", conversation[37];
-  if (!db_null(who, 0, 0))
-    snprintf(answers, sizeof answers, "%s", db_text(who, 0, 0));
-  if (!db_null(who, 0, 1))
-    snprintf(client, sizeof client, "%s", db_text(who, 0, 1));
-  db_free(who);
+  char answers[37], client[37];
+  read_sender(who, answers, client);
   /* Email has no keywords a carrier acts on: every reply reaches a person, a revocation included. */
-  db_result *conv;
-  if (client[0]) {
-    const char *p[] = {in->practice_id, client, in->from, "true", "email"};
-    conv = db_exec(c, &CONV_TOUCH_CLIENT, 5, p, err);
-  } else {
-    const char *p[] = {in->practice_id, in->from, "true", "email"};
-    conv = db_exec(c, &CONV_TOUCH_STRANGER, 4, p, err);
-  }
-  if (!conv)
-    return false;
-  snprintf(conversation, sizeof conversation, "%s", db_text(conv, 0, 0));
-  db_free(conv);
-  const char *ip[] = {in->practice_id,
-                      conversation,
-                      client[0] ? client : NULL,
-                      in->from,
-                      in->to,
-                      in->body,
-                      in->message_key,
-                      answers[0] ? answers : NULL,
-                      replies_kind_name(rd->kind == REPLY_CHOICE ? REPLY_MESSAGE : rd->kind),
-                      "false",
-                      rd->evidence[0] ? rd->evidence : NULL,
-                      "email"};
-  if (!db_run(c, &CONV_INBOUND, 12, ip, err))
+  kept_inbound k = {in->practice_id,
+                    client[0] ? client : NULL,
+                    in->from,
+                    in->to,
+                    in->body,
+                    in->message_key,
+                    answers[0] ? answers : NULL,
+                    replies_kind_name(rd->kind == REPLY_CHOICE ? REPLY_MESSAGE : rd->kind),
+                    rd->evidence[0] ? rd->evidence : NULL,
+                    "email",
+                    false,
+                    true};
+  if (!keep_inbound(c, &k, err))
     return false;
   if (rd->kind == REPLY_STOP) {
     char evidence[96];
@@ -269,6 +271,37 @@ static const char *unreachable(db_result *r, bool sms) {
   return NULL;
 }
 
+/* Where a staff reply goes and when: quiet hours hold it back unless the client wrote within the hour
+ * (an answer is expected). The context row's columns are the caller's; the reply is signed with sent_by. */
+typedef struct staff_reply {
+  const char *practice_id, *client_id, *conversation_id, *provider, *channel, *to, *from, *practice_name;
+  int local_min, quiet_start, quiet_end;
+  bool wrote_recently;
+  json_t *body;
+} staff_reply;
+
+static bool queue_staff_reply(db_conn *c, const staff_reply *s, json_t **out, cad_error *err) {
+  int wait_min = s->wrote_recently ? 0 : sendtime_quiet_wait(s->local_min, s->quiet_start, s->quiet_end);
+  char wait_s[16], text[MAX_REPLY + 128], subject[200];
+  snprintf(wait_s, sizeof wait_s, "%d", wait_min * 60);
+  const char *body = json_string_value(json_object_get(s->body, "body"));
+  const char *by = json_string_value(json_object_get(s->body, "sent_by"));
+  if (by)
+    snprintf(text, sizeof text, "%s\n- %s", body, by);
+  else
+    snprintf(text, sizeof text, "%s", body);
+  snprintf(subject, sizeof subject, "Re: your message to %.150s", s->practice_name);
+  bool sms = strcmp(s->channel, "sms") == 0;
+  const char *qp[] = {s->practice_id, s->client_id,         s->provider,       s->to, s->from, text, by, wait_s,
+                      s->channel,     sms ? NULL : subject, s->conversation_id};
+  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 11, qp, err);
+  if (!m)
+    return false;
+  *out = db_json(m, 0, 0);
+  db_free(m);
+  return db_run(c, &CONV_NOTIFY, 0, NULL, err);
+}
+
 static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
   reply_ctx *x = vctx;
   db_tx_reset(x->out);
@@ -289,39 +322,23 @@ static bool reply_tx(db_conn *c, void *vctx, cad_error *err) {
     db_free(r);
     return cad_fail(err, "conflict", "client", "%s", why);
   }
-  /* Quiet hours hold a reply back unless the client wrote within the hour (an answer is expected). */
-  int wait_min = db_text(r, 0, 7)[0] == 't'
-                     ? 0
-                     : sendtime_quiet_wait(atoi(db_text(r, 0, 4)), atoi(db_text(r, 0, 5)), atoi(db_text(r, 0, 6)));
-  char wait_s[16], text[MAX_REPLY + 128];
-  snprintf(wait_s, sizeof wait_s, "%d", wait_min * 60);
-  const char *body = json_string_value(json_object_get(x->body, "body"));
-  const char *by = json_string_value(json_object_get(x->body, "sent_by"));
-  if (by)
-    snprintf(text, sizeof text, "%s\n- %s", body, by);
-  else
-    snprintf(text, sizeof text, "%s", body);
-  char subject[200];
-  snprintf(subject, sizeof subject, "Re: your message to %.150s", db_text(r, 0, 13));
   int k = sms ? 0 : 8;
-  const char *qp[] = {x->practice_id,
-                      x->client_id,
-                      sms ? x->sms_provider : x->email_provider,
-                      db_text(r, 0, k),
-                      db_text(r, 0, k + 3),
-                      text,
-                      by,
-                      wait_s,
-                      channel,
-                      sms ? NULL : subject,
-                      NULL}; /* a client's: no stranger's conversation */
-  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 11, qp, err);
+  staff_reply sr = {x->practice_id,
+                    x->client_id,
+                    NULL, /* a client's: no stranger's conversation */
+                    sms ? x->sms_provider : x->email_provider,
+                    channel,
+                    db_text(r, 0, k),
+                    db_text(r, 0, k + 3),
+                    db_text(r, 0, 13),
+                    atoi(db_text(r, 0, 4)),
+                    atoi(db_text(r, 0, 5)),
+                    atoi(db_text(r, 0, 6)),
+                    db_text(r, 0, 7)[0] == 't',
+                    x->body};
+  bool ok = queue_staff_reply(c, &sr, x->out, err);
   db_free(r);
-  if (!m)
-    return false;
-  *x->out = db_json(m, 0, 0);
-  db_free(m);
-  return db_run(c, &CONV_HANDLED, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
+  return ok && db_run(c, &CONV_HANDLED, 2, p, err);
 }
 
 /* The shape of a staff reply: {body, sent_by?, channel?}. */
@@ -418,36 +435,22 @@ static bool stranger_reply_tx(db_conn *c, void *vctx, cad_error *err) {
     db_free(r);
     return cad_fail(err, "conflict", "conversation", "%s", why);
   }
-  int wait_min = db_text(r, 0, 8)[0] == 't'
-                     ? 0
-                     : sendtime_quiet_wait(atoi(db_text(r, 0, 5)), atoi(db_text(r, 0, 6)), atoi(db_text(r, 0, 7)));
-  char wait_s[16], text[MAX_REPLY + 128], subject[200];
-  snprintf(wait_s, sizeof wait_s, "%d", wait_min * 60);
-  const char *body = json_string_value(json_object_get(x->body, "body"));
-  const char *by = json_string_value(json_object_get(x->body, "sent_by"));
-  if (by)
-    snprintf(text, sizeof text, "%s\n- %s", body, by);
-  else
-    snprintf(text, sizeof text, "%s", body);
-  snprintf(subject, sizeof subject, "Re: your message to %.150s", db_text(r, 0, 4));
-  const char *qp[] = {x->practice_id,
-                      NULL,
-                      sms ? x->sms_provider : x->email_provider,
-                      db_text(r, 0, 1),
-                      db_text(r, 0, 3),
-                      text,
-                      by,
-                      wait_s,
-                      channel,
-                      sms ? NULL : subject,
-                      x->id};
-  db_result *m = db_exec(c, &CONV_QUEUE_REPLY, 11, qp, err);
+  staff_reply sr = {x->practice_id,
+                    NULL,
+                    x->id,
+                    sms ? x->sms_provider : x->email_provider,
+                    channel,
+                    db_text(r, 0, 1),
+                    db_text(r, 0, 3),
+                    db_text(r, 0, 4),
+                    atoi(db_text(r, 0, 5)),
+                    atoi(db_text(r, 0, 6)),
+                    atoi(db_text(r, 0, 7)),
+                    db_text(r, 0, 8)[0] == 't',
+                    x->body};
+  bool ok = queue_staff_reply(c, &sr, x->out, err);
   db_free(r);
-  if (!m)
-    return false;
-  *x->out = db_json(m, 0, 0);
-  db_free(m);
-  return db_run(c, &CONV_HANDLED_ID, 2, p, err) && db_run(c, &CONV_NOTIFY, 0, NULL, err);
+  return ok && db_run(c, &CONV_HANDLED_ID, 2, p, err);
 }
 
 bool conversations_reply_in(db_conn *c, const char *practice_id, const char *id, json_t *body, const char *sms_provider,

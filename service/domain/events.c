@@ -3,6 +3,7 @@
 #include "events_sql.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,16 +103,37 @@ static void secret_context(const char *practice_id, const char *id, char out[120
   snprintf(out, 120, "webhook_endpoints.secret:%s:%s", practice_id, id);
 }
 
+bool events_public_address(const struct sockaddr *a) {
+  if (a->sa_family == AF_INET) {
+    const unsigned char *b = (const unsigned char *)&((const struct sockaddr_in *)a)->sin_addr;
+    return !(b[0] == 10 || b[0] == 127 || b[0] == 0 || (b[0] == 169 && b[1] == 254) ||
+             (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+             (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] >= 224);
+  }
+  if (a->sa_family == AF_INET6) {
+    const unsigned char *b = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
+    static const unsigned char zero[15] = {0};
+    bool loopback_or_any = memcmp(b, zero, 15) == 0;
+    bool mapped = memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff; /* ::ffff:a.b.c.d: judged as v4 */
+    if (mapped) {
+      struct sockaddr_in v4 = {.sin_family = AF_INET};
+      memcpy(&v4.sin_addr, b + 12, 4);
+      return events_public_address((const struct sockaddr *)&v4);
+    }
+    return !(loopback_or_any || (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff);
+  }
+  return false;
+}
+
 /* A host that names this machine or a private network, written as such (the delivery also checks every
  * address a name resolves to, at connect time). */
 static bool private_host(const char *host) {
   size_t n = strlen(host);
   if (strcasecmp(host, "localhost") == 0 || (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0))
     return true;
-  unsigned char a[16];
-  if (inet_pton(AF_INET, host, a) == 1)
-    return a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 169 && a[1] == 254) ||
-           (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64);
+  struct sockaddr_in v4 = {.sin_family = AF_INET};
+  if (inet_pton(AF_INET, host, &v4.sin_addr) == 1)
+    return !events_public_address((const struct sockaddr *)&v4);
   return host[0] == '['; /* IPv6 literals: refused outright */
 }
 

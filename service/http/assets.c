@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "mem.h"
 
 enum { MAX_ASSETS = 32 };
 
@@ -45,7 +46,7 @@ static char *with_urls(const char *text, size_t len) {
       out[n++] = text[i++];
     }
     if (n + 256 > cap)
-      out = realloc(out, cap *= 2);
+      out = xrealloc(out, cap *= 2);
   }
   out[n] = 0;
   return out;

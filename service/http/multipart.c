@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 enum { MAX_FIELDS = 64 };
 
 typedef struct field {
@@ -51,7 +53,7 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
   if (take < size)
     f->truncated = true;
   if (take) {
-    f->value = realloc(f->value, f->len + take + 1);
+    f->value = xrealloc(f->value, f->len + take + 1);
     memcpy(f->value + f->len, data, take);
     f->len += take;
     f->value[f->len] = 0;

@@ -4,7 +4,6 @@
 #include "events_sql.h"
 
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,33 +31,9 @@ long event_delivery_backoff_ms(long base, int attempt) {
   return wait < CAP_MS ? wait : CAP_MS;
 }
 
-/* Every address a name resolves to is checked as curl connects (a name that resolves to a private address,
- * or is made to later, is refused the same way). */
-static bool public_address(const struct sockaddr *a) {
-  if (a->sa_family == AF_INET) {
-    const unsigned char *b = (const unsigned char *)&((const struct sockaddr_in *)a)->sin_addr;
-    return !(b[0] == 10 || b[0] == 127 || b[0] == 0 || (b[0] == 169 && b[1] == 254) ||
-             (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-             (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] >= 224);
-  }
-  if (a->sa_family == AF_INET6) {
-    const unsigned char *b = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
-    static const unsigned char zero[15] = {0};
-    bool loopback_or_any = memcmp(b, zero, 15) == 0;
-    bool mapped = memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff; /* ::ffff:a.b.c.d: judged as v4 */
-    if (mapped) {
-      struct sockaddr_in v4 = {.sin_family = AF_INET};
-      memcpy(&v4.sin_addr, b + 12, 4);
-      return public_address((const struct sockaddr *)&v4);
-    }
-    return !(loopback_or_any || (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff);
-  }
-  return false;
-}
-
 static curl_socket_t open_checked(void *ctx, curlsocktype purpose, struct curl_sockaddr *a) {
   (void)ctx;
-  if (purpose != CURLSOCKTYPE_IPCXN || !public_address(&a->addr))
+  if (purpose != CURLSOCKTYPE_IPCXN || !events_public_address(&a->addr))
     return CURL_SOCKET_BAD;
   return socket(a->family, a->socktype, a->protocol);
 }

@@ -1,4 +1,5 @@
 /* Form decoding and webhook signatures against published vectors. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -76,4 +77,22 @@ void test_webhooks(void) {
   char *text = sendgrid_inbound_html_text("<p>Friday&nbsp;&amp; Saturday</p><br>ok<blockquote>Glow</blockquote>");
   CHECK_STR(text, "Friday & Saturday\n\nok\n>Glow");
   free(text);
+
+  /* Which addresses an event delivery may connect to. */
+  struct sockaddr_in v4 = {.sin_family = AF_INET};
+  struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
+  static const char *const v4_public[] = {"8.8.8.8", "172.32.0.1", "100.128.0.1"}, *const v4_private[] = {
+                                                                                       "127.0.0.1",       "10.1.2.3",
+                                                                                       "172.16.0.1",      "192.168.1.1",
+                                                                                       "169.254.169.254", "100.64.0.1",
+                                                                                       "0.0.0.0",         "224.0.0.1"};
+  for (size_t i = 0; i < 3; i++)
+    CHECK(inet_pton(AF_INET, v4_public[i], &v4.sin_addr) == 1 && events_public_address((struct sockaddr *)&v4));
+  for (size_t i = 0; i < 8; i++)
+    CHECK(inet_pton(AF_INET, v4_private[i], &v4.sin_addr) == 1 && !events_public_address((struct sockaddr *)&v4));
+  static const char *const v6_private[] = {"::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "ff02::1"};
+  for (size_t i = 0; i < 6; i++)
+    CHECK(inet_pton(AF_INET6, v6_private[i], &v6.sin6_addr) == 1 && !events_public_address((struct sockaddr *)&v6));
+  CHECK(inet_pton(AF_INET6, "2001:4860:4860::8888", &v6.sin6_addr) == 1 &&
+        events_public_address((struct sockaddr *)&v6));
 }
