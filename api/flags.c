@@ -1,4 +1,4 @@
-/* flags.c: POST /v1/clients/{id}/flags, DELETE /v1/clients/{id}/flags/{flag_id}. */
+/* flags.c: GET and POST /v1/clients/{id}/flags, DELETE /v1/clients/{id}/flags/{flag_id}. */
 #include "api.h"
 #include "flags.h"
 #include "jsonspec.h"
@@ -14,6 +14,12 @@ void flags_post(http_req *r) {
                     flags_open(r->db, r->who.practice_id, r->params[0], r->json, &out, &err),
                 &err))
     http_reply_json(r, 201, out);
+}
+void flags_get(http_req *r) {
+  cad_error err;
+  json_t *out = NULL;
+  if (api_check(r, flags_list(r->db, r->who.practice_id, r->params[0], &out, &err), &err))
+    http_reply_json(r, 200, out);
 }
 void flags_delete(http_req *r) {
   cad_error err;

@@ -19,6 +19,7 @@ const http_route API_ROUTES[] = {
     {"GET", "/v1/clients/{id}", clients_get_one, ROLES_PRACTICE, BODY_NONE, NULL},
     {"PATCH", "/v1/clients/{id}", clients_patch_one, ROLES_PRACTICE, BODY_JSON, NULL},
     {"GET", "/v1/clients/{id}/reminders", reminders_get, ROLE_STAFF, BODY_NONE, NULL},
+    {"GET", "/v1/clients/{id}/flags", flags_get, ROLE_STAFF, BODY_NONE, NULL},
     {"POST", "/v1/clients/{id}/flags", flags_post, ROLE_STAFF, BODY_JSON, NULL},
     {"DELETE", "/v1/clients/{id}/flags/{flag_id}", flags_delete, ROLE_STAFF, BODY_NONE, NULL},
     {"GET", "/v1/outreach", outreach_get, ROLE_STAFF, BODY_NONE, NULL},

@@ -262,7 +262,7 @@ function Client({ id }) {
       <h2>${name(c)}</h2>
       <p class="muted">${[c.phone, c.email].filter(Boolean).join(" · ")}
         ${" "}· texts ${c.consents.sms ? "yes" : "no"} · emails ${c.consents.email ? "yes" : "no"}</p>
-      <${Loyalty} id=${id} version=${version} />
+      <${Loyalty} id=${id} version=${version} onDone=${refresh} />
     </section>
     <${RecordVisit} client=${c} onDone=${refresh} />
     <${Book} client=${c} onDone=${refresh} version=${version} />
@@ -271,12 +271,43 @@ function Client({ id }) {
     <${Flags} client=${c} onDone=${refresh} version=${version} />`;
 }
 
-function Loyalty({ id, version }) {
+// Balance, tier, perks (used at the desk), membership and the latest ledger entries.
+function Loyalty({ id, version, onDone }) {
   const l = useApi(`/v1/clients/${id}/loyalty`, [id, version]);
-  if (!l.data) return null;
+  const ledger = useApi(`/v1/clients/${id}/loyalty/ledger?limit=10`, [id, version]);
+  const [error, setError] = useState(null);
+  if (!l.data) return html`<${ErrorText} error=${l.error} />`;
   const d = l.data;
-  return html`<p id="loyalty">Loyalty: <strong>${d.balance} points</strong> (${dollars(d.value_cents)})
-    · ${d.tier ? d.tier.name : "no tier"} · ${d.visits_12_months} visits in 12 months</p>`;
+  const usePerk = async (perk) => {
+    setError(null);
+    try {
+      await api("POST", `/v1/clients/${id}/perks/${perk.id}/use`);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const open = d.perks.filter((k) => !k.used_at);
+  const m = d.membership;
+  return html`<div>
+    <p id="loyalty">Loyalty: <strong>${d.balance} points</strong> (${dollars(d.value_cents)})
+      · ${d.tier ? d.tier.name : "no tier"} · ${d.visits_12_months} visits in 12 months
+      ${d.next_tier ? html` · ${d.next_tier.visits_needed} more visits or ${dollars(d.next_tier.spend_needed_cents)} to ${d.next_tier.name}` : null}
+      ${d.next_expiry ? html` · points expire from ${day(d.next_expiry)}` : null}</p>
+    <p id="membership">${m ? `Member: ${m.plan} (${m.state}), ${dollars(m.credit_cents)} credit, ${m.member_discount_percent}% off`
+                        : d.membership_offer ? "Not a member: offer a membership." : "Not a member."}</p>
+    ${open.length ? html`<ul id="perks">${open.map((k) => html`<li>${k.name} <span class="muted">(${k.source}${k.expires_at ? ", until " + day(k.expires_at) : ""})</span>
+      <button type="button" class="secondary" onClick=${() => usePerk(k)}>Mark used</button></li>`)}</ul>` : null}
+    <${ErrorText} error=${error} />
+    <details>
+      <summary>Points ledger</summary>
+      <table id="ledger">
+        <thead><tr><th>When</th><th>What</th><th>Points</th><th>Reason</th></tr></thead>
+        <tbody>${(ledger.data ? ledger.data.data : []).map((e) => html`<tr>
+          <td>${when(e.created_at)}</td><td>${e.kind}</td><td>${e.points > 0 ? "+" + e.points : e.points}</td><td>${e.reason}</td></tr>`)}</tbody>
+      </table>
+    </details>
+  </div>`;
 }
 
 function RecordVisit({ client, onDone }) {
@@ -434,15 +465,34 @@ function Timeline({ id, version }) {
   </section>`;
 }
 
-function Flags({ client, onDone }) {
+// The client's flags: open ones resolved here (promotion resumes when none is left open), and a new one raised.
+function Flags({ client, onDone, version }) {
+  const list = useApi(`/v1/clients/${client.id}/flags`, [client.id, version]);
   const f = useForm({ kind: "dissatisfied", note: "" });
+  const [error, setError] = useState(null);
   const raise = f.submit(async (v) => {
     await api("POST", `/v1/clients/${client.id}/flags`, { kind: v.kind, note: v.note || null });
     f.setValues({ kind: v.kind, note: "" });
     onDone();
   });
+  const resolve = async (flag) => {
+    setError(null);
+    try {
+      await api("DELETE", `/v1/clients/${client.id}/flags/${flag.id}`);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const flags = list.data ? list.data.data : [];
   return html`<section>
-    <h2>Raise a flag</h2>
+    <h2>Flags</h2>
+    ${flags.length ? html`<ul id="flags">${flags.map((fl) => html`<li data-state=${fl.resolved_at ? "resolved" : "open"}>
+      <span class=${"pill" + (fl.resolved_at ? "" : " failed")}>${fl.kind}</span> ${fl.note || ""}
+      <span class="muted">${when(fl.created_at)}${fl.resolved_at ? " · resolved " + when(fl.resolved_at) : ""}</span>
+      ${fl.resolved_at ? null : html` <button type="button" class="secondary" onClick=${() => resolve(fl)}>Resolve</button>`}
+    </li>`)}</ul>` : html`<p class="muted">No flag.</p>`}
+    <${ErrorText} error=${error || list.error} />
     <form onSubmit=${raise} class="row">
       <${Field} label="Kind" name="kind" error=${f.error}>
         <select ...${f.bind("kind")}><option value="dissatisfied">Dissatisfied</option><option value="complication">Complication</option></select>
@@ -674,6 +724,213 @@ function Templates() {
   </section>`;
 }
 
+// Weekly reports (made every Monday, or now for last week): the week's figures beside the week before's.
+const REPORT_FIGURES = [
+  ["on_time_return_rate", "Back on time", pct],
+  ["rebook_rate_90d", "Rebooked within 90 days", pct],
+  ["step1_response_rate", "Step 1 response", pct],
+  ["revenue_reminder_cents", "Revenue brought by reminders", (v) => dollars(v)],
+  ["revenue_organic_cents", "Organic revenue", (v) => dollars(v)],
+  ["lapsed_clients", "Lapsed clients", String],
+  ["reactivated_clients", "Reactivated clients", String],
+];
+function Reports() {
+  const list = useApi("/v1/analytics/reports?limit=12");
+  const [open, setOpen] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const make = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setOpen((await api("POST", "/v1/analytics/reports", {})).id);
+      list.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const show = (v, format) => (v === null || v === undefined ? "–" : format(v));
+  const reports = list.data ? list.data.data : [];
+  const r = reports.find((x) => x.id === open) || reports[0];
+  return html`<section>
+    <h2>Weekly reports</h2>
+    <p class="muted">Made every Monday for the week before, and emailed to the practice's report address.</p>
+    <p><button type="button" onClick=${make} disabled=${busy}>Make last week's report now</button></p>
+    <${ErrorText} error=${error || list.error} />
+    ${reports.length ? html`<div class="row">
+      <div>
+        <label for="r-pick">Week</label>
+        <select id="r-pick" value=${r.id} onChange=${(e) => setOpen(e.target.value)}>
+          ${reports.map((x) => html`<option value=${x.id}>${x.week.from} to ${x.week.to}${x.alarm ? " (alarm)" : ""}</option>`)}
+        </select>
+      </div>
+    </div>
+    ${r.alarm ? html`<p class="error" id="report-alarm">${r.alarm}</p>` : null}
+    <table id="report">
+      <thead><tr><th></th><th>${r.week.from} to ${r.week.to}</th><th>Week before</th><th>Change</th></tr></thead>
+      <tbody>${REPORT_FIGURES.map(([k, label, format]) => html`<tr data-figure=${k}>
+        <th>${label}</th><td>${show(r.figures[k], format)}</td><td>${show(r.previous[k], format)}</td>
+        <td>${r.changes[k] === undefined ? "–" : (r.changes[k] > 0 ? "+" : "") + format(r.changes[k])}</td></tr>`)}
+        <tr><th>Loyalty members (active)</th><td>${r.loyalty.members} (${r.loyalty.active_members})</td><td></td><td></td></tr>
+      </tbody>
+    </table>
+    <p class="muted">Email: ${r.email.state}${r.email.sent_at ? " " + when(r.email.sent_at) : ""}${r.email.error ? " · " + r.email.error : ""}</p>`
+    : list.data ? html`<p class="muted">No report yet.</p>` : null}
+  </section>`;
+}
+
+// The cadence library: when each treatment type's reminders go out, and the names a PMS may use for it.
+const offsetText = (o) => (o.days ? `${o.days} days` : `${o.months} months`);
+function readOffset(text) {
+  const m = /^\s*(\d+)\s*(d|day|days|m|mo|month|months)?\s*$/i.exec(text);
+  if (!m) return null;
+  return /^m/i.test(m[2] || "") ? { months: Number(m[1]) } : { days: Number(m[1]) };
+}
+function Library() {
+  const list = useApi("/v1/treatment-types");
+  const [chosen, setChosen] = useState(null);
+  const f = useForm({});
+  const [saved, setSaved] = useState(null);
+  const pick = (code) => {
+    const t = list.data.data.find((x) => x.code === code);
+    setChosen(t);
+    setSaved(null);
+    if (!t) return;
+    const v = { name: t.name, typical_duration: t.typical_duration, window_days: String(t.window_days),
+                lapse: offsetText(t.lapse), aliases: t.aliases.join(", ") };
+    t.steps.forEach((st, i) => { v["step" + i] = offsetText(st.offset); v["channel" + i] = st.channel || "preferred"; });
+    f.setValues(v);
+  };
+  const save = f.submit(async (v) => {
+    const { code, updated_at, ...body } = chosen;
+    body.name = v.name;
+    body.typical_duration = v.typical_duration;
+    body.window_days = Number(v.window_days);
+    body.aliases = v.aliases.split(",").map((a) => a.trim()).filter(Boolean);
+    const offset = (text, field) => {
+      const o = readOffset(text);
+      if (!o) throw new ApiError(422, { error: { message: `'${field}' must be a number of days or months ("70 days", "6 months")`,
+                                                 details: { field } } });
+      return o;
+    };
+    body.lapse = offset(v.lapse, "lapse");
+    body.steps = chosen.steps.map((st, i) => ({ ...st, offset: offset(v["step" + i], `steps[${i}].offset`), channel: v["channel" + i] }));
+    const t = await api("PUT", `/v1/treatment-types/${code}`, body);
+    setChosen(t);
+    setSaved("Saved: visits recorded from now on follow it.");
+    list.reload();
+  });
+  const types = list.data ? list.data.data : [];
+  const stepFields = chosen ? chosen.steps.flatMap((_, i) => [`steps[${i}].offset`, `steps[${i}].channel`]) : [];
+  const fields = ["name", "typical_duration", "window_days", "lapse", "aliases", "steps", ...stepFields];
+  return html`<section>
+    <h2>Cadence library</h2>
+    <${ErrorText} error=${list.error} />
+    <table id="library">
+      <thead><tr><th>Type</th><th>Lasts</th><th>On time within</th><th>Reminders after the visit</th><th>Lapsed after</th></tr></thead>
+      <tbody>${types.map((t) => html`<tr>
+        <td><a href="#/library" onClick=${(e) => { e.preventDefault(); pick(t.code); }} data-code=${t.code}>${t.name}</a></td>
+        <td>${t.typical_duration}</td><td>${t.window_days} days</td>
+        <td>${t.steps.map((st) => offsetText(st.offset)).join(", ")}</td><td>${offsetText(t.lapse)}</td></tr>`)}</tbody>
+    </table>
+    ${chosen ? html`<h3>${chosen.name} (${chosen.code})</h3>
+    <form onSubmit=${save}>
+      <div class="row">
+        <${Field} label="Name" name="name" error=${f.error}><input required ...${f.bind("name")} /><//>
+        <${Field} label="Lasts" name="typical_duration" error=${f.error}><input required ...${f.bind("typical_duration")} /><//>
+        <${Field} label="On time within (days)" name="window_days" error=${f.error}><input inputmode="numeric" required ...${f.bind("window_days")} /><//>
+      </div>
+      <div class="row">
+        ${chosen.steps.map((_, i) => html`<div>
+          <label for=${"f-step" + i}>Reminder ${i + 1} after</label>
+          <input ...${f.bind("step" + i)} aria-invalid=${f.error && f.error.field === `steps[${i}].offset` ? "true" : undefined} />
+          <${ErrorText} error=${f.error} field=${`steps[${i}].offset`} />
+          <select aria-label=${`Reminder ${i + 1} channel`} ...${f.bind("channel" + i)}>
+            ${["preferred", "alternate", "sms", "email"].map((c) => html`<option value=${c}>${c}</option>`)}
+          </select>
+          <${ErrorText} error=${f.error} field=${`steps[${i}].channel`} />
+        </div>`)}
+        <${Field} label="Lapsed after" name="lapse" error=${f.error}><input required ...${f.bind("lapse")} /><//>
+      </div>
+      <${Field} label="Other names a PMS uses (comma separated)" name="aliases" error=${f.error}><input ...${f.bind("aliases")} /><//>
+      <${ErrorText} error=${f.error && f.error.field === "steps" ? f.error : null} />
+      <${ErrorText} error=${formLevel(f.error, fields)} />
+      <p><button type="submit" disabled=${f.busy}>Save</button> <span class="notice" role="status" id="library-saved">${saved}</span></p>
+    </form>` : html`<p class="muted">Choose a type to change its reminders.</p>`}
+  </section>`;
+}
+
+// The loyalty program's main settings, and what a member would earn and cost in a year.
+const PROGRAM_NUMBERS = [
+  ["earn_per_dollar", "Points per dollar"],
+  ["point_value_cents", "A point is worth (cents)"],
+  ["welcome_bonus", "Welcome bonus (points)"],
+  ["redemption_cap_percent", "Points may pay up to (% of a ticket)"],
+  ["expiry_months", "Points expire after (months)"],
+];
+function LoyaltyProgram() {
+  const program = useApi("/v1/loyalty/program");
+  const f = useForm(null);
+  const [saved, setSaved] = useState(null);
+  useEffect(() => {
+    if (program.data && !f.values)
+      f.setValues(Object.fromEntries(PROGRAM_NUMBERS.map(([k]) => [k, String(program.data[k])])));
+  }, [program.data]);
+  const save = f.submit(async (v) => {
+    const body = { ...program.data };
+    for (const [k] of PROGRAM_NUMBERS) { // what is not a number goes as typed, for the API to name the field
+      const n = Number(v[k]);
+      body[k] = v[k].trim() !== "" && Number.isFinite(n) ? n : v[k];
+    }
+    await api("PUT", "/v1/loyalty/program", body);
+    setSaved("Saved: it applies to visits from now on; points already given stay.");
+    program.reload();
+  });
+  return html`<section>
+      <h2>Loyalty program</h2>
+      <${ErrorText} error=${program.error} />
+      ${f.values ? html`<form onSubmit=${save}>
+        <div class="row">${PROGRAM_NUMBERS.map(([k, label]) => html`<${Field} label=${label} name=${k} error=${f.error}>
+          <input inputmode="decimal" required ...${f.bind(k)} /><//>`)}</div>
+        <h3>Tiers</h3>
+        <table id="tiers">
+          <thead><tr><th>Tier</th><th>From visits a year</th><th>or spend a year</th><th>Points multiplier</th></tr></thead>
+          <tbody>${program.data.tiers.map((t) => html`<tr><td>${t.name}</td><td>${t.min_visits}</td><td>${dollars(t.min_spend_cents)}</td><td>×${t.multiplier}</td></tr>`)}</tbody>
+        </table>
+        <${ErrorText} error=${formLevel(f.error, PROGRAM_NUMBERS.map(([k]) => k))} />
+        <p><button type="submit" disabled=${f.busy}>Save</button> <span class="notice" role="status" id="program-saved">${saved}</span></p>
+      </form>` : null}
+    </section>
+    <${Calculator} version=${program.data} />`;
+}
+
+function Calculator({ version }) {
+  const f = useForm({ visits_per_year: "4", average_ticket_cents: "450" }); // the ticket is entered in dollars
+  const [year, setYear] = useState(null);
+  const run = f.submit(async (v) => {
+    const q = new URLSearchParams({ visits_per_year: v.visits_per_year.trim(),
+                                    average_ticket_cents: String(Math.round(Number(v.average_ticket_cents.replace(/[$,]/g, "")) * 100)) });
+    setYear(await api("GET", "/v1/loyalty/calculator?" + q));
+  });
+  useEffect(() => setYear(null), [version]);
+  return html`<section>
+    <h2>What a member earns</h2>
+    <form onSubmit=${run}>
+      <div class="row">
+        <${Field} label="Visits a year" name="visits_per_year" error=${f.error}><input inputmode="numeric" required ...${f.bind("visits_per_year")} /><//>
+        <${Field} label="Average ticket ($)" name="average_ticket_cents" error=${f.error}><input inputmode="decimal" required ...${f.bind("average_ticket_cents")} /><//>
+        <div><button type="submit" class="secondary" disabled=${f.busy}>Calculate</button></div>
+      </div>
+      <${ErrorText} error=${formLevel(f.error, ["visits_per_year", "average_ticket_cents"])} />
+    </form>
+    ${year ? html`<p id="calculator">At ${year.tier}: <strong>${year.points_per_year} points</strong> a year, worth ${dollars(year.value_cents_per_year)}
+      (${year.percent_back}% back). The program costs ${year.program_cost_share_percent}% of this member's spend
+      ${year.within_target ? html`<span class="notice">(within the 5-8% target)</span>` : html`<span class="error">(outside the 5-8% target)</span>`}.</p>` : null}
+  </section>`;
+}
+
 // ------------------------------------------------- outreach, messages in doubt
 
 function Outreach() {
@@ -715,7 +972,10 @@ const PAGES = [
   ["outreach", "Outreach"],
   ["doubt", "In doubt"],
   ["dashboard", "Dashboard"],
+  ["reports", "Reports"],
+  ["library", "Library"],
   ["templates", "Templates"],
+  ["loyalty", "Loyalty"],
 ];
 
 function useRoute() {
@@ -754,6 +1014,9 @@ function App() {
     : page === "doubt" ? html`<${InDoubt} />`
     : page === "dashboard" ? html`<${Dashboard} />`
     : page === "templates" ? html`<${Templates} />`
+    : page === "reports" ? html`<${Reports} />`
+    : page === "library" ? html`<${Library} />`
+    : page === "loyalty" ? html`<${LoyaltyProgram} />`
     : html`<${Clients} />`;
   return html`<header>
       <h1>Cadence</h1>

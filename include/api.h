@@ -69,6 +69,7 @@ void membership_post(http_req *r);
 void membership_payments_post(http_req *r);
 void membership_cancel_post(http_req *r);
 void membership_credit_uses_post(http_req *r);
+void flags_get(http_req *r);
 void flags_post(http_req *r);
 void flags_delete(http_req *r);
 void outreach_get(http_req *r);

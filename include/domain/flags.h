@@ -19,6 +19,9 @@ bool flags_open(db_conn *conn, const char *practice_id, const char *client_id, j
 bool flags_resolve(db_conn *conn, const char *practice_id, const char *client_id, const char *flag_id,
                    json_t **out, cad_error *err);
 
+/* {"data": [flag]}: the client's flags, open ones first, newest first. */
+bool flags_list(db_conn *conn, const char *practice_id, const char *client_id, json_t **out, cad_error *err);
+
 /* {"data": [{client, flags}]}: clients with open flags, oldest flag first. */
 bool flags_outreach(db_conn *conn, const char *practice_id, json_t **out, cad_error *err);
 

@@ -81,6 +81,20 @@ bool flags_resolve(db_conn *c, const char *practice_id, const char *client_id, c
   return db_tx(c, resolve_tx, &x, err);
 }
 
+bool flags_list(db_conn *c, const char *practice_id, const char *client_id, json_t **out, cad_error *err) {
+  if (!valid_uuid(client_id))
+    return FAIL_NOT_FOUND(err, "client");
+  const char *p[] = {practice_id, client_id};
+  db_result *r = db_exec(c, &FLAGS_LIST, 2, p, err);
+  if (!r)
+    return false;
+  bool found = db_rows(r) == 1;
+  if (found)
+    *out = json_pack("{s:o,s:n}", "data", db_json(r, 0, 0), "next_cursor");
+  db_free(r);
+  return found ? true : FAIL_NOT_FOUND(err, "client");
+}
+
 bool flags_outreach(db_conn *c, const char *practice_id, json_t **out, cad_error *err) {
   const char *p[] = {practice_id};
   db_result *r = db_exec(c, &FLAGS_OUTREACH, 1, p, err);

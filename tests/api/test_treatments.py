@@ -245,6 +245,12 @@ def flags_pause_promotion_and_resume_without_a_burst():
        "a moved planned step says why (README, openapi.yaml)")
     eq(s.request("GET", "/v1/outreach", key=p.staff).json["data"][0]["client"]["id"], c2, "c resolved, c2 still listed")
     eq(s.request("DELETE", f"/v1/clients/{c}/flags/{flag['id']}", key=p.staff).status, 200, "resolving twice")
+    s.request("POST", f"/v1/clients/{c}/flags", {"kind": "dissatisfied", "note": "called back"}, key=p.staff)
+    listed = s.request("GET", f"/v1/clients/{c}/flags", key=p.staff).json["data"]
+    eq([(x["kind"], x["resolved_at"] is None) for x in listed], [("dissatisfied", True), ("complication", False)],
+       "the open flag first, then the resolved one")
+    eq(s.request("GET", f"/v1/clients/{c}/flags", key=Practice(s).staff).status, 404, "another practice's client")
+    eq(s.request("GET", "/v1/clients/not-a-uuid/flags", key=p.staff).status, 404)
     eq(s.request("DELETE", f"/v1/clients/{c2}/flags/{flag['id']}", key=p.staff).status, 404, "flag of another client")
     r = s.request("POST", f"/v1/clients/{c}/flags", {"kind": "grumpy"}, key=p.staff)
     eq((r.status, r.error["details"]["field"]), (422, "kind"))

@@ -52,6 +52,7 @@ async function setValue(sel, value) {
     e.dispatchEvent(new Event("input", { bubbles: true }));
   }, value);
 }
+const offsetOf = (o) => (o.days ? `${o.days} days` : `${o.months} months`);
 async function collectCsp() {
   out.csp_violations.push(...(await page.evaluate(() => window.__csp || [])));
 }
@@ -178,6 +179,18 @@ try {
     await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Redeem").click());
     await page.waitForFunction(() => document.querySelector("#redeemed").textContent.includes("Redeemed 10 points"));
   });
+  await step("a flag is raised, listed open, and resolved from the client page", async () => {
+    await setValue("#f-note", "unhappy with the bruising");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Raise flag").click());
+    await page.waitForSelector('#flags li[data-state="open"]');
+    if (!(await text("#flags")).includes("unhappy with the bruising")) throw new Error("flags: " + (await text("#flags")));
+    await page.$$eval("#flags button", (bs) => bs.find((b) => b.textContent === "Resolve").click());
+    await page.waitForSelector('#flags li[data-state="resolved"]');
+    if (await page.$('#flags li[data-state="open"]')) throw new Error("a flag is still open");
+    await page.$eval("details", (d) => (d.open = true));
+    await page.waitForFunction(() => [...document.querySelectorAll("#ledger td")].some((td) => td.textContent === "redeem"));
+    await shot("client-flags-ledger");
+  });
   await step("the dashboard's charts draw the API's figures", async () => {
     await page.click('nav a[href="#/dashboard"]');
     await page.waitForSelector("#chart-rates rect");
@@ -221,6 +234,69 @@ try {
     await page.waitForFunction(() => document.querySelector("#template-saved").textContent.startsWith("Saved."));
     await collectCsp();
   });
+  await step("last week's report is made and shows the API's figures beside the week before", async () => {
+    await page.click('nav a[href="#/reports"]');
+    await page.waitForFunction(() => [...document.querySelectorAll("button")].some((b) => b.textContent.startsWith("Make last week")));
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent.startsWith("Make last week")).click());
+    await page.waitForSelector("#report");
+    const list = await apiAs(staffKey, "GET", "/v1/analytics/reports");
+    const r = list.data[0];
+    const cells = await page.$$eval("#report tr[data-figure]", (rows) => rows.map((row) => [row.dataset.figure,
+      ...[...row.querySelectorAll("td")].map((td) => td.textContent)]));
+    const rate = cells.find((c) => c[0] === "on_time_return_rate");
+    const shown = (v) => (v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%");
+    if (!rate || rate[1] !== shown(r.figures.on_time_return_rate) || rate[2] !== shown(r.previous.on_time_return_rate))
+      throw new Error(`report row ${rate} vs API ${r.figures.on_time_return_rate} / ${r.previous.on_time_return_rate}`);
+    const lapsed = cells.find((c) => c[0] === "lapsed_clients");
+    if (lapsed[1] !== String(r.figures.lapsed_clients)) throw new Error(`lapsed ${lapsed[1]} vs ${r.figures.lapsed_clients}`);
+    await shot("reports");
+    await collectCsp();
+  });
+  await step("the library refuses a reminder before the one it follows under its field, then saves an alias", async () => {
+    await page.click('nav a[href="#/library"]');
+    await page.waitForSelector('#library a[data-code="botox"]');
+    await page.click('#library a[data-code="botox"]');
+    await page.waitForSelector("#f-step1");
+    await setValue("#f-step1", "soon");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForSelector('[id="err-steps[1].offset"]');
+    await setValue("#f-step1", "1 day");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForFunction(() => /after the step before/.test((document.querySelector('[id="err-steps[1].offset"]') || {}).textContent || ""));
+    await shot("library-refused");
+    const before = (await apiAs(staffKey, "GET", "/v1/treatment-types")).data.find((t) => t.code === "botox");
+    await setValue("#f-step1", offsetOf(before.steps[1].offset));
+    await setValue("#f-aliases", [...before.aliases, "Tox Express"].join(", "));
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForFunction(() => document.querySelector("#library-saved").textContent.startsWith("Saved"));
+    const after = (await apiAs(staffKey, "GET", "/v1/treatment-types")).data.find((t) => t.code === "botox");
+    if (!after.aliases.includes("Tox Express") || JSON.stringify(after.steps) !== JSON.stringify(before.steps))
+      throw new Error("saved: " + JSON.stringify(after));
+    await collectCsp();
+  });
+  await step("the loyalty program refuses a cap over 100% under its field; the calculator equals the API's", async () => {
+    await page.click('nav a[href="#/loyalty"]');
+    await page.waitForSelector("#f-redemption_cap_percent");
+    await setValue("#f-redemption_cap_percent", "150");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForSelector("#err-redemption_cap_percent");
+    await setValue("#f-redemption_cap_percent", "25");
+    await setValue("#f-earn_per_dollar", "2");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Save").click());
+    await page.waitForFunction(() => document.querySelector("#program-saved").textContent.startsWith("Saved"));
+    const program = await apiAs(staffKey, "GET", "/v1/loyalty/program");
+    if (program.redemption_cap_percent !== 25 || program.earn_per_dollar !== 2) throw new Error("program: " + JSON.stringify(program));
+    await setValue("#f-visits_per_year", "4");
+    await setValue("#f-average_ticket_cents", "450");
+    await page.$$eval("button", (bs) => bs.find((b) => b.textContent === "Calculate").click());
+    await page.waitForSelector("#calculator");
+    const year = await apiAs(staffKey, "GET", "/v1/loyalty/calculator?visits_per_year=4&average_ticket_cents=45000");
+    const shown = await text("#calculator");
+    if (!shown.includes(`${year.points_per_year} points`) || !shown.includes(`${year.program_cost_share_percent}%`))
+      throw new Error(`calculator "${shown}" vs ${JSON.stringify(year)}`);
+    await shot("loyalty");
+    await collectCsp();
+  });
   for (const [p, title] of [["inbox", "Inbox"], ["outreach", "Outreach"], ["doubt", "Messages in doubt"]]) {
     await step(`the ${p} page opens`, async () => {
       await page.click(`nav a[href="#/${p}"]`);
@@ -230,6 +306,18 @@ try {
       await collectCsp();
     });
   }
+  await step("on a tablet (768 px) every page fits its width", async () => {
+    await page.setViewport({ width: 768, height: 1024, isMobile: true, hasTouch: true });
+    for (const p of ["clients", "inbox", "dashboard", "reports", "library", "templates", "loyalty"]) {
+      await page.goto(`${BASE}/app#/${p}`, { waitUntil: "networkidle0" });
+      await page.waitForSelector("main section");
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > 768) throw new Error(`${p} is ${wide} px wide on a 768 px screen`);
+    }
+    await page.goto(`${BASE}/app#/clients`, { waitUntil: "networkidle0" });
+    await shot("tablet-clients");
+    await page.setViewport({ width: 1280, height: 900 });
+  });
   await step("keyboard: tab reaches the navigation with a visible focus", async () => {
     await page.goto(BASE + "/app#/clients", { waitUntil: "networkidle0" });
     await page.reload({ waitUntil: "networkidle0" });

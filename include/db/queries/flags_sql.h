@@ -7,6 +7,7 @@
 extern const db_stmt FLAGS_LOCK_CLIENT;
 extern const db_stmt FLAGS_INSERT;
 extern const db_stmt FLAGS_RESOLVE;
+extern const db_stmt FLAGS_LIST;
 extern const db_stmt FLAGS_OPEN_COUNT;
 extern const db_stmt FLAGS_OUTREACH;
 

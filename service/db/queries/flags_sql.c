@@ -9,6 +9,11 @@ const db_stmt FLAGS_INSERT = {
 const db_stmt FLAGS_RESOLVE = {"flags_resolve",
                                "UPDATE client_flags f SET resolved_at = coalesce(f.resolved_at, clock_timestamp()) "
                                "WHERE f.practice_id = $1 AND f.client_id = $2 AND f.id = $3 RETURNING flag_json(f)"};
+/* The client's flags, open ones first, newest first; no row when the client is not the practice's. */
+const db_stmt FLAGS_LIST = {
+    "flags_list", "SELECT (SELECT coalesce(jsonb_agg(flag_json(f) ORDER BY f.resolved_at IS NOT NULL, f.created_at DESC), "
+                  "  '[]') FROM client_flags f WHERE f.practice_id = c.practice_id AND f.client_id = c.id) "
+                  "FROM clients c WHERE c.practice_id = $1 AND c.id = $2"};
 const db_stmt FLAGS_OPEN_COUNT = {
     "flags_open_count",
     "SELECT count(*) FROM client_flags WHERE practice_id = $1 AND client_id = $2 AND resolved_at IS NULL"};
